@@ -1,0 +1,49 @@
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+DEMO_DB ?= example_store/demo.sqlite3
+
+.PHONY: install demo serve test test-saleor lint format schema bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: setup.cfg pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed
+
+## Simulate a few months of a store on SQLite and print its stage distribution.
+demo: install
+	rm -f $(DEMO_DB)
+	EXAMPLE_STORE_DB=$(DEMO_DB) $(BIN)/python -m example_store migrate -v0
+	EXAMPLE_STORE_DB=$(DEMO_DB) $(BIN)/python -m example_store demo
+
+## Serve the example store's GraphQL at http://127.0.0.1:8000/graphql/<channel>/
+serve: install
+	EXAMPLE_STORE_DB=$(DEMO_DB) $(BIN)/python -m example_store runserver 127.0.0.1:8000
+
+## The test suite on PostgreSQL and Redis (tests/saleor/ runs when saleor is importable).
+test: install
+	$(BIN)/python -m pytest
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy saleor_journey_plugin example_store benchmarks
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+## Regenerate graphql/schema.graphql from the code.
+schema: install
+	$(BIN)/python -m example_store export_journey_schema graphql/schema.graphql
+
+bench: install
+	$(BIN)/python -m benchmarks
+
+clean:
+	rm -rf $(VENV) $(DEMO_DB) build *.egg-info

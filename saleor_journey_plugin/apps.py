@@ -1,0 +1,20 @@
+from django.apps import AppConfig, apps
+from django.conf import settings
+
+SALEOR_HOST = "saleor_journey_plugin.saleor_adapter.host.SaleorHost"
+
+
+class JourneyConfig(AppConfig):
+    name = "saleor_journey_plugin"
+    label = "saleor_journey_plugin"
+    verbose_name = "Customer journey"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # Inside Saleor the plugin needs no settings of its own: Saleor is the host.
+        if not getattr(settings, "JOURNEY_HOST", "") and apps.is_installed("saleor.account"):
+            settings.JOURNEY_HOST = SALEOR_HOST
+        if getattr(settings, "JOURNEY_HOST", "") == SALEOR_HOST:
+            from .saleor_adapter import signals
+
+            signals.connect()

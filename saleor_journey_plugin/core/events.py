@@ -1,0 +1,104 @@
+"""Plain journey events: what every adapter translates its own objects into."""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+
+class EventType(StrEnum):
+    VISIT = "VISIT"
+    ACCOUNT_CREATED = "ACCOUNT_CREATED"
+    NEWSLETTER_OPT_IN = "NEWSLETTER_OPT_IN"
+    PRODUCT_VIEWED = "PRODUCT_VIEWED"
+    CHECKOUT_STARTED = "CHECKOUT_STARTED"
+    CHECKOUT_DETAILS_ADDED = "CHECKOUT_DETAILS_ADDED"
+    DELIVERY_METHOD_CHOSEN = "DELIVERY_METHOD_CHOSEN"
+    CHECKOUT_PAID = "CHECKOUT_PAID"
+    CHECKOUT_ABANDONED = "CHECKOUT_ABANDONED"
+    ORDER_PLACED = "ORDER_PLACED"
+    ORDER_PAID = "ORDER_PAID"
+    ORDER_FULFILLED = "ORDER_FULFILLED"
+    ORDER_CANCELLED = "ORDER_CANCELLED"
+    ORDER_REFUNDED = "ORDER_REFUNDED"
+    REVIEW_SUBMITTED = "REVIEW_SUBMITTED"
+    UNSUBSCRIBED = "UNSUBSCRIBED"
+    LAPSE_DETECTED = "LAPSE_DETECTED"
+    CUSTOMER_DELETED = "CUSTOMER_DELETED"
+
+
+class TouchChannel(StrEnum):
+    WEB = "WEB"
+    APP = "APP"
+    EMAIL = "EMAIL"
+    OFFLINE = "OFFLINE"
+    API = "API"
+
+
+class Emotion(StrEnum):
+    POSITIVE = "POSITIVE"
+    NEUTRAL = "NEUTRAL"
+    NEGATIVE = "NEGATIVE"
+
+
+PAIN_POINTS: frozenset[EventType] = frozenset(
+    {
+        EventType.CHECKOUT_ABANDONED,
+        EventType.ORDER_CANCELLED,
+        EventType.ORDER_REFUNDED,
+        EventType.UNSUBSCRIBED,
+    }
+)
+
+
+def is_pain_point(event_type: EventType | str, rating: int | None = None) -> bool:
+    if event_type == EventType.REVIEW_SUBMITTED:
+        return rating is not None and rating <= 2
+    return event_type in PAIN_POINTS
+
+
+def emotion(event_type: EventType | str, rating: int | None = None) -> Emotion | None:
+    """How the touchpoint felt; None where the event says nothing about it."""
+    if event_type == EventType.REVIEW_SUBMITTED and rating is not None:
+        if rating >= 4:
+            return Emotion.POSITIVE
+        return Emotion.NEUTRAL if rating == 3 else Emotion.NEGATIVE
+    if event_type in PAIN_POINTS:
+        return Emotion.NEGATIVE
+    return None
+
+
+def normalize_email(email: str | None) -> str:
+    return (email or "").strip().lower()
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a touchpoint came from (UTM parameters, referrer, search term)."""
+
+    utm_source: str = ""
+    utm_medium: str = ""
+    utm_campaign: str = ""
+    referrer: str = ""
+    search_term: str = ""
+
+
+@dataclass(frozen=True)
+class JourneyEventData:
+    """One thing a customer did, as an adapter reports it.
+
+    ``idempotency_key`` names the fact, not the delivery: the same order paid
+    reported five times carries one key, so it is stored and counted once.
+    ``channel`` is the store channel's slug; empty for customer-wide facts
+    (an account created or deleted), which apply to every active channel.
+    """
+
+    type: EventType
+    idempotency_key: str
+    occurred_at: datetime
+    channel: str = ""
+    user_id: str = ""
+    email: str = ""
+    touch_channel: TouchChannel = TouchChannel.WEB
+    source: Source = field(default_factory=Source)
+    payload: dict[str, Any] = field(default_factory=dict)

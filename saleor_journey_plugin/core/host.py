@@ -1,0 +1,79 @@
+"""What the core needs from the store it runs in (Saleor, or the example store).
+
+An adapter subclasses :class:`Host` and names it in the ``JOURNEY_HOST``
+setting; ``apps.py`` picks the Saleor host when Saleor is installed.
+"""
+
+from contextlib import AbstractContextManager, nullcontext
+from dataclasses import dataclass, field
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.utils.module_loading import import_string
+
+from .presets import DEFAULT_PRESET, Language
+
+if TYPE_CHECKING:
+    from ..models import Journey
+
+DEFAULT_LAPSE_AFTER_DAYS = 90
+MANAGE_USERS = "MANAGE_USERS"
+
+
+@dataclass(frozen=True)
+class ChannelSettings:
+    preset: str = DEFAULT_PRESET
+    language: Language = Language.EN
+    lapse_after_days: int = DEFAULT_LAPSE_AFTER_DAYS
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """Who is calling the API: a signed-in customer, staff, an app, or nobody."""
+
+    user_id: str = ""
+    email: str = ""
+    permissions: frozenset[str] = field(default_factory=frozenset)
+
+    @property
+    def is_customer(self) -> bool:
+        return bool(self.user_id)
+
+    def has_permission(self, permission: str) -> bool:
+        return permission in self.permissions
+
+
+ANONYMOUS = Viewer()
+
+
+class AuthenticationFailed(Exception):
+    """A credential was sent and it is not valid (expired, forged, revoked)."""
+
+
+class Host:
+    def channel_settings(self, channel: str) -> ChannelSettings | None:
+        """The channel's settings, or None where the journey is not enabled."""
+        raise NotImplementedError
+
+    def active_channels(self) -> list[str]:
+        """Channels that customer-wide events (an account created) apply to."""
+        raise NotImplementedError
+
+    def authenticate(self, request: Any) -> Viewer:
+        return ANONYMOUS
+
+    def writer(self) -> AbstractContextManager[Any]:
+        """Context for database writes made outside a request (Celery tasks)."""
+        return nullcontext()
+
+    def stage_changed(self, journey: "Journey") -> None:
+        """Called after commit when a journey's stage changed."""
+
+
+@cache
+def get_host() -> Host:
+    path = getattr(settings, "JOURNEY_HOST", "")
+    if not path:
+        raise RuntimeError("settings.JOURNEY_HOST names no journey host adapter")
+    return import_string(path)()

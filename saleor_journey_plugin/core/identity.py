@@ -1,0 +1,78 @@
+"""Who an event belongs to, and merging a guest into the account that claims it."""
+
+from django.db import IntegrityError, transaction
+
+from ..models import Customer, Journey, JourneyEvent, StageTransition
+from .events import normalize_email
+
+
+def resolve_customer(user_id: str, email: str) -> tuple[Customer | None, list[Journey]]:
+    """The event's customer, creating or merging as needed.
+
+    Returns the customer and the journeys a guest merge rebuilt, so the caller
+    can report their stages.
+    """
+    email = normalize_email(email)
+    if user_id:
+        return _user_customer(user_id, email)
+    if not email:
+        return None, []
+    user_customer = Customer.objects.filter(email=email, user_id__isnull=False).first()
+    if user_customer:
+        return user_customer, []
+    return _get_or_create(email=email, user_id=None), []
+
+
+def _user_customer(user_id: str, email: str) -> tuple[Customer, list[Journey]]:
+    customer = Customer.objects.filter(user_id=user_id).first()
+    guest = (
+        Customer.objects.select_for_update()
+        .filter(email=email, user_id__isnull=True)
+        .first()
+        if email
+        else None
+    )
+    if customer is None and guest is not None:
+        # The account claims the guest's history as it stands: nothing to replay.
+        guest.user_id = user_id
+        guest.save(update_fields=["user_id"])
+        return guest, []
+    if customer is None:
+        customer = _get_or_create(user_id=user_id, email=email)
+    elif email and customer.email != email:
+        customer.email = email
+        customer.save(update_fields=["email"])
+    if guest is None:
+        return customer, []
+    return customer, merge_into(guest, customer)
+
+
+def _get_or_create(*, user_id: str | None, email: str) -> Customer:
+    lookup = {"user_id": user_id} if user_id else {"email": email, "user_id": None}
+    try:
+        with transaction.atomic():
+            customer, _ = Customer.objects.get_or_create(**lookup, defaults={"email": email})
+    except IntegrityError:
+        # Another worker created the same customer between our read and write.
+        customer = Customer.objects.get(**lookup)
+    return customer
+
+
+def merge_into(guest: Customer, customer: Customer) -> list[Journey]:
+    """Move the guest's history to ``customer``; one history, no event twice."""
+    from .processing import rebuild_journey
+
+    JourneyEvent.objects.filter(customer=guest).update(customer=customer)
+    rebuilt = []
+    for guest_journey in list(guest.journeys.all()):
+        journey = Journey.objects.filter(customer=customer, channel=guest_journey.channel).first()
+        if journey is None:
+            guest_journey.customer = customer
+            guest_journey.save(update_fields=["customer"])
+            continue
+        StageTransition.objects.filter(journey=guest_journey).delete()
+        guest_journey.delete()
+        rebuild_journey(journey)
+        rebuilt.append(journey)
+    guest.delete()
+    return rebuilt

@@ -1,0 +1,51 @@
+"""Permissions declared on fields, as Saleor's ``PermissionsField`` does."""
+
+from functools import wraps
+
+import graphene
+
+from ..core.host import MANAGE_USERS
+from .errors import PermissionDenied
+
+CUSTOMER = "AUTHENTICATED_CUSTOMER"
+
+
+def _check(info, permissions: list[str]) -> None:
+    viewer = info.context.viewer
+    for permission in permissions:
+        if permission == CUSTOMER and viewer.is_customer:
+            return
+        if viewer.has_permission(permission):
+            return
+    if permissions == [CUSTOMER]:
+        raise PermissionDenied("You need to be signed in as a customer to see a journey.")
+    raise PermissionDenied(
+        "You need one of the following permissions: " + ", ".join(permissions)
+    )
+
+
+class PermissionsField(graphene.Field):
+    """A field whose resolver runs only for callers holding one of ``permissions``."""
+
+    def __init__(self, *args, permissions: list[str], **kwargs):
+        self.permissions = permissions
+        description = kwargs.pop("description", "") or ""
+        needed = ", ".join(permissions)
+        kwargs["description"] = (
+            f"{description} Requires one of the following permissions: {needed}."
+        ).strip()
+        super().__init__(*args, **kwargs)
+
+    def get_resolver(self, parent_resolver):
+        resolver = super().get_resolver(parent_resolver)
+        permissions = self.permissions
+
+        @wraps(resolver)
+        def checked(root, info, *args, **kwargs):
+            _check(info, permissions)
+            return resolver(root, info, *args, **kwargs)
+
+        return checked
+
+
+__all__ = ["CUSTOMER", "MANAGE_USERS", "PermissionsField"]

@@ -1,0 +1,139 @@
+"""The plugin's own tables: customers, their journeys, the event log, transitions."""
+
+from django.db import models
+from django.db.models import Q
+
+from .core.events import EventType, TouchChannel
+from .core.stages import Stage
+
+STAGE_CHOICES = [(stage.value, stage.value) for stage in Stage]
+EVENT_TYPE_CHOICES = [(t.value, t.value) for t in EventType]
+TOUCH_CHANNEL_CHOICES = [(c.value, c.value) for c in TouchChannel]
+
+
+class Customer(models.Model):
+    """A store user (``user_id``) or a guest known only by normalised email."""
+
+    user_id = models.CharField(max_length=64, null=True, blank=True, unique=True)
+    email = models.CharField(max_length=254, blank=True, default="", db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        db_table = "journey_customer"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["email"],
+                condition=Q(user_id__isnull=True) & ~Q(email=""),
+                name="journey_one_guest_per_email",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.email or f"user {self.user_id}"
+
+
+class Journey(models.Model):
+    """One customer's position in one store channel."""
+
+    customer = models.ForeignKey(
+        Customer, related_name="journeys", on_delete=models.CASCADE
+    )
+    channel = models.CharField(max_length=255)
+    stage = models.CharField(max_length=32, choices=STAGE_CHOICES, null=True)
+    stage_entered_at = models.DateTimeField(null=True)
+    paid_orders = models.PositiveIntegerField(default=0)
+    lapse_clock_from = models.DateTimeField(null=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        db_table = "journey_journey"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["customer", "channel"], name="journey_one_per_channel"
+            )
+        ]
+        indexes = [models.Index(fields=["channel", "stage"])]
+
+    def __str__(self) -> str:
+        return f"{self.customer} in {self.channel}: {self.stage}"
+
+
+class JourneyEvent(models.Model):
+    """The append-only event log.
+
+    What happened (type, identity, time, source, payload) never changes after the
+    insert; ``customer``, ``stage`` and ``processed_at`` record how it was
+    processed. Erasure is the one exception: it blanks personal data.
+    """
+
+    idempotency_key = models.CharField(max_length=255, unique=True)
+    type = models.CharField(max_length=32, choices=EVENT_TYPE_CHOICES)
+    channel = models.CharField(max_length=255, blank=True, default="")
+    user_id = models.CharField(max_length=64, blank=True, default="")
+    email = models.CharField(max_length=254, blank=True, default="")
+    occurred_at = models.DateTimeField()
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    touch_channel = models.CharField(
+        max_length=16, choices=TOUCH_CHANNEL_CHOICES, default=TouchChannel.WEB.value
+    )
+    utm_source = models.CharField(max_length=255, blank=True, default="")
+    utm_medium = models.CharField(max_length=255, blank=True, default="")
+    utm_campaign = models.CharField(max_length=255, blank=True, default="")
+    referrer = models.CharField(max_length=1024, blank=True, default="")
+    search_term = models.CharField(max_length=255, blank=True, default="")
+    payload = models.JSONField(default=dict, blank=True)
+
+    customer = models.ForeignKey(
+        Customer,
+        related_name="events",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+    )
+    # The stage the customer was in once this event was applied (the journey
+    # map's column for this touchpoint); empty for customer-wide events.
+    stage = models.CharField(max_length=32, choices=STAGE_CHOICES, blank=True, default="")
+    processed_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True, default="")
+
+    class Meta:
+        db_table = "journey_event"
+        indexes = [
+            models.Index(
+                fields=["recorded_at"],
+                condition=Q(processed_at__isnull=True),
+                name="journey_event_unprocessed",
+            ),
+            models.Index(fields=["customer", "channel", "occurred_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.type} {self.idempotency_key}"
+
+
+class StageTransition(models.Model):
+    """A stage change, with the event that caused it."""
+
+    journey = models.ForeignKey(
+        Journey, related_name="transitions", on_delete=models.CASCADE
+    )
+    event = models.ForeignKey(
+        JourneyEvent, related_name="transitions", on_delete=models.CASCADE
+    )
+    from_stage = models.CharField(max_length=32, choices=STAGE_CHOICES, null=True)
+    to_stage = models.CharField(max_length=32, choices=STAGE_CHOICES)
+    occurred_at = models.DateTimeField()
+    win_back = models.BooleanField(default=False)
+
+    class Meta:
+        db_table = "journey_stage_transition"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["journey", "event"], name="journey_one_transition_per_event"
+            )
+        ]
+        indexes = [models.Index(fields=["journey", "occurred_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.from_stage} -> {self.to_stage}"

@@ -1,0 +1,37 @@
+"""The one entry point every adapter uses: record an event, hand it to Celery."""
+
+import logging
+
+from django.db import transaction
+
+from .core.events import JourneyEventData
+from .core.recording import record_event
+
+logger = logging.getLogger(__name__)
+
+
+def track(data: JourneyEventData) -> int | None:
+    """Log the event and queue its processing once the caller's transaction commits.
+
+    Returns the new event's id, or None when the same fact was logged before.
+    Never waits on the broker: if it is down, the event stays in the log and the
+    periodic relay processes it.
+    """
+    event_id = record_event(data)
+    if event_id is not None:
+        transaction.on_commit(lambda: enqueue(event_id))
+    return event_id
+
+
+def enqueue(event_id: int) -> None:
+    from .tasks import process_journey_event
+
+    try:
+        # retry=False: a dead broker must cost the request nothing but this error.
+        process_journey_event.apply_async((event_id,), retry=False)
+    except Exception:
+        logger.warning(
+            "Journey event %s not queued; the relay will process it",
+            event_id,
+            exc_info=True,
+        )
