@@ -1,13 +1,10 @@
 """The one entry point every adapter uses: record an event, hand it to Celery."""
 
-import logging
-
 from django.db import transaction
 
 from .core.events import JourneyEventData
 from .core.recording import record_event
-
-logger = logging.getLogger(__name__)
+from .publishing import publisher
 
 
 def track(data: JourneyEventData) -> int | None:
@@ -26,12 +23,8 @@ def track(data: JourneyEventData) -> int | None:
 def enqueue(event_id: int) -> None:
     from .tasks import process_journey_event
 
-    try:
-        # retry=False: a dead broker must cost the request nothing but this error.
-        process_journey_event.apply_async((event_id,), retry=False)
-    except Exception:
-        logger.warning(
-            "Journey event %s not queued; the relay will process it",
-            event_id,
-            exc_info=True,
-        )
+    if process_journey_event.app.conf.task_always_eager:
+        # Embedded mode (the example store's demo): no broker, process right here.
+        process_journey_event.apply((event_id,))
+    else:
+        publisher.publish(process_journey_event, event_id)

@@ -16,6 +16,8 @@ from .core.processing import process_safely
 from .models import JourneyEvent
 
 RELAY_BATCH = 1000
+# An event failing this often needs a person (or a release), not another retry.
+MAX_ATTEMPTS = 5
 
 
 def _relay_grace() -> timedelta:
@@ -35,7 +37,9 @@ def relay_unprocessed_events() -> int:
     cutoff = timezone.now() - _relay_grace()
     with get_host().writer():
         ids = list(
-            JourneyEvent.objects.filter(processed_at__isnull=True, recorded_at__lte=cutoff)
+            JourneyEvent.objects.filter(
+                processed_at__isnull=True, recorded_at__lte=cutoff, attempts__lt=MAX_ATTEMPTS
+            )
             .order_by("occurred_at", "id")
             .values_list("id", flat=True)[:RELAY_BATCH]
         )
