@@ -1,0 +1,101 @@
+"""The Saleor plugin: thin hooks that record journey events and hand off to Celery."""
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse, HttpResponseNotFound
+from saleor.plugins.base_plugin import BasePlugin, ConfigurationTypeField
+from saleor.plugins.error_codes import PluginErrorCode
+
+from .core.events import EventType
+from .graphql.views import graphql_response
+from .saleor_adapter import config, translate
+from .saleor_adapter.host import PLUGIN_ID
+from .saleor_adapter.safe import never_raises, record
+
+GRAPHQL_PATH = "graphql"
+
+
+class JourneyPlugin(BasePlugin):
+    PLUGIN_ID = PLUGIN_ID
+    PLUGIN_NAME = "Customer journey"
+    PLUGIN_DESCRIPTION = (
+        "Tags every customer with a journey stage (awareness to loyalty) from "
+        "checkout, order and account events, and serves journeys over GraphQL."
+    )
+    CONFIGURATION_PER_CHANNEL = True
+    DEFAULT_ACTIVE = False
+    DEFAULT_CONFIGURATION = [
+        {"name": name, "value": value} for name, value in config.DEFAULTS.items()
+    ]
+    CONFIG_STRUCTURE = {
+        name: {"type": ConfigurationTypeField.STRING, "label": label, "help_text": text}
+        for name, (label, text) in config.HELP.items()
+    }
+
+    @classmethod
+    def validate_plugin_configuration(cls, plugin_configuration, **kwargs):
+        found = config.errors(plugin_configuration.configuration)
+        if found:
+            raise ValidationError(
+                {
+                    name: ValidationError(message, code=PluginErrorCode.INVALID.value)
+                    for name, message in found.items()
+                }
+            )
+
+    @property
+    def _channel(self) -> str:
+        return self.channel.slug if self.channel else ""
+
+    @never_raises
+    def customer_created(self, customer):
+        record([translate.account_created_event(customer)])
+
+    @never_raises
+    def account_deleted(self, user):
+        record([translate.account_deleted_event(user)])
+
+    @never_raises
+    def customer_deleted(self, customer, webhooks=None):
+        record([translate.account_deleted_event(customer)])
+
+    @never_raises
+    def checkout_created(self, checkout, webhooks=None):
+        record(translate.checkout_events(checkout, self._channel))
+
+    @never_raises
+    def checkout_updated(self, checkout, webhooks=None):
+        record(translate.checkout_events(checkout, self._channel))
+
+    @never_raises
+    def checkout_fully_paid(self, checkout, webhooks=None):
+        record([translate.checkout_paid_event(checkout, self._channel)])
+
+    def _order(self, order, event_type: EventType) -> None:
+        record([translate.order_event(order, event_type, self._channel)])
+
+    @never_raises
+    def order_created(self, order, webhooks=None):
+        self._order(order, EventType.ORDER_PLACED)
+
+    @never_raises
+    def order_fully_paid(self, order, webhooks=None):
+        self._order(order, EventType.ORDER_PAID)
+
+    @never_raises
+    def order_fulfilled(self, order, webhooks=None):
+        self._order(order, EventType.ORDER_FULFILLED)
+
+    @never_raises
+    def order_cancelled(self, order, webhooks=None):
+        self._order(order, EventType.ORDER_CANCELLED)
+
+    @never_raises
+    def order_fully_refunded(self, order, webhooks=None):
+        self._order(order, EventType.ORDER_REFUNDED)
+
+    def webhook(self, request, path: str, previous_value: Any) -> HttpResponse:
+        if path.strip("/") == GRAPHQL_PATH and self.channel:
+            return graphql_response(request, self.channel.slug)
+        return HttpResponseNotFound()

@@ -1,0 +1,72 @@
+"""Saleor as the journey host: settings from the dashboard, Saleor's tokens."""
+
+from contextlib import AbstractContextManager
+from typing import TYPE_CHECKING, Any
+
+import jwt
+from saleor.core.auth import get_token_from_request
+from saleor.core.auth_backend import load_user_from_request
+from saleor.core.db.connection import allow_writer
+from saleor.graphql.app.dataloaders.utils import get_app_promise
+from saleor.permission.enums import AccountPermissions
+from saleor.plugins.models import PluginConfiguration
+
+from ..core.host import ANONYMOUS, MANAGE_USERS, AuthenticationFailed, ChannelSettings, Host, Viewer
+from . import config, metadata
+
+if TYPE_CHECKING:
+    from ..models import Journey
+
+PLUGIN_ID = "saleor.journey"
+APP_TOKEN_LENGTH = 30
+
+# Our permission names, mapped to the Saleor permissions that grant them.
+PERMISSIONS = {MANAGE_USERS: AccountPermissions.MANAGE_USERS}
+
+
+class SaleorHost(Host):
+    def channel_settings(self, channel: str) -> ChannelSettings | None:
+        row = (
+            PluginConfiguration.objects.filter(
+                identifier=PLUGIN_ID, channel__slug=channel, active=True
+            )
+            .only("configuration")
+            .first()
+        )
+        return config.channel_settings(row.configuration) if row else None
+
+    def active_channels(self) -> list[str]:
+        return list(
+            PluginConfiguration.objects.filter(
+                identifier=PLUGIN_ID, active=True, channel__isnull=False
+            ).values_list("channel__slug", flat=True)
+        )
+
+    def authenticate(self, request: Any) -> Viewer:
+        token = get_token_from_request(request)
+        if not token:
+            return ANONYMOUS
+        if len(token) == APP_TOKEN_LENGTH:
+            app = get_app_promise(request).get()
+            if app is None:
+                raise AuthenticationFailed("Invalid app token.")
+            return Viewer(permissions=_granted(app))
+        try:
+            user = load_user_from_request(request)
+        except jwt.PyJWTError as error:
+            raise AuthenticationFailed(str(error)) from error
+        if user is None:
+            raise AuthenticationFailed("Invalid token.")
+        return Viewer(user_id=str(user.pk), email=user.email, permissions=_granted(user))
+
+    def writer(self) -> AbstractContextManager[Any]:
+        return allow_writer()
+
+    def stage_changed(self, journey: "Journey") -> None:
+        metadata.write_stage(journey)
+
+
+def _granted(requestor: Any) -> frozenset[str]:
+    return frozenset(
+        name for name, permission in PERMISSIONS.items() if requestor.has_perm(permission)
+    )

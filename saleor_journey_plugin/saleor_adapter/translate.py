@@ -1,0 +1,128 @@
+"""Saleor objects -> plain journey events.
+
+Reads only attributes already loaded on the object (and one EXISTS for
+checkout lines): these run inside Saleor's checkout and order requests.
+"""
+
+from typing import Any
+
+from django.utils import timezone
+
+from ..core.events import EventType, JourneyEventData, TouchChannel
+
+DRAFT = "draft"
+
+
+def _identity(obj: Any, email_attr: str) -> dict[str, str]:
+    user_id = getattr(obj, "user_id", None)
+    return {
+        "user_id": str(user_id) if user_id else "",
+        "email": getattr(obj, email_attr, "") or "",
+    }
+
+
+def checkout_events(checkout: Any, channel: str) -> list[JourneyEventData]:
+    """The journey milestones a checkout has reached, each keyed once per checkout.
+
+    Saleor reports every checkout change; keying by milestone turns a stream of
+    updates into at most three facts. Nothing is recorded before the checkout
+    has an owner (a user or an email): an anonymous cart is nobody's journey yet.
+    """
+    identity = _identity(checkout, "email")
+    if not identity["user_id"] and not identity["email"]:
+        return []
+    reached = []
+    if checkout.lines.exists():
+        reached.append((EventType.CHECKOUT_STARTED, "started"))
+    if checkout.email and getattr(checkout, "shipping_address_id", None):
+        reached.append((EventType.CHECKOUT_DETAILS_ADDED, "details"))
+    if _delivery_chosen(checkout):
+        reached.append((EventType.DELIVERY_METHOD_CHOSEN, "delivery"))
+    now = timezone.now()
+    return [
+        JourneyEventData(
+            type=event_type,
+            idempotency_key=f"checkout:{checkout.pk}:{milestone}",
+            occurred_at=now,
+            channel=channel,
+            payload={"checkout": str(checkout.pk)},
+            **identity,
+        )
+        for event_type, milestone in reached
+    ]
+
+
+def _delivery_chosen(checkout: Any) -> bool:
+    return any(
+        getattr(checkout, attr, None)
+        for attr in (
+            "assigned_delivery_id",
+            "shipping_method_id",
+            "collection_point_id",
+            "external_shipping_method_id",
+        )
+    )
+
+
+def checkout_paid_event(checkout: Any, channel: str) -> JourneyEventData | None:
+    identity = _identity(checkout, "email")
+    if not identity["user_id"] and not identity["email"]:
+        return None
+    return JourneyEventData(
+        type=EventType.CHECKOUT_PAID,
+        idempotency_key=f"checkout:{checkout.pk}:paid",
+        occurred_at=timezone.now(),
+        channel=channel,
+        payload={"checkout": str(checkout.pk)},
+        **identity,
+    )
+
+
+ORDER_MILESTONES = {
+    EventType.ORDER_PLACED: "placed",
+    EventType.ORDER_PAID: "paid",
+    EventType.ORDER_FULFILLED: "fulfilled",
+    EventType.ORDER_CANCELLED: "cancelled",
+    EventType.ORDER_REFUNDED: "refunded",
+}
+
+
+def order_event(order: Any, event_type: EventType, channel: str) -> JourneyEventData | None:
+    """One order milestone; drafts are not orders yet and record nothing."""
+    if order.status == DRAFT:
+        return None
+    placed = event_type is EventType.ORDER_PLACED
+    return JourneyEventData(
+        type=event_type,
+        idempotency_key=f"order:{order.pk}:{ORDER_MILESTONES[event_type]}",
+        occurred_at=order.created_at if placed else timezone.now(),
+        channel=channel,
+        touch_channel=TouchChannel.OFFLINE if order.origin == DRAFT else TouchChannel.WEB,
+        payload={
+            "order_id": str(order.pk),
+            "total": str(order.total_gross_amount),
+            "currency": order.currency,
+        },
+        **_identity(order, "user_email"),
+    )
+
+
+def account_created_event(user: Any) -> JourneyEventData:
+    return JourneyEventData(
+        type=EventType.ACCOUNT_CREATED,
+        idempotency_key=f"user:{user.pk}:created",
+        occurred_at=getattr(user, "date_joined", None) or timezone.now(),
+        user_id=str(user.pk),
+        email=user.email or "",
+    )
+
+
+def account_deleted_event(user: Any) -> JourneyEventData:
+    return JourneyEventData(
+        type=EventType.CUSTOMER_DELETED,
+        idempotency_key=f"user:{user.pk}:deleted",
+        occurred_at=timezone.now(),
+        touch_channel=TouchChannel.API,
+        user_id=str(user.pk),
+        email=user.email or "",
+    )
