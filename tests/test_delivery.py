@@ -1,0 +1,118 @@
+"""Hand-off to Celery: a dead broker loses nothing, the relay catches up."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from example_store.celery import app as celery_app
+from saleor_journey_plugin import service
+from saleor_journey_plugin.core.events import EventType, JourneyEventData
+from saleor_journey_plugin.models import Journey, JourneyEvent
+from saleor_journey_plugin.publishing import publisher
+from saleor_journey_plugin.tasks import (
+    MAX_ATTEMPTS,
+    BEAT_SCHEDULE,
+    detect_lapsed_customers,
+    relay_unprocessed_events,
+)
+
+from .conftest import CHANNEL, T0
+
+CLOSED_PORT_BROKER = "redis://127.0.0.1:9/0"
+
+
+@pytest.fixture
+def dead_broker():
+    live = celery_app.conf.broker_url
+    celery_app.conf.broker_url = CLOSED_PORT_BROKER
+    publisher.reset()
+    yield
+    celery_app.conf.broker_url = live
+    publisher.reset()
+
+
+def order_placed(key="order:1:placed", email="e@example.com"):
+    return JourneyEventData(
+        type=EventType.ORDER_PLACED,
+        idempotency_key=key,
+        occurred_at=T0,
+        channel=CHANNEL,
+        email=email,
+    )
+
+
+def test_broker_down_at_hook_time_keeps_the_event_for_the_relay(
+    db, dead_broker, django_capture_on_commit_callbacks
+):
+    # when: a hook records while the broker refuses connections
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        event_id = service.track(order_placed())
+
+    # then: the request went on, the event waits unprocessed
+    assert len(callbacks) == 1
+    event = JourneyEvent.objects.get(pk=event_id)
+    assert event.processed_at is None
+    assert Journey.objects.count() == 0
+
+    # when: the periodic relay runs
+    processed = relay_unprocessed_events.apply().get()
+
+    # then
+    assert processed == 1
+    assert Journey.objects.get().stage == "PURCHASE"
+    assert relay_unprocessed_events.apply().get() == 0
+
+
+def test_relay_leaves_events_younger_than_the_grace_period(db, settings):
+    # given
+    settings.JOURNEY_RELAY_GRACE_SECONDS = 60
+    service.track(order_placed())
+
+    # when
+    processed = relay_unprocessed_events.apply().get()
+
+    # then
+    assert processed == 0
+    assert JourneyEvent.objects.get().processed_at is None
+
+
+def test_a_failing_event_keeps_its_error_and_does_not_block_the_others(db):
+    # given: a row no engine version knows how to apply, then a good event
+    bad = JourneyEvent.objects.create(
+        idempotency_key="bad:1", type="FROM_A_NEWER_VERSION", occurred_at=T0, email="x@example.com"
+    )
+    service.track(order_placed())
+
+    # when
+    processed = [relay_unprocessed_events.apply().get() for _ in range(MAX_ATTEMPTS + 1)]
+
+    # then: the good one went through once, the bad one was tried until the cap
+    bad.refresh_from_db()
+    assert processed == [1] + [0] * MAX_ATTEMPTS
+    assert bad.processed_at is None
+    assert bad.attempts == MAX_ATTEMPTS
+    assert "FROM_A_NEWER_VERSION" in bad.last_error
+    assert Journey.objects.get().stage == "PURCHASE"
+
+
+def test_lapse_task_is_idempotent(db, store):
+    # given: a purchase long ago
+    store.event(EventType.ORDER_PAID, "order:1:paid", email="old@example.com")
+    Journey.objects.update(lapse_clock_from=timezone.now() - timedelta(days=120))
+
+    # when
+    first = detect_lapsed_customers.apply().get()
+    second = detect_lapsed_customers.apply().get()
+
+    # then
+    assert (first, second) == (1, 0)
+    assert Journey.objects.get().stage == "LAPSED"
+
+
+def test_periodic_tasks_join_the_apps_beat_schedule():
+    schedule = celery_app.conf.beat_schedule
+
+    for name, entry in BEAT_SCHEDULE.items():
+        assert schedule[name]["task"] == entry["task"]
+    assert set(celery_app.tasks) >= {entry["task"] for entry in BEAT_SCHEDULE.values()}

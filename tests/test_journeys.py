@@ -1,0 +1,235 @@
+"""Events through the log into journeys, on PostgreSQL."""
+
+from datetime import timedelta
+
+from django.db.models import Count
+
+from saleor_journey_plugin.core.events import EventType as E
+from saleor_journey_plugin.core.lapse import record_lapses
+from saleor_journey_plugin.core.processing import process_event
+from saleor_journey_plugin.models import Customer, Journey, JourneyEvent, StageTransition
+
+from .conftest import CHANNEL
+
+
+def history(journey):
+    return list(journey.transitions.order_by("occurred_at", "id").values_list("from_stage", "to_stage"))
+
+
+def test_full_journey_records_every_transition_with_its_cause(store):
+    # given
+    who = {"user_id": "42", "email": "ann@example.com"}
+
+    # when
+    store.event(E.ACCOUNT_CREATED, "user:42:created", **who, channel="")
+    store.event(E.PRODUCT_VIEWED, "view:1", **who, days=1)
+    store.event(E.CHECKOUT_STARTED, "checkout:a:started", **who, days=1)
+    store.event(E.CHECKOUT_DETAILS_ADDED, "checkout:a:details", **who)
+    store.event(E.ORDER_PLACED, "order:1:placed", **who)
+    store.event(E.ORDER_PAID, "order:1:paid", **who)
+    store.event(E.ORDER_FULFILLED, "order:1:fulfilled", **who, days=2)
+    store.event(E.ORDER_PLACED, "order:2:placed", **who, days=10)
+    store.event(E.ORDER_PAID, "order:2:paid", **who)
+
+    # then
+    journey = Journey.objects.get(customer__user_id="42", channel=CHANNEL)
+    assert journey.stage == "LOYALTY"
+    assert journey.paid_orders == 2
+    assert history(journey) == [
+        (None, "AWARENESS"),
+        ("AWARENESS", "INTEREST"),
+        ("INTEREST", "CONSIDERATION"),
+        ("CONSIDERATION", "PURCHASE"),
+        ("PURCHASE", "RETENTION"),
+        ("RETENTION", "LOYALTY"),
+    ]
+    causes = list(journey.transitions.order_by("occurred_at", "id").values_list("event__idempotency_key", flat=True))
+    assert causes == [
+        "user:42:created",
+        "view:1",
+        "checkout:a:details",
+        "order:1:placed",
+        "order:1:fulfilled",
+        "order:2:paid",
+    ]
+
+
+def test_account_created_applies_to_every_active_channel(store):
+    # when
+    store.event(E.ACCOUNT_CREATED, "user:1:created", user_id="1", email="a@example.com", channel="")
+
+    # then
+    assert sorted(Journey.objects.values_list("channel", "stage")) == [
+        ("web-krw", "AWARENESS"),
+        ("web-usd", "AWARENESS"),
+    ]
+
+
+def test_guest_who_buys_at_once_skips_stages_without_inventing_them(store):
+    # when
+    store.event(E.ORDER_PLACED, "order:9:placed", email="guest@example.com")
+
+    # then
+    journey = Journey.objects.get()
+    assert journey.stage == "PURCHASE"
+    assert history(journey) == [(None, "PURCHASE")]
+
+
+def test_same_event_delivered_five_times_changes_stage_and_history_once(store):
+    # when
+    ids = [store.event(E.ORDER_PLACED, "order:5:placed", email="b@example.com") for _ in range(5)]
+
+    # then
+    assert ids[0] is not None
+    assert ids[1:] == [None, None, None, None]
+    assert JourneyEvent.objects.count() == 1
+    assert StageTransition.objects.count() == 1
+    assert Journey.objects.get().paid_orders == 0
+
+
+def test_processing_the_same_event_twice_applies_it_once(store):
+    # given
+    event_id = store.event(E.ORDER_PAID, "order:5:paid", email="b@example.com", process=False)
+
+    # when
+    first, second = process_event(event_id), process_event(event_id)
+
+    # then
+    assert (first, second) == (True, False)
+    journey = Journey.objects.get()
+    assert journey.paid_orders == 1
+    assert StageTransition.objects.count() == 1
+
+
+def test_emails_compare_case_insensitively_after_trimming(store):
+    # when
+    store.event(E.CHECKOUT_STARTED, "c:1", email="  Mixed@Example.COM ")
+    store.event(E.ORDER_PLACED, "o:1", email="mixed@example.com")
+
+    # then
+    assert list(Customer.objects.values_list("email", flat=True)) == ["mixed@example.com"]
+    assert Journey.objects.get().stage == "PURCHASE"
+
+
+def test_guest_registering_later_merges_into_one_customer(store):
+    # given: a guest bought twice
+    store.event(E.ORDER_PLACED, "order:1:placed", email="Guest@Example.com")
+    store.event(E.ORDER_PAID, "order:1:paid", email="guest@example.com")
+
+    # when
+    store.event(E.ACCOUNT_CREATED, "user:77:created", user_id="77", email="guest@example.com", channel="", days=5)
+
+    # then
+    customer = Customer.objects.get()
+    assert customer.user_id == "77"
+    journey = Journey.objects.get(channel=CHANNEL)
+    assert journey.stage == "PURCHASE"
+    assert journey.paid_orders == 1
+    assert JourneyEvent.objects.filter(customer=customer).count() == 3
+
+
+def test_merge_of_a_guest_into_an_existing_account_replays_one_history(store):
+    # given: the account already has an order, the guest has another
+    store.event(E.ORDER_PLACED, "order:1:placed", user_id="5", email="")
+    store.event(E.ORDER_PAID, "order:1:paid", user_id="5", email="", days=1)
+    store.event(E.ORDER_PLACED, "order:2:placed", email="pat@example.com", days=1)
+    store.event(E.ORDER_PAID, "order:2:paid", email="pat@example.com")
+    assert Customer.objects.count() == 2
+
+    # when: the account's email becomes known
+    store.event(E.ORDER_FULFILLED, "order:1:fulfilled", user_id="5", email="pat@example.com", days=1)
+
+    # then
+    customer = Customer.objects.get()
+    journey = Journey.objects.get()
+    assert customer.user_id == "5"
+    assert journey.paid_orders == 2
+    assert journey.stage == "LOYALTY"
+    assert history(journey) == [(None, "PURCHASE"), ("PURCHASE", "LOYALTY")]
+    counted = JourneyEvent.objects.values("idempotency_key").annotate(n=Count("id"))
+    assert {row["n"] for row in counted} == {1}
+
+
+def test_cancelled_order_is_a_pain_point_at_its_stage(store):
+    # given
+    store.event(E.ORDER_PLACED, "order:1:placed", email="c@example.com")
+
+    # when
+    store.event(E.ORDER_CANCELLED, "order:1:cancelled", email="c@example.com", days=1)
+
+    # then
+    assert Journey.objects.get().stage == "PURCHASE"
+    cancelled = JourneyEvent.objects.get(type="ORDER_CANCELLED")
+    assert cancelled.stage == "PURCHASE"
+
+
+def test_lapse_after_configured_days_and_win_back(store):
+    # given: web-usd lapses after 90 days
+    store.event(E.ORDER_PLACED, "order:1:placed", email="d@example.com")
+    store.event(E.ORDER_PAID, "order:1:paid", email="d@example.com")
+    paid_at = store.clock
+
+    # when: 89 days pass, then 91
+    early = record_lapses(now=paid_at + timedelta(days=89))
+    late = record_lapses(now=paid_at + timedelta(days=91))
+    again = record_lapses(now=paid_at + timedelta(days=92))
+    for event_id in late:
+        process_event(event_id)
+
+    # then
+    assert early == []
+    assert len(late) == 1
+    assert again == []
+    journey = Journey.objects.get()
+    assert journey.stage == "LAPSED"
+
+    # when: the customer orders again
+    store.event(E.ORDER_PLACED, "order:2:placed", email="d@example.com", days=100)
+
+    # then
+    journey.refresh_from_db()
+    assert journey.stage == "LOYALTY"
+    last = journey.transitions.order_by("-occurred_at").first()
+    assert (last.from_stage, last.to_stage, last.win_back) == ("LAPSED", "LOYALTY", True)
+
+
+def test_lapse_uses_each_channels_own_limit(store):
+    # given: web-krw lapses after 60 days
+    store.event(E.ORDER_PAID, "order:1:paid", email="k@example.com", channel="web-krw")
+
+    # when
+    lapsed = record_lapses(now=store.clock + timedelta(days=61))
+
+    # then
+    assert len(lapsed) == 1
+
+
+def test_deletion_erases_journey_and_anonymises_events(store):
+    # given
+    who = {"user_id": "8", "email": "erase@example.com"}
+    store.event(E.ORDER_PLACED, "order:1:placed", **who, payload={"total": "10.00", "currency": "USD", "order_id": "1"})
+    store.event(E.ORDER_PLACED, "order:2:placed", email="erase@example.com", payload={"total": "5.00"}, channel="web-krw")
+
+    # when
+    store.event(E.CUSTOMER_DELETED, "user:8:deleted", **who, channel="")
+
+    # then
+    assert Customer.objects.count() == 0
+    assert Journey.objects.count() == 0
+    assert StageTransition.objects.count() == 0
+    rows = list(JourneyEvent.objects.order_by("id").values_list("email", "user_id", "customer_id", "payload"))
+    assert rows == [
+        ("", "", None, {"total": "10.00", "currency": "USD"}),
+        ("", "", None, {"total": "5.00"}),
+        ("", "", None, {}),
+    ]
+
+
+def test_event_without_identity_is_logged_and_touches_no_journey(store):
+    # when
+    event_id = store.event(E.CHECKOUT_STARTED, "checkout:anon:started")
+
+    # then
+    event = JourneyEvent.objects.get(pk=event_id)
+    assert event.processed_at is not None
+    assert Journey.objects.count() == 0
