@@ -7,6 +7,7 @@ from .enums import TouchChannelEnum
 from .errors import InvalidArgument
 
 MAX_EVENT_ID = 100
+SIGNED_IN_ONLY = frozenset({EventType.UNSUBSCRIBED})
 
 TrackableEventEnum = graphene.Enum(
     "JourneyTrackableEvent",
@@ -56,27 +57,35 @@ class TrackJourneyEvent(graphene.Mutation):
             raise InvalidArgument(
                 f"'eventId' must be 1 to {MAX_EVENT_ID} characters.", field="eventId"
             )
+        event_type = EventType(input.event_type)
         email = viewer.email if viewer.is_customer else (input.email or "").strip()
         if not viewer.is_customer and "@" not in email:
             raise InvalidArgument(
                 "Give the visitor's 'email' or sign in as a customer.", field="email"
             )
+        if not viewer.is_customer and event_type in SIGNED_IN_ONLY:
+            # Anyone can type an address; only its owner may report a pain point.
+            raise InvalidArgument(
+                f"{event_type.value} can only be reported by a signed-in customer.",
+                field="eventType",
+            )
         who = f"user:{viewer.user_id}" if viewer.is_customer else email.lower()
         recorded = service.track(
             JourneyEventData(
-                type=EventType(input.event_type),
+                type=event_type,
                 idempotency_key=f"track:{channel}:{who}:{event_id}",
                 occurred_at=timezone.now(),
                 channel=channel,
                 user_id=viewer.user_id,
                 email=email,
-                touch_channel=TouchChannel(input.touch_channel),
+                touch_channel=TouchChannel(input.touch_channel or TouchChannel.WEB),
+                # Clients may send null for any optional field; null means "none".
                 source=Source(
-                    utm_source=input.utm_source,
-                    utm_medium=input.utm_medium,
-                    utm_campaign=input.utm_campaign,
-                    referrer=input.referrer,
-                    search_term=input.search_term,
+                    utm_source=input.utm_source or "",
+                    utm_medium=input.utm_medium or "",
+                    utm_campaign=input.utm_campaign or "",
+                    referrer=input.referrer or "",
+                    search_term=input.search_term or "",
                 ),
                 payload={"product_id": input.product_id} if input.product_id else {},
             )

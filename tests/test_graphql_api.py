@@ -1,0 +1,1456 @@
+"""The journey GraphQL API through its HTTP view, as storefronts and staff call it."""
+
+import base64
+import json
+from datetime import timedelta
+
+import pytest
+from django.core import signing
+
+from example_store.host import TOKEN_SALT, issue_token
+from saleor_journey_plugin.core.events import EventType as E
+from saleor_journey_plugin.core.events import JourneyEventData, Source, TouchChannel
+from saleor_journey_plugin.core.processing import process_event
+from saleor_journey_plugin.core.recording import record_event
+from saleor_journey_plugin.models import Journey, JourneyEvent
+
+from .conftest import T0
+
+MY_JOURNEY = """
+query {
+  myJourney {
+    channel
+    customer { userId email }
+    stage
+    stageLabel
+    stageLabelKo: stageLabel(language: KO)
+    stageEnteredAt
+    paidOrders
+    history {
+      fromStage toStage toStageLabel occurredAt cause { eventType } winBack
+    }
+    touchpoints {
+      eventType occurredAt stage stageLabel touchChannel
+      utmSource utmMedium utmCampaign referrer searchTerm isPainPoint emotion
+    }
+    latest: touchpoints(first: 2) { eventType occurredAt }
+    painPoints { eventType occurredAt stage isPainPoint emotion }
+  }
+}
+"""
+CUSTOMER_JOURNEY = """
+query($email: String, $userId: String) {
+  customerJourney(email: $email, userId: $userId) {
+    customer { userId email } stage stageLabel paidOrders
+  }
+}
+"""
+CUSTOMERS = """
+query($stage: JourneyStage, $first: Int, $after: String) {
+  customers(stage: $stage, first: $first, after: $after) {
+    edges { cursor node { customer { email } stage } }
+    pageInfo { hasNextPage endCursor }
+  }
+}
+"""
+STAGE_DISTRIBUTION = """
+query($language: JourneyLanguage) {
+  stageDistribution(language: $language) {
+    preset total
+    stages { stage label count }
+    columns { label stages count }
+  }
+}
+"""
+TRACK = """
+mutation($input: JourneyTrackInput!) {
+  trackJourneyEvent(input: $input) { recorded }
+}
+"""
+STAFF = {"permissions": ["MANAGE_USERS"]}
+
+
+def graphql(client, query, variables=None, *, token="", channel="web-usd"):
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"} if token else {}
+    body = {"query": query, "variables": variables or {}}
+    return client.post(
+        f"/graphql/{channel}/",
+        data=json.dumps(body),
+        content_type="application/json",
+        **headers,
+    )
+
+
+def error(message, code, path, line, column, field=None):
+    exception = {"code": code}
+    if field:
+        exception["field"] = field
+    return {
+        "message": message,
+        "locations": [{"line": line, "column": column}],
+        "path": path,
+        "extensions": {"exception": exception},
+    }
+
+
+def tampered(token):
+    return token[:-1] + ("B" if token.endswith("A") else "A")
+
+
+def cursor(journey_pk):
+    return base64.urlsafe_b64encode(f"journey:{journey_pk}".encode()).decode()
+
+
+def journey_pk(email, channel="web-usd"):
+    return Journey.objects.get(customer__email=email, channel=channel).pk
+
+
+def seed(
+    event_type,
+    key,
+    *,
+    days,
+    user_id="",
+    email="",
+    channel="web-usd",
+    touch=TouchChannel.WEB,
+    source=None,
+    payload=None,
+):
+    """Record and process an event at ``T0 + days`` with its touch channel, source."""
+    event_id = record_event(
+        JourneyEventData(
+            type=event_type,
+            idempotency_key=key,
+            occurred_at=T0 + timedelta(days=days),
+            channel=channel,
+            user_id=user_id,
+            email=email,
+            touch_channel=touch,
+            source=source or Source(),
+            payload=payload or {},
+        )
+    )
+    assert process_event(event_id)
+    return event_id
+
+
+def touchpoint(event_type, occurred_at, stage, label, **fields):
+    return {
+        "eventType": event_type,
+        "occurredAt": occurred_at,
+        "stage": stage,
+        "stageLabel": label,
+        "touchChannel": fields.get("touchChannel", "WEB"),
+        "utmSource": fields.get("utmSource", ""),
+        "utmMedium": fields.get("utmMedium", ""),
+        "utmCampaign": fields.get("utmCampaign", ""),
+        "referrer": fields.get("referrer", ""),
+        "searchTerm": fields.get("searchTerm", ""),
+        "isPainPoint": fields.get("isPainPoint", False),
+        "emotion": fields.get("emotion"),
+    }
+
+
+# myJourney
+
+
+def test_my_journey_shows_stage_history_touchpoints_and_pain_points(db, client):
+    # given: ann's journey in web-usd (standard preset, English), and a visit in web-krw
+    ann = {"user_id": "42", "email": "ann@example.com"}
+    google = Source(
+        utm_source="google",
+        utm_medium="cpc",
+        utm_campaign="spring-sale",
+        referrer="https://www.google.com/",
+        search_term="linen shirt",
+    )
+    seed(E.VISIT, "visit:1", **ann, days=0, source=google)
+    seed(E.PRODUCT_VIEWED, "view:1", **ann, days=1, touch=TouchChannel.APP)
+    seed(E.CHECKOUT_ABANDONED, "checkout:1:abandoned", **ann, days=2)
+    seed(E.ORDER_PLACED, "order:1:placed", **ann, days=3)
+    seed(E.ORDER_PAID, "order:1:paid", **ann, days=3.25, touch=TouchChannel.API)
+    seed(E.VISIT, "visit:krw", **ann, days=4, channel="web-krw")
+    seed(E.REVIEW_SUBMITTED, "review:1", **ann, days=5, payload={"rating": 3})
+    seed(E.REVIEW_SUBMITTED, "review:2", **ann, days=6, payload={"rating": 1})
+
+    # when
+    response = graphql(client, MY_JOURNEY, token=issue_token(**ann))
+
+    # then
+    assert response.status_code == 200
+    assert response.json() == {
+        "data": {
+            "myJourney": {
+                "channel": "web-usd",
+                "customer": {"userId": "42", "email": "ann@example.com"},
+                "stage": "PURCHASE",
+                "stageLabel": "Purchase",
+                "stageLabelKo": "구매",
+                "stageEnteredAt": "2026-03-04T09:00:00+00:00",
+                "paidOrders": 1,
+                "history": [
+                    {
+                        "fromStage": None,
+                        "toStage": "AWARENESS",
+                        "toStageLabel": "Awareness",
+                        "occurredAt": "2026-03-01T09:00:00+00:00",
+                        "cause": {"eventType": "VISIT"},
+                        "winBack": False,
+                    },
+                    {
+                        "fromStage": "AWARENESS",
+                        "toStage": "INTEREST",
+                        "toStageLabel": "Interest",
+                        "occurredAt": "2026-03-02T09:00:00+00:00",
+                        "cause": {"eventType": "PRODUCT_VIEWED"},
+                        "winBack": False,
+                    },
+                    {
+                        "fromStage": "INTEREST",
+                        "toStage": "PURCHASE",
+                        "toStageLabel": "Purchase",
+                        "occurredAt": "2026-03-04T09:00:00+00:00",
+                        "cause": {"eventType": "ORDER_PLACED"},
+                        "winBack": False,
+                    },
+                ],
+                "touchpoints": [
+                    touchpoint(
+                        "REVIEW_SUBMITTED",
+                        "2026-03-07T09:00:00+00:00",
+                        "PURCHASE",
+                        "Purchase",
+                        isPainPoint=True,
+                        emotion="NEGATIVE",
+                    ),
+                    touchpoint(
+                        "REVIEW_SUBMITTED",
+                        "2026-03-06T09:00:00+00:00",
+                        "PURCHASE",
+                        "Purchase",
+                        emotion="NEUTRAL",
+                    ),
+                    touchpoint(
+                        "ORDER_PAID",
+                        "2026-03-04T15:00:00+00:00",
+                        "PURCHASE",
+                        "Purchase",
+                        touchChannel="API",
+                    ),
+                    touchpoint(
+                        "ORDER_PLACED",
+                        "2026-03-04T09:00:00+00:00",
+                        "PURCHASE",
+                        "Purchase",
+                    ),
+                    touchpoint(
+                        "CHECKOUT_ABANDONED",
+                        "2026-03-03T09:00:00+00:00",
+                        "INTEREST",
+                        "Interest",
+                        isPainPoint=True,
+                        emotion="NEGATIVE",
+                    ),
+                    touchpoint(
+                        "PRODUCT_VIEWED",
+                        "2026-03-02T09:00:00+00:00",
+                        "INTEREST",
+                        "Interest",
+                        touchChannel="APP",
+                    ),
+                    touchpoint(
+                        "VISIT",
+                        "2026-03-01T09:00:00+00:00",
+                        "AWARENESS",
+                        "Awareness",
+                        utmSource="google",
+                        utmMedium="cpc",
+                        utmCampaign="spring-sale",
+                        referrer="https://www.google.com/",
+                        searchTerm="linen shirt",
+                    ),
+                ],
+                "latest": [
+                    {
+                        "eventType": "REVIEW_SUBMITTED",
+                        "occurredAt": "2026-03-07T09:00:00+00:00",
+                    },
+                    {
+                        "eventType": "REVIEW_SUBMITTED",
+                        "occurredAt": "2026-03-06T09:00:00+00:00",
+                    },
+                ],
+                "painPoints": [
+                    {
+                        "eventType": "REVIEW_SUBMITTED",
+                        "occurredAt": "2026-03-07T09:00:00+00:00",
+                        "stage": "PURCHASE",
+                        "isPainPoint": True,
+                        "emotion": "NEGATIVE",
+                    },
+                    {
+                        "eventType": "CHECKOUT_ABANDONED",
+                        "occurredAt": "2026-03-03T09:00:00+00:00",
+                        "stage": "INTEREST",
+                        "isPainPoint": True,
+                        "emotion": "NEGATIVE",
+                    },
+                ],
+            }
+        }
+    }
+
+
+def test_my_journey_labels_follow_the_channels_preset_and_language(db, client):
+    # given: web-krw uses the five_stage preset in Korean
+    min_ = {"user_id": "7", "email": "min@example.com", "channel": "web-krw"}
+    seed(E.VISIT, "visit:1", **min_, days=0)
+    seed(E.PRODUCT_VIEWED, "view:1", **min_, days=1)
+    seed(E.CHECKOUT_DETAILS_ADDED, "checkout:1:details", **min_, days=2)
+    query = """
+    query {
+      myJourney {
+        channel stage stageLabel
+        english: stageLabel(language: EN)
+        history { fromStage toStage toStageLabel }
+        touchpoints(first: 1) { eventType stageLabel english: stageLabel(language: EN) }
+      }
+    }
+    """
+
+    # when
+    response = graphql(client, query, token=issue_token(user_id="7"), channel="web-krw")
+
+    # then
+    assert response.status_code == 200
+    assert response.json() == {
+        "data": {
+            "myJourney": {
+                "channel": "web-krw",
+                "stage": "CONSIDERATION",
+                "stageLabel": "관심",
+                "english": "Interest",
+                "history": [
+                    {"fromStage": None, "toStage": "AWARENESS", "toStageLabel": "인지"},
+                    {
+                        "fromStage": "AWARENESS",
+                        "toStage": "INTEREST",
+                        "toStageLabel": "관심",
+                    },
+                    {
+                        "fromStage": "INTEREST",
+                        "toStage": "CONSIDERATION",
+                        "toStageLabel": "관심",
+                    },
+                ],
+                "touchpoints": [
+                    {
+                        "eventType": "CHECKOUT_DETAILS_ADDED",
+                        "stageLabel": "관심",
+                        "english": "Interest",
+                    }
+                ],
+            }
+        }
+    }
+
+
+def test_my_journey_history_marks_the_win_back_after_a_lapse(store, client):
+    # given: a paid order, a lapse 91 days later, then a repeat order
+    bo = {"user_id": "9", "email": "bo@example.com"}
+    store.event(E.ORDER_PLACED, "order:1:placed", **bo)
+    store.event(E.ORDER_PAID, "order:1:paid", **bo)
+    store.event(E.LAPSE_DETECTED, "lapse:1", **bo, days=91)
+    store.event(E.ORDER_PLACED, "order:2:placed", **bo, days=10)
+    query = """
+    query {
+      myJourney {
+        stage stageLabel
+        history {
+          fromStage toStage toStageLabel occurredAt cause { eventType } winBack
+        }
+      }
+    }
+    """
+
+    # when
+    response = graphql(client, query, token=issue_token(user_id="9"))
+
+    # then
+    assert response.json() == {
+        "data": {
+            "myJourney": {
+                "stage": "LOYALTY",
+                "stageLabel": "Loyalty",
+                "history": [
+                    {
+                        "fromStage": None,
+                        "toStage": "PURCHASE",
+                        "toStageLabel": "Purchase",
+                        "occurredAt": "2026-03-01T09:00:00+00:00",
+                        "cause": {"eventType": "ORDER_PLACED"},
+                        "winBack": False,
+                    },
+                    {
+                        "fromStage": "PURCHASE",
+                        "toStage": "LAPSED",
+                        "toStageLabel": "At risk",
+                        "occurredAt": "2026-05-31T09:00:00+00:00",
+                        "cause": {"eventType": "LAPSE_DETECTED"},
+                        "winBack": False,
+                    },
+                    {
+                        "fromStage": "LAPSED",
+                        "toStage": "LOYALTY",
+                        "toStageLabel": "Loyalty",
+                        "occurredAt": "2026-06-10T09:00:00+00:00",
+                        "cause": {"eventType": "ORDER_PLACED"},
+                        "winBack": True,
+                    },
+                ],
+            }
+        }
+    }
+
+
+def test_my_journey_is_null_without_error_before_any_event(db, client):
+    # when
+    response = graphql(
+        client, "{ myJourney { stage } }", token=issue_token(user_id="1")
+    )
+
+    # then
+    assert response.json() == {"data": {"myJourney": None}}
+
+
+# Who may read what
+
+
+def test_customer_reads_only_their_own_journey(store, client):
+    # given
+    store.event(E.PRODUCT_VIEWED, "view:a", user_id="1", email="a@example.com")
+    store.event(E.ORDER_PLACED, "order:b", user_id="2", email="b@example.com")
+    query = """{
+      myJourney { customer { userId email } stage }
+      customerJourney(userId: "2") { customer { userId email } stage }
+    }"""
+
+    # when: customer A asks for their own journey and for B's
+    response = graphql(
+        client, query, token=issue_token(user_id="1", email="a@example.com")
+    )
+
+    # then
+    assert response.status_code == 200
+    assert response.json() == {
+        "data": {
+            "myJourney": {
+                "customer": {"userId": "1", "email": "a@example.com"},
+                "stage": "INTEREST",
+            },
+            "customerJourney": None,
+        },
+        "errors": [
+            error(
+                "You need one of the following permissions: MANAGE_USERS",
+                "PermissionDenied",
+                ["customerJourney"],
+                3,
+                7,
+            )
+        ],
+    }
+
+
+def test_anonymous_caller_has_no_journey(store, client):
+    # given
+    store.event(E.ORDER_PLACED, "order:1", user_id="1", email="a@example.com")
+
+    # when
+    response = graphql(client, "{ myJourney { stage } }")
+
+    # then
+    assert response.status_code == 200
+    assert response.json() == {
+        "data": {"myJourney": None},
+        "errors": [
+            error(
+                "You need to be signed in as a customer to see a journey.",
+                "PermissionDenied",
+                ["myJourney"],
+                1,
+                3,
+            )
+        ],
+    }
+
+
+def test_staff_without_a_customer_account_has_no_journey_of_their_own(db, client):
+    # when
+    response = graphql(client, "{ myJourney { stage } }", token=issue_token(**STAFF))
+
+    # then
+    assert response.json() == {
+        "data": {"myJourney": None},
+        "errors": [
+            error(
+                "You need to be signed in as a customer to see a journey.",
+                "PermissionDenied",
+                ["myJourney"],
+                1,
+                3,
+            )
+        ],
+    }
+
+
+@pytest.mark.parametrize(
+    ("field", "query"),
+    [
+        ("customerJourney", '{ customerJourney(userId: "1") { stage } }'),
+        ("customers", "{ customers { edges { cursor } } }"),
+        ("stageDistribution", "{ stageDistribution { total } }"),
+    ],
+)
+@pytest.mark.parametrize(
+    "token",
+    [
+        pytest.param({}, id="anonymous"),
+        pytest.param({"user_id": "1", "email": "a@example.com"}, id="customer"),
+        pytest.param(
+            {"permissions": ["MANAGE_ORDERS"]}, id="staff-without-manage-users"
+        ),
+    ],
+)
+def test_staff_queries_need_manage_users(store, client, field, query, token):
+    # given
+    store.event(E.ORDER_PLACED, "order:1", user_id="1", email="a@example.com")
+
+    # when
+    response = graphql(client, query, token=issue_token(**token) if token else "")
+
+    # then
+    assert response.status_code == 200
+    assert response.json() == {
+        "data": {field: None},
+        "errors": [
+            error(
+                "You need one of the following permissions: MANAGE_USERS",
+                "PermissionDenied",
+                [field],
+                1,
+                3,
+            )
+        ],
+    }
+
+
+# customerJourney
+
+
+def test_customer_journey_finds_a_guest_by_email_case_insensitively(store, client):
+    # given
+    store.event(E.ORDER_PLACED, "order:1:placed", email="Guest@Example.com")
+    store.event(E.ORDER_PAID, "order:1:paid", email="guest@example.com")
+
+    # when
+    response = graphql(
+        client,
+        CUSTOMER_JOURNEY,
+        {"email": "  GUEST@example.COM "},
+        token=issue_token(**STAFF),
+    )
+
+    # then
+    assert response.json() == {
+        "data": {
+            "customerJourney": {
+                "customer": {"userId": None, "email": "guest@example.com"},
+                "stage": "PURCHASE",
+                "stageLabel": "Purchase",
+                "paidOrders": 1,
+            }
+        }
+    }
+
+
+def test_customer_journey_finds_a_user_by_id_in_the_requested_channel(store, client):
+    # given
+    store.event(E.PRODUCT_VIEWED, "view:1", user_id="5", email="eve@example.com")
+    store.event(
+        E.ORDER_PLACED,
+        "order:1",
+        user_id="5",
+        email="eve@example.com",
+        channel="web-krw",
+    )
+
+    # when
+    usd = graphql(client, CUSTOMER_JOURNEY, {"userId": "5"}, token=issue_token(**STAFF))
+    krw = graphql(
+        client,
+        CUSTOMER_JOURNEY,
+        {"userId": "5"},
+        token=issue_token(**STAFF),
+        channel="web-krw",
+    )
+
+    # then
+    assert usd.json() == {
+        "data": {
+            "customerJourney": {
+                "customer": {"userId": "5", "email": "eve@example.com"},
+                "stage": "INTEREST",
+                "stageLabel": "Interest",
+                "paidOrders": 0,
+            }
+        }
+    }
+    assert krw.json() == {
+        "data": {
+            "customerJourney": {
+                "customer": {"userId": "5", "email": "eve@example.com"},
+                "stage": "PURCHASE",
+                "stageLabel": "구매",
+                "paidOrders": 0,
+            }
+        }
+    }
+
+
+def test_customer_journey_of_an_unknown_customer_is_null(db, client):
+    # when
+    response = graphql(
+        client,
+        CUSTOMER_JOURNEY,
+        {"email": "nobody@example.com"},
+        token=issue_token(**STAFF),
+    )
+
+    # then
+    assert response.json() == {"data": {"customerJourney": None}}
+
+
+@pytest.mark.parametrize(
+    "variables",
+    [
+        pytest.param({"email": "a@example.com", "userId": "1"}, id="both"),
+        pytest.param({}, id="neither"),
+    ],
+)
+def test_customer_journey_needs_exactly_one_of_email_and_user_id(
+    store, client, variables
+):
+    # given
+    store.event(E.ORDER_PLACED, "order:1", user_id="1", email="a@example.com")
+
+    # when
+    response = graphql(client, CUSTOMER_JOURNEY, variables, token=issue_token(**STAFF))
+
+    # then
+    assert response.status_code == 200
+    assert response.json() == {
+        "data": {"customerJourney": None},
+        "errors": [
+            error(
+                "Give exactly one of 'email' and 'userId'.",
+                "INVALID",
+                ["customerJourney"],
+                3,
+                3,
+                field="email",
+            )
+        ],
+    }
+
+
+# customers
+
+
+@pytest.fixture
+def shoppers(store):
+    """Four PURCHASE journeys and one INTEREST in web-usd, one PURCHASE in web-krw."""
+    store.event(E.ORDER_PLACED, "order:1", email="c1@example.com")
+    store.event(E.PRODUCT_VIEWED, "view:2", email="c2@example.com")
+    store.event(E.ORDER_PLACED, "order:3", email="c3@example.com")
+    store.event(E.ORDER_PLACED, "order:5", email="c5@example.com", channel="web-krw")
+    store.event(E.ORDER_PLACED, "order:4", email="c4@example.com")
+    store.event(E.ORDER_PLACED, "order:6", email="c6@example.com")
+
+
+def edge(email, stage="PURCHASE"):
+    return {
+        "cursor": cursor(journey_pk(email)),
+        "node": {"customer": {"email": email}, "stage": stage},
+    }
+
+
+def test_customers_in_a_stage_page_by_cursor(shoppers, client):
+    # given
+    token = issue_token(**STAFF)
+
+    # when
+    first = graphql(client, CUSTOMERS, {"stage": "PURCHASE", "first": 2}, token=token)
+    after = first.json()["data"]["customers"]["pageInfo"]["endCursor"]
+    second = graphql(
+        client,
+        CUSTOMERS,
+        {"stage": "PURCHASE", "first": 2, "after": after},
+        token=token,
+    )
+
+    # then
+    assert first.json() == {
+        "data": {
+            "customers": {
+                "edges": [edge("c1@example.com"), edge("c3@example.com")],
+                "pageInfo": {
+                    "hasNextPage": True,
+                    "endCursor": cursor(journey_pk("c3@example.com")),
+                },
+            }
+        }
+    }
+    assert second.json() == {
+        "data": {
+            "customers": {
+                "edges": [edge("c4@example.com"), edge("c6@example.com")],
+                "pageInfo": {
+                    "hasNextPage": False,
+                    "endCursor": cursor(journey_pk("c6@example.com")),
+                },
+            }
+        }
+    }
+
+
+def test_customers_without_a_stage_lists_the_whole_channel(shoppers, client):
+    # when
+    response = graphql(client, CUSTOMERS, {}, token=issue_token(**STAFF))
+
+    # then
+    assert response.json() == {
+        "data": {
+            "customers": {
+                "edges": [
+                    edge("c1@example.com"),
+                    edge("c2@example.com", "INTEREST"),
+                    edge("c3@example.com"),
+                    edge("c4@example.com"),
+                    edge("c6@example.com"),
+                ],
+                "pageInfo": {
+                    "hasNextPage": False,
+                    "endCursor": cursor(journey_pk("c6@example.com")),
+                },
+            }
+        }
+    }
+
+
+def test_customers_page_past_the_end_is_empty(shoppers, client):
+    # when
+    response = graphql(
+        client,
+        CUSTOMERS,
+        {"stage": "LOYALTY", "first": 5},
+        token=issue_token(**STAFF),
+    )
+
+    # then
+    assert response.json() == {
+        "data": {
+            "customers": {
+                "edges": [],
+                "pageInfo": {"hasNextPage": False, "endCursor": None},
+            }
+        }
+    }
+
+
+@pytest.mark.parametrize("first", [0, 101, -1])
+def test_customers_page_size_must_be_1_to_100(shoppers, client, first):
+    # when
+    response = graphql(client, CUSTOMERS, {"first": first}, token=issue_token(**STAFF))
+
+    # then
+    assert response.status_code == 200
+    assert response.json() == {
+        "data": {"customers": None},
+        "errors": [
+            error(
+                f"'first' must be between 1 and 100, got {first}.",
+                "INVALID",
+                ["customers"],
+                3,
+                3,
+                field="first",
+            )
+        ],
+    }
+
+
+@pytest.mark.parametrize(
+    "after",
+    [
+        "garbage!",
+        "not-a-cursor",
+        base64.urlsafe_b64encode(b"order:5").decode(),
+        base64.urlsafe_b64encode(b"journey:five").decode(),
+        base64.urlsafe_b64encode(b"\xff\xfe").decode(),
+    ],
+)
+def test_customers_rejects_a_cursor_it_did_not_issue(shoppers, client, after):
+    # when
+    response = graphql(client, CUSTOMERS, {"after": after}, token=issue_token(**STAFF))
+
+    # then
+    assert response.json() == {
+        "data": {"customers": None},
+        "errors": [
+            error(
+                "'after' is not a cursor this API returned.",
+                "INVALID",
+                ["customers"],
+                3,
+                3,
+                field="after",
+            )
+        ],
+    }
+
+
+# stageDistribution
+
+
+def test_stage_distribution_counts_each_stage_and_standard_column(store, client):
+    # given: web-usd journeys in five stages, and one in web-krw that is not counted
+    store.event(E.VISIT, "visit:1", email="a@example.com")
+    store.event(E.PRODUCT_VIEWED, "view:2", email="b@example.com")
+    store.event(E.CHECKOUT_STARTED, "checkout:3", email="c@example.com")
+    store.event(E.DELIVERY_METHOD_CHOSEN, "delivery:4", email="d@example.com")
+    store.event(E.ORDER_PLACED, "order:5", email="e@example.com")
+    store.event(E.ORDER_PLACED, "order:6", email="f@example.com")
+    store.event(E.LAPSE_DETECTED, "lapse:6", email="f@example.com", days=91)
+    store.event(E.ORDER_PLACED, "order:7", email="g@example.com", channel="web-krw")
+
+    # when
+    response = graphql(client, STAGE_DISTRIBUTION, token=issue_token(**STAFF))
+
+    # then
+    assert response.json() == {
+        "data": {
+            "stageDistribution": {
+                "preset": "standard",
+                "total": 6,
+                "stages": [
+                    {"stage": "AWARENESS", "label": "Awareness", "count": 1},
+                    {"stage": "INTEREST", "label": "Interest", "count": 2},
+                    {"stage": "CONSIDERATION", "label": "Consideration", "count": 1},
+                    {"stage": "PURCHASE", "label": "Purchase", "count": 1},
+                    {"stage": "RETENTION", "label": "Retention", "count": 0},
+                    {"stage": "LOYALTY", "label": "Loyalty", "count": 0},
+                    {"stage": "LAPSED", "label": "At risk", "count": 1},
+                ],
+                "columns": [
+                    {"label": "Awareness", "stages": ["AWARENESS"], "count": 1},
+                    {"label": "Interest", "stages": ["INTEREST"], "count": 2},
+                    {"label": "Consideration", "stages": ["CONSIDERATION"], "count": 1},
+                    {"label": "Purchase", "stages": ["PURCHASE"], "count": 1},
+                    {"label": "Retention", "stages": ["RETENTION"], "count": 0},
+                    {"label": "Loyalty", "stages": ["LOYALTY"], "count": 0},
+                    {"label": "At risk", "stages": ["LAPSED"], "count": 1},
+                ],
+            }
+        }
+    }
+
+
+@pytest.fixture
+def krw_shoppers(store):
+    """web-krw: one AWARENESS, one INTEREST, two CONSIDERATION, one PURCHASE."""
+    for n, event_type in enumerate(
+        [
+            E.NEWSLETTER_OPT_IN,
+            E.PRODUCT_VIEWED,
+            E.CHECKOUT_DETAILS_ADDED,
+            E.DELIVERY_METHOD_CHOSEN,
+            E.ORDER_PLACED,
+        ]
+    ):
+        store.event(
+            event_type, f"krw:{n}", email=f"k{n}@example.com", channel="web-krw"
+        )
+    store.event(E.VISIT, "usd:1", email="u@example.com")
+
+
+def test_stage_distribution_groups_five_stage_columns_in_korean(krw_shoppers, client):
+    # when
+    response = graphql(
+        client, STAGE_DISTRIBUTION, token=issue_token(**STAFF), channel="web-krw"
+    )
+
+    # then
+    assert response.json() == {
+        "data": {
+            "stageDistribution": {
+                "preset": "five_stage",
+                "total": 5,
+                "stages": [
+                    {"stage": "AWARENESS", "label": "인지", "count": 1},
+                    {"stage": "INTEREST", "label": "관심", "count": 1},
+                    {"stage": "CONSIDERATION", "label": "관심", "count": 2},
+                    {"stage": "PURCHASE", "label": "구매", "count": 1},
+                    {"stage": "RETENTION", "label": "경험", "count": 0},
+                    {"stage": "LOYALTY", "label": "충성", "count": 0},
+                    {"stage": "LAPSED", "label": "이탈 위험", "count": 0},
+                ],
+                "columns": [
+                    {"label": "인지", "stages": ["AWARENESS"], "count": 1},
+                    {
+                        "label": "관심",
+                        "stages": ["INTEREST", "CONSIDERATION"],
+                        "count": 3,
+                    },
+                    {"label": "구매", "stages": ["PURCHASE"], "count": 1},
+                    {"label": "경험", "stages": ["RETENTION"], "count": 0},
+                    {"label": "충성", "stages": ["LOYALTY"], "count": 0},
+                    {"label": "이탈 위험", "stages": ["LAPSED"], "count": 0},
+                ],
+            }
+        }
+    }
+
+
+def test_stage_distribution_language_overrides_the_channels(krw_shoppers, client):
+    # when
+    response = graphql(
+        client,
+        "{ stageDistribution(language: EN) { columns { label count } } }",
+        token=issue_token(**STAFF),
+        channel="web-krw",
+    )
+
+    # then
+    assert response.json() == {
+        "data": {
+            "stageDistribution": {
+                "columns": [
+                    {"label": "Awareness", "count": 1},
+                    {"label": "Interest", "count": 3},
+                    {"label": "Purchase", "count": 1},
+                    {"label": "Experience", "count": 0},
+                    {"label": "Loyalty", "count": 0},
+                    {"label": "At risk", "count": 0},
+                ]
+            }
+        }
+    }
+
+
+# trackJourneyEvent
+
+
+def test_anonymous_visit_with_email_is_recorded_and_reaches_awareness(
+    db, client, django_capture_on_commit_callbacks
+):
+    # given
+    visit = {
+        "eventType": "VISIT",
+        "eventId": "visit-3f2a",
+        "email": " Visitor@Example.com ",
+        "utmSource": "instagram",
+        "utmMedium": "social",
+        "utmCampaign": "launch",
+        "referrer": "https://instagram.com/",
+        "searchTerm": "wool socks",
+    }
+
+    # when
+    with django_capture_on_commit_callbacks() as queued:
+        response = graphql(client, TRACK, {"input": visit})
+
+    # then: the event is logged and its processing queued once the request commits
+    assert response.status_code == 200
+    assert response.json() == {"data": {"trackJourneyEvent": {"recorded": True}}}
+    assert len(queued) == 1
+    event = JourneyEvent.objects.get()
+    assert (
+        event.idempotency_key,
+        event.type,
+        event.channel,
+        event.user_id,
+        event.email,
+        event.touch_channel,
+        event.payload,
+        event.processed_at,
+    ) == (
+        "track:web-usd:visitor@example.com:visit-3f2a",
+        "VISIT",
+        "web-usd",
+        "",
+        "visitor@example.com",
+        "WEB",
+        {},
+        None,
+    )
+
+    # when: the worker processes it
+    assert process_event(event.pk)
+    journey = graphql(
+        client,
+        """query {
+          customerJourney(email: "visitor@example.com") {
+            stage stageLabel
+            touchpoints {
+              eventType occurredAt stage touchChannel
+              utmSource utmMedium utmCampaign referrer searchTerm isPainPoint emotion
+            }
+          }
+        }""",
+        token=issue_token(**STAFF),
+    )
+
+    # then
+    assert journey.json() == {
+        "data": {
+            "customerJourney": {
+                "stage": "AWARENESS",
+                "stageLabel": "Awareness",
+                "touchpoints": [
+                    {
+                        "eventType": "VISIT",
+                        "occurredAt": event.occurred_at.isoformat(),
+                        "stage": "AWARENESS",
+                        "touchChannel": "WEB",
+                        "utmSource": "instagram",
+                        "utmMedium": "social",
+                        "utmCampaign": "launch",
+                        "referrer": "https://instagram.com/",
+                        "searchTerm": "wool socks",
+                        "isPainPoint": False,
+                        "emotion": None,
+                    }
+                ],
+            }
+        }
+    }
+
+
+def test_resending_the_same_event_id_records_it_once(
+    db, client, django_capture_on_commit_callbacks
+):
+    # given
+    visit = {"eventType": "VISIT", "eventId": "visit-1", "email": "ann@example.com"}
+    assert graphql(client, TRACK, {"input": visit}).json() == {
+        "data": {"trackJourneyEvent": {"recorded": True}}
+    }
+
+    # when: the storefront retries, the email typed differently
+    with django_capture_on_commit_callbacks() as queued:
+        response = graphql(
+            client, TRACK, {"input": {**visit, "email": "ANN@example.com"}}
+        )
+
+    # then
+    assert response.json() == {"data": {"trackJourneyEvent": {"recorded": False}}}
+    assert queued == []
+    assert JourneyEvent.objects.count() == 1
+
+
+def test_same_event_id_from_another_visitor_is_another_event(db, client):
+    # when
+    for email in ("ann@example.com", "bob@example.com"):
+        visit = {"eventType": "VISIT", "eventId": "visit-1", "email": email}
+        response = graphql(client, TRACK, {"input": visit})
+        assert response.json() == {"data": {"trackJourneyEvent": {"recorded": True}}}
+
+    # then
+    assert sorted(JourneyEvent.objects.values_list("email", flat=True)) == [
+        "ann@example.com",
+        "bob@example.com",
+    ]
+
+
+@pytest.mark.parametrize(
+    "email",
+    [
+        pytest.param(None, id="missing"),
+        pytest.param("", id="empty"),
+        pytest.param("not-an-email", id="no-at-sign"),
+    ],
+)
+def test_anonymous_tracking_needs_an_email(db, client, email):
+    # given
+    visit = {"eventType": "VISIT", "eventId": "visit-1"}
+    if email is not None:
+        visit["email"] = email
+
+    # when
+    response = graphql(client, TRACK, {"input": visit})
+
+    # then
+    assert response.status_code == 200
+    assert response.json() == {
+        "data": {"trackJourneyEvent": None},
+        "errors": [
+            error(
+                "Give the visitor's 'email' or sign in as a customer.",
+                "INVALID",
+                ["trackJourneyEvent"],
+                3,
+                3,
+                field="email",
+            )
+        ],
+    }
+    assert JourneyEvent.objects.count() == 0
+
+
+@pytest.mark.parametrize("event_id", ["", "   ", "x" * 101])
+def test_event_id_must_be_1_to_100_characters(db, client, event_id):
+    # given
+    visit = {"eventType": "VISIT", "eventId": event_id, "email": "ann@example.com"}
+
+    # when
+    response = graphql(client, TRACK, {"input": visit})
+
+    # then
+    assert response.json() == {
+        "data": {"trackJourneyEvent": None},
+        "errors": [
+            error(
+                "'eventId' must be 1 to 100 characters.",
+                "INVALID",
+                ["trackJourneyEvent"],
+                3,
+                3,
+                field="eventId",
+            )
+        ],
+    }
+    assert JourneyEvent.objects.count() == 0
+
+
+def test_visit_without_utm_parameters_may_send_them_as_null(db, client):
+    # given: a storefront passing absent query parameters through as null,
+    # which GraphQL allows for every optional input field
+    visit = {
+        "eventType": "VISIT",
+        "eventId": "visit-1",
+        "email": "ann@example.com",
+        "utmSource": "newsletter",
+        "utmMedium": None,
+        "utmCampaign": None,
+        "referrer": None,
+        "searchTerm": None,
+        "productId": None,
+        "touchChannel": None,
+    }
+
+    # when
+    response = graphql(client, TRACK, {"input": visit})
+
+    # then
+    assert response.json() == {"data": {"trackJourneyEvent": {"recorded": True}}}
+    assert list(
+        JourneyEvent.objects.values_list(
+            "utm_source",
+            "utm_medium",
+            "utm_campaign",
+            "referrer",
+            "search_term",
+            "touch_channel",
+            "payload",
+        )
+    ) == [("newsletter", "", "", "", "", "WEB", {})]
+
+
+def test_signed_in_customer_tracks_a_product_view(
+    db, client, django_capture_on_commit_callbacks
+):
+    # given: ann is already aware of the store
+    seed(E.VISIT, "visit:1", user_id="42", email="ann@example.com", days=0)
+    token = issue_token(user_id="42", email="ann@example.com")
+    view = {
+        "eventType": "PRODUCT_VIEWED",
+        "eventId": "view-91",
+        "productId": "UHJvZHVjdDo3Mg==",
+        "touchChannel": "APP",
+    }
+
+    # when
+    with django_capture_on_commit_callbacks() as queued:
+        response = graphql(client, TRACK, {"input": view}, token=token)
+
+    # then
+    assert response.json() == {"data": {"trackJourneyEvent": {"recorded": True}}}
+    assert len(queued) == 1
+    event = JourneyEvent.objects.get(type="PRODUCT_VIEWED")
+    assert (
+        event.idempotency_key,
+        event.user_id,
+        event.email,
+        event.touch_channel,
+        event.payload,
+    ) == (
+        "track:web-usd:user:42:view-91",
+        "42",
+        "ann@example.com",
+        "APP",
+        {"product_id": "UHJvZHVjdDo3Mg=="},
+    )
+
+    # when: the worker processes it
+    assert process_event(event.pk)
+    journey = graphql(
+        client,
+        """{ myJourney {
+          stage stageLabel
+          history { fromStage toStage cause { eventType touchChannel } }
+        } }""",
+        token=token,
+    )
+
+    # then
+    assert journey.json() == {
+        "data": {
+            "myJourney": {
+                "stage": "INTEREST",
+                "stageLabel": "Interest",
+                "history": [
+                    {
+                        "fromStage": None,
+                        "toStage": "AWARENESS",
+                        "cause": {"eventType": "VISIT", "touchChannel": "WEB"},
+                    },
+                    {
+                        "fromStage": "AWARENESS",
+                        "toStage": "INTEREST",
+                        "cause": {"eventType": "PRODUCT_VIEWED", "touchChannel": "APP"},
+                    },
+                ],
+            }
+        }
+    }
+
+
+def test_signed_in_customer_tracks_under_their_account_not_the_given_email(db, client):
+    # given
+    token = issue_token(user_id="42", email="ann@example.com")
+    opt_in = {
+        "eventType": "NEWSLETTER_OPT_IN",
+        "eventId": "opt-in-1",
+        "email": "someone-else@example.com",
+    }
+
+    # when
+    response = graphql(client, TRACK, {"input": opt_in}, token=token)
+
+    # then
+    assert response.json() == {"data": {"trackJourneyEvent": {"recorded": True}}}
+    assert list(JourneyEvent.objects.values_list("user_id", "email")) == [
+        ("42", "ann@example.com")
+    ]
+
+
+# HTTP
+
+
+def test_preflight_allows_cross_origin_posts_with_authorization(db, client):
+    # when
+    response = client.options(
+        "/graphql/web-usd/",
+        HTTP_ORIGIN="https://shop.example.com",
+        HTTP_ACCESS_CONTROL_REQUEST_METHOD="POST",
+        HTTP_ACCESS_CONTROL_REQUEST_HEADERS="authorization, content-type",
+    )
+
+    # then
+    assert response.status_code == 200
+    assert response["Access-Control-Allow-Origin"] == "*"
+    assert response["Access-Control-Allow-Methods"] == "POST, OPTIONS"
+    allowed = [h.strip() for h in response["Access-Control-Allow-Headers"].split(",")]
+    assert "Authorization" in allowed
+    assert "Content-Type" in allowed
+
+
+def test_answers_carry_cors_headers_too(db, client):
+    # when
+    response = graphql(client, "{ myJourney { stage } }")
+
+    # then
+    assert response["Access-Control-Allow-Origin"] == "*"
+
+
+def test_get_is_not_allowed(db, client):
+    # when
+    response = client.get("/graphql/web-usd/", {"query": "{ myJourney { stage } }"})
+
+    # then
+    assert response.status_code == 405
+    assert response.json() == {
+        "errors": [
+            {
+                "message": "Send GraphQL requests with POST.",
+                "extensions": {"exception": {"code": "BadRequest"}},
+            }
+        ]
+    }
+
+
+def test_malformed_json_body_is_a_bad_request(db, client):
+    # when
+    response = client.post(
+        "/graphql/web-usd/", data="{query: oops", content_type="application/json"
+    )
+
+    # then
+    assert response.status_code == 400
+    assert response.json() == {
+        "errors": [
+            {
+                "message": (
+                    "The request body is not JSON: Expecting property name enclosed "
+                    "in double quotes: line 1 column 2 (char 1)"
+                ),
+                "extensions": {"exception": {"code": "BadRequest"}},
+            }
+        ]
+    }
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ("{}", "The request body needs a 'query' string."),
+        (
+            '[{"query": "{ myJourney { stage } }"}]',
+            "The request body needs a 'query' string.",
+        ),
+        ('{"query": 5}', "The request body needs a 'query' string."),
+        (
+            '{"query": "{ myJourney { stage } }", "variables": [1]}',
+            "'variables' must be an object.",
+        ),
+    ],
+)
+def test_body_without_a_query_string_is_a_bad_request(db, client, body, message):
+    # when
+    response = client.post(
+        "/graphql/web-usd/", data=body, content_type="application/json"
+    )
+
+    # then
+    assert response.status_code == 400
+    assert response.json() == {
+        "errors": [
+            {"message": message, "extensions": {"exception": {"code": "BadRequest"}}}
+        ]
+    }
+
+
+def test_invalid_query_is_a_bad_request_without_data(db, client):
+    # when
+    response = graphql(
+        client, "{ myJourney { shoeSize } }", token=issue_token(user_id="1")
+    )
+
+    # then
+    assert response.status_code == 400
+    assert response.json() == {
+        "data": None,
+        "errors": [
+            {
+                "message": 'Cannot query field "shoeSize" on type "Journey".',
+                "locations": [{"line": 1, "column": 15}],
+            }
+        ],
+    }
+
+
+def test_unknown_channel_is_not_found(db, client):
+    # when
+    response = graphql(
+        client,
+        "{ myJourney { stage } }",
+        token=issue_token(user_id="1"),
+        channel="web-eur",
+    )
+
+    # then
+    assert response.status_code == 404
+    assert response.json() == {
+        "errors": [
+            {
+                "message": "No journey in channel 'web-eur'.",
+                "extensions": {"exception": {"code": "BadRequest"}},
+            }
+        ]
+    }
+
+
+@pytest.mark.parametrize(
+    "token",
+    [
+        pytest.param("garbage", id="garbage"),
+        pytest.param(
+            signing.dumps({"user_id": "1", "permissions": ["MANAGE_USERS"]}, salt="x"),
+            id="other-salt",
+        ),
+        pytest.param(
+            signing.dumps(
+                {"user_id": "1", "permissions": ["MANAGE_USERS"]},
+                key="not-the-store-secret",
+                salt=TOKEN_SALT,
+            ),
+            id="other-key",
+        ),
+        pytest.param(tampered(issue_token(user_id="1")), id="tampered"),
+    ],
+)
+def test_forged_token_is_unauthorized(db, client, token):
+    # when
+    response = graphql(client, "{ myJourney { stage } }", token=token)
+
+    # then
+    assert response.status_code == 401
+    assert response.json() == {
+        "errors": [
+            {
+                "message": "Invalid token.",
+                "extensions": {"exception": {"code": "InvalidToken"}},
+            }
+        ]
+    }
+
+
+def test_anonymous_cannot_report_an_unsubscribe_for_someone_elses_email(db, client):
+    # when
+    response = client.post(
+        "/graphql/web-usd/",
+        data=json.dumps(
+            {
+                "query": "mutation($input: JourneyTrackInput!) "
+                "{ trackJourneyEvent(input: $input) { recorded } }",
+                "variables": {
+                    "input": {
+                        "eventType": "UNSUBSCRIBED",
+                        "eventId": "u-1",
+                        "email": "victim@example.com",
+                    }
+                },
+            }
+        ),
+        content_type="application/json",
+    )
+
+    # then
+    body = response.json()
+    assert body["data"] == {"trackJourneyEvent": None}
+    assert body["errors"][0]["extensions"]["exception"] == {
+        "code": "INVALID",
+        "field": "eventType",
+    }
+    assert JourneyEvent.objects.count() == 0
