@@ -70,4 +70,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    # As in Saleor: graphql-core logs every error it returns, expected ones too.
+    "loggers": {
+        "graphql.execution.utils": {"handlers": [], "propagate": False},
+        "graphql.execution.executor": {"handlers": [], "propagate": False},
+    },
 }

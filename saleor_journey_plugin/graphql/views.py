@@ -6,7 +6,7 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from graphql.error import format_error
+from graphql.error import GraphQLError, format_error
 
 from ..core.host import AuthenticationFailed, get_host
 from .context import JourneyContext
@@ -44,9 +44,19 @@ def graphql_response(request: HttpRequest, channel: str) -> HttpResponse:
     )
     payload: dict[str, Any] = {"data": result.data}
     if result.errors:
+        _log_unexpected(result.errors)
         payload["errors"] = [format_error(error) for error in result.errors]
     status = 400 if result.invalid else 200
     return _with_cors(request, JsonResponse(payload, status=status))
+
+
+def _log_unexpected(errors: list[Exception]) -> None:
+    # graphql-core logs every resolver error and Saleor mutes that logger; our
+    # own errors are answers, anything else is a bug worth a traceback.
+    for error in errors:
+        original = getattr(error, "original_error", None)
+        if original is not None and not isinstance(original, GraphQLError):
+            logger.error("Journey GraphQL resolver failed", exc_info=original)
 
 
 def _parse_body(request: HttpRequest) -> dict[str, Any]:
