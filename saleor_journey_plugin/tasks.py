@@ -10,6 +10,7 @@ from celery import current_app, shared_task
 from django.conf import settings
 from django.utils import timezone
 
+from .core.abandonment import record_abandonments
 from .core.host import get_host
 from .core.lapse import record_lapses
 from .core.processing import process_safely
@@ -52,11 +53,22 @@ def detect_lapsed_customers() -> int:
         return sum(process_safely(event_id) for event_id in record_lapses())
 
 
+@shared_task(name="saleor_journey_plugin.detect_abandoned_checkouts", ignore_result=True)
+def detect_abandoned_checkouts() -> int:
+    with get_host().writer():
+        return sum(process_safely(event_id) for event_id in record_abandonments())
+
+
 BEAT_SCHEDULE = {
     "journey-relay-unprocessed-events": {
         "task": relay_unprocessed_events.name,
         "schedule": timedelta(minutes=1),
         "options": {"expires": 55},
+    },
+    "journey-detect-abandoned-checkouts": {
+        "task": detect_abandoned_checkouts.name,
+        "schedule": timedelta(minutes=15),
+        "options": {"expires": 850},
     },
     "journey-detect-lapsed-customers": {
         "task": detect_lapsed_customers.name,

@@ -7,7 +7,9 @@ from django.utils import timezone
 
 from example_store.celery import app as celery_app
 from saleor_journey_plugin import service
+from saleor_journey_plugin.core.abandonment import record_abandonments
 from saleor_journey_plugin.core.events import EventType, JourneyEventData
+from saleor_journey_plugin.core.processing import process_event
 from saleor_journey_plugin.models import Journey, JourneyEvent
 from saleor_journey_plugin.publishing import publisher
 from saleor_journey_plugin.tasks import (
@@ -116,3 +118,38 @@ def test_periodic_tasks_join_the_apps_beat_schedule():
     for name, entry in BEAT_SCHEDULE.items():
         assert schedule[name]["task"] == entry["task"]
     assert set(celery_app.tasks) >= {entry["task"] for entry in BEAT_SCHEDULE.values()}
+
+
+def test_idle_checkout_without_an_order_becomes_one_abandonment(db, store):
+    # given: two checkouts, one completed into an order
+    who = {"email": "cart@example.com"}
+    store.event(EventType.CHECKOUT_STARTED, "checkout:a:started", **who, payload={"checkout": "a"})
+    store.event(EventType.CHECKOUT_DETAILS_ADDED, "checkout:a:details", **who, payload={"checkout": "a"})
+    store.event(EventType.CHECKOUT_STARTED, "checkout:b:started", **who, payload={"checkout": "b"})
+    store.event(EventType.ORDER_PLACED, "order:1:placed", **who, payload={"checkout": "b"})
+
+    # when: well past the 24-hour limit, twice
+    first = record_abandonments(now=store.clock + timedelta(hours=25))
+    second = record_abandonments(now=store.clock + timedelta(hours=26))
+    for event_id in first:
+        process_event(event_id)
+
+    # then
+    assert len(first) == 1
+    assert second == []
+    abandoned = JourneyEvent.objects.get(type="CHECKOUT_ABANDONED")
+    assert abandoned.idempotency_key == "checkout:a:abandoned"
+    assert abandoned.payload == {"checkout": "a"}
+    assert abandoned.stage == "PURCHASE"
+    assert Journey.objects.get().stage == "PURCHASE"
+
+
+def test_recently_active_checkout_is_not_abandoned(db, store):
+    # given
+    store.event(EventType.CHECKOUT_STARTED, "checkout:c:started", email="x@example.com", payload={"checkout": "c"})
+
+    # when
+    recorded = record_abandonments(now=store.clock + timedelta(hours=23))
+
+    # then
+    assert recorded == []

@@ -102,6 +102,8 @@ def order_event(order: Any, event_type: EventType, channel: str) -> JourneyEvent
             "order_id": str(order.pk),
             "total": str(order.total_gross_amount),
             "currency": order.currency,
+            # Ties the order to its checkout, which is then not abandoned.
+            **({"checkout": str(order.checkout_token)} if order.checkout_token else {}),
         },
         **_identity(order, "user_email"),
     )
