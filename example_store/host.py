@@ -1,5 +1,6 @@
 """The example store as a journey host: channels from settings, signed tokens."""
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.conf import settings
@@ -17,7 +18,9 @@ from saleor_journey_plugin.core.presets import Language
 TOKEN_SALT = "example_store.token"
 
 
-def issue_token(*, user_id: str = "", email: str = "", permissions: list[str] = ()) -> str:
+def issue_token(
+    *, user_id: str = "", email: str = "", permissions: Sequence[str] = ()
+) -> str:
     """A bearer token for the example store's API (its stand-in for a login)."""
     return signing.dumps(
         {"user_id": str(user_id), "email": email, "permissions": sorted(permissions)},
@@ -31,9 +34,9 @@ class ExampleStoreHost(Host):
         if config is None:
             return None
         return ChannelSettings(
-            preset=config.get("preset", "standard"),
-            language=Language(config.get("language", "en")),
-            lapse_after_days=int(config.get("lapse_after_days", 90)),
+            preset=str(config.get("preset", "standard")),
+            language=Language(str(config.get("language", "en"))),
+            lapse_after_days=int(str(config.get("lapse_after_days", 90))),
         )
 
     def active_channels(self) -> list[str]:

@@ -29,7 +29,9 @@ def database_from_url(url: str) -> dict:
     """The DATABASES entry for a postgres:// URL."""
     parts = urlparse(url)
     if parts.scheme not in {"postgres", "postgresql"}:
-        raise ValueError(f"DATABASE_URL must be a postgres:// URL, got {parts.scheme}://")
+        raise ValueError(
+            f"DATABASE_URL must be a postgres:// URL, got {parts.scheme}://"
+        )
     return {
         "ENGINE": "django.db.backends.postgresql",
         "NAME": unquote(parts.path.lstrip("/")),

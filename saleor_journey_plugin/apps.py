@@ -12,7 +12,9 @@ class JourneyConfig(AppConfig):
 
     def ready(self) -> None:
         # Inside Saleor the plugin needs no settings of its own: Saleor is the host.
-        if not getattr(settings, "JOURNEY_HOST", "") and apps.is_installed("saleor.account"):
+        if not getattr(settings, "JOURNEY_HOST", "") and apps.is_installed(
+            "saleor.account"
+        ):
             settings.JOURNEY_HOST = SALEOR_HOST
         if getattr(settings, "JOURNEY_HOST", "") == SALEOR_HOST:
             from .saleor_adapter import signals

@@ -39,7 +39,8 @@ class Journey(models.Model):
         Customer, related_name="journeys", on_delete=models.CASCADE
     )
     channel = models.CharField(max_length=255)
-    stage = models.CharField(max_length=32, choices=STAGE_CHOICES, null=True)
+    # NULL: not in the funnel yet (only pain points or unstaged events so far).
+    stage = models.CharField(max_length=32, choices=STAGE_CHOICES, null=True)  # noqa: DJ001
     stage_entered_at = models.DateTimeField(null=True)
     paid_orders = models.PositiveIntegerField(default=0)
     lapse_clock_from = models.DateTimeField(null=True)
@@ -92,7 +93,9 @@ class JourneyEvent(models.Model):
     )
     # The stage the customer was in once this event was applied (the journey
     # map's column for this touchpoint); empty for customer-wide events.
-    stage = models.CharField(max_length=32, choices=STAGE_CHOICES, blank=True, default="")
+    stage = models.CharField(
+        max_length=32, choices=STAGE_CHOICES, blank=True, default=""
+    )
     processed_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True, default="")
@@ -121,7 +124,10 @@ class StageTransition(models.Model):
     event = models.ForeignKey(
         JourneyEvent, related_name="transitions", on_delete=models.CASCADE
     )
-    from_stage = models.CharField(max_length=32, choices=STAGE_CHOICES, null=True)
+    # NULL: the customer's first stage, entered from outside the funnel.
+    from_stage = models.CharField(  # noqa: DJ001
+        max_length=32, choices=STAGE_CHOICES, null=True
+    )
     to_stage = models.CharField(max_length=32, choices=STAGE_CHOICES)
     occurred_at = models.DateTimeField()
     win_back = models.BooleanField(default=False)

@@ -39,7 +39,9 @@ def relay_unprocessed_events() -> int:
     with get_host().writer():
         ids = list(
             JourneyEvent.objects.filter(
-                processed_at__isnull=True, recorded_at__lte=cutoff, attempts__lt=MAX_ATTEMPTS
+                processed_at__isnull=True,
+                recorded_at__lte=cutoff,
+                attempts__lt=MAX_ATTEMPTS,
             )
             .order_by("occurred_at", "id")
             .values_list("id", flat=True)[:RELAY_BATCH]
@@ -53,7 +55,9 @@ def detect_lapsed_customers() -> int:
         return sum(process_safely(event_id) for event_id in record_lapses())
 
 
-@shared_task(name="saleor_journey_plugin.detect_abandoned_checkouts", ignore_result=True)
+@shared_task(
+    name="saleor_journey_plugin.detect_abandoned_checkouts", ignore_result=True
+)
 def detect_abandoned_checkouts() -> int:
     with get_host().writer():
         return sum(process_safely(event_id) for event_id in record_abandonments())

@@ -13,8 +13,8 @@ from saleor_journey_plugin.core.processing import process_event
 from saleor_journey_plugin.models import Journey, JourneyEvent
 from saleor_journey_plugin.publishing import publisher
 from saleor_journey_plugin.tasks import (
-    MAX_ATTEMPTS,
     BEAT_SCHEDULE,
+    MAX_ATTEMPTS,
     detect_lapsed_customers,
     relay_unprocessed_events,
 )
@@ -82,12 +82,17 @@ def test_relay_leaves_events_younger_than_the_grace_period(db, settings):
 def test_a_failing_event_keeps_its_error_and_does_not_block_the_others(db):
     # given: a row no engine version knows how to apply, then a good event
     bad = JourneyEvent.objects.create(
-        idempotency_key="bad:1", type="FROM_A_NEWER_VERSION", occurred_at=T0, email="x@example.com"
+        idempotency_key="bad:1",
+        type="FROM_A_NEWER_VERSION",
+        occurred_at=T0,
+        email="x@example.com",
     )
     service.track(order_placed())
 
     # when
-    processed = [relay_unprocessed_events.apply().get() for _ in range(MAX_ATTEMPTS + 1)]
+    processed = [
+        relay_unprocessed_events.apply().get() for _ in range(MAX_ATTEMPTS + 1)
+    ]
 
     # then: the good one went through once, the bad one was tried until the cap
     bad.refresh_from_db()
@@ -123,10 +128,27 @@ def test_periodic_tasks_join_the_apps_beat_schedule():
 def test_idle_checkout_without_an_order_becomes_one_abandonment(db, store):
     # given: two checkouts, one completed into an order
     who = {"email": "cart@example.com"}
-    store.event(EventType.CHECKOUT_STARTED, "checkout:a:started", **who, payload={"checkout": "a"})
-    store.event(EventType.CHECKOUT_DETAILS_ADDED, "checkout:a:details", **who, payload={"checkout": "a"})
-    store.event(EventType.CHECKOUT_STARTED, "checkout:b:started", **who, payload={"checkout": "b"})
-    store.event(EventType.ORDER_PLACED, "order:1:placed", **who, payload={"checkout": "b"})
+    store.event(
+        EventType.CHECKOUT_STARTED,
+        "checkout:a:started",
+        **who,
+        payload={"checkout": "a"},
+    )
+    store.event(
+        EventType.CHECKOUT_DETAILS_ADDED,
+        "checkout:a:details",
+        **who,
+        payload={"checkout": "a"},
+    )
+    store.event(
+        EventType.CHECKOUT_STARTED,
+        "checkout:b:started",
+        **who,
+        payload={"checkout": "b"},
+    )
+    store.event(
+        EventType.ORDER_PLACED, "order:1:placed", **who, payload={"checkout": "b"}
+    )
 
     # when: well past the 24-hour limit, twice
     first = record_abandonments(now=store.clock + timedelta(hours=25))
@@ -146,7 +168,12 @@ def test_idle_checkout_without_an_order_becomes_one_abandonment(db, store):
 
 def test_recently_active_checkout_is_not_abandoned(db, store):
     # given
-    store.event(EventType.CHECKOUT_STARTED, "checkout:c:started", email="x@example.com", payload={"checkout": "c"})
+    store.event(
+        EventType.CHECKOUT_STARTED,
+        "checkout:c:started",
+        email="x@example.com",
+        payload={"checkout": "c"},
+    )
 
     # when
     recorded = record_abandonments(now=store.clock + timedelta(hours=23))

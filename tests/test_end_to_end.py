@@ -29,7 +29,8 @@ def worker(django_db_blocker):
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "tests.settings",
         "DATABASE_URL": (
-            f"postgres://{settings['USER']}@{settings['HOST']}:{settings['PORT'] or 5432}"
+            f"postgres://{settings['USER']}@{settings['HOST']}:"
+            f"{settings['PORT'] or 5432}"
             f"/{settings['NAME']}"
         ),
     }
@@ -37,8 +38,16 @@ def worker(django_db_blocker):
     publisher.reset()
     process = subprocess.Popen(
         [
-            sys.executable, "-m", "celery", "-A", "example_store.celery:app", "worker",
-            "--pool=solo", "--without-gossip", "--without-mingle", "--without-heartbeat",
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "example_store.celery:app",
+            "worker",
+            "--pool=solo",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
             "--loglevel=WARNING",
         ],
         env=env,

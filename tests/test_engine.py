@@ -82,16 +82,28 @@ def test_second_paid_order_reaches_loyalty():
     assert step.state.lapse_clock_from == NOW + timedelta(days=3)
 
 
-@pytest.mark.parametrize(("rating", "expected"), [(5, Stage.LOYALTY), (4, Stage.LOYALTY)])
+@pytest.mark.parametrize(
+    ("rating", "expected"), [(5, Stage.LOYALTY), (4, Stage.LOYALTY)]
+)
 def test_good_review_reaches_loyalty(rating, expected):
-    step = advance(JourneyState(stage=Stage.RETENTION), EventType.REVIEW_SUBMITTED, NOW, rating=rating)
+    step = advance(
+        JourneyState(stage=Stage.RETENTION),
+        EventType.REVIEW_SUBMITTED,
+        NOW,
+        rating=rating,
+    )
 
     assert step.moved_to is expected
 
 
 @pytest.mark.parametrize("rating", [1, 2, 3])
 def test_other_reviews_keep_the_stage(rating):
-    step = advance(JourneyState(stage=Stage.RETENTION), EventType.REVIEW_SUBMITTED, NOW, rating=rating)
+    step = advance(
+        JourneyState(stage=Stage.RETENTION),
+        EventType.REVIEW_SUBMITTED,
+        NOW,
+        rating=rating,
+    )
 
     assert step.moved_to is None
 
@@ -102,7 +114,9 @@ def test_lapse_applies_to_buyers_only():
     browser = JourneyState(stage=Stage.CONSIDERATION)
 
     # when
-    lapsed = advance(buyer, EventType.LAPSE_DETECTED, NOW + timedelta(days=91), lapse_anchor=NOW)
+    lapsed = advance(
+        buyer, EventType.LAPSE_DETECTED, NOW + timedelta(days=91), lapse_anchor=NOW
+    )
     not_lapsed = advance(browser, EventType.LAPSE_DETECTED, NOW, lapse_anchor=NOW)
 
     # then
@@ -115,7 +129,9 @@ def test_stale_lapse_is_ignored_after_a_newer_order():
     state = JourneyState(stage=Stage.LOYALTY, paid_orders=2, lapse_clock_from=NOW)
 
     # when
-    step = advance(state, EventType.LAPSE_DETECTED, NOW, lapse_anchor=NOW - timedelta(days=1))
+    step = advance(
+        state, EventType.LAPSE_DETECTED, NOW, lapse_anchor=NOW - timedelta(days=1)
+    )
 
     # then
     assert step.moved_to is None
@@ -124,7 +140,11 @@ def test_stale_lapse_is_ignored_after_a_newer_order():
 def test_lapsed_customer_ignores_everything_but_orders():
     state = JourneyState(stage=Stage.LAPSED, paid_orders=1, lapse_clock_from=NOW)
 
-    for event_type in (EventType.VISIT, EventType.ORDER_FULFILLED, EventType.PRODUCT_VIEWED):
+    for event_type in (
+        EventType.VISIT,
+        EventType.ORDER_FULFILLED,
+        EventType.PRODUCT_VIEWED,
+    ):
         assert advance(state, event_type, NOW).moved_to is None
     assert advance(state, EventType.REVIEW_SUBMITTED, NOW, rating=5).moved_to is None
 

@@ -7,13 +7,22 @@ from django.db.models import Count
 from saleor_journey_plugin.core.events import EventType as E
 from saleor_journey_plugin.core.lapse import record_lapses
 from saleor_journey_plugin.core.processing import process_event
-from saleor_journey_plugin.models import Customer, Journey, JourneyEvent, StageTransition
+from saleor_journey_plugin.models import (
+    Customer,
+    Journey,
+    JourneyEvent,
+    StageTransition,
+)
 
 from .conftest import CHANNEL
 
 
 def history(journey):
-    return list(journey.transitions.order_by("occurred_at", "id").values_list("from_stage", "to_stage"))
+    return list(
+        journey.transitions.order_by("occurred_at", "id").values_list(
+            "from_stage", "to_stage"
+        )
+    )
 
 
 def test_full_journey_records_every_transition_with_its_cause(store):
@@ -43,7 +52,11 @@ def test_full_journey_records_every_transition_with_its_cause(store):
         ("PURCHASE", "RETENTION"),
         ("RETENTION", "LOYALTY"),
     ]
-    causes = list(journey.transitions.order_by("occurred_at", "id").values_list("event__idempotency_key", flat=True))
+    causes = list(
+        journey.transitions.order_by("occurred_at", "id").values_list(
+            "event__idempotency_key", flat=True
+        )
+    )
     assert causes == [
         "user:42:created",
         "view:1",
@@ -56,7 +69,13 @@ def test_full_journey_records_every_transition_with_its_cause(store):
 
 def test_account_created_applies_to_every_active_channel(store):
     # when
-    store.event(E.ACCOUNT_CREATED, "user:1:created", user_id="1", email="a@example.com", channel="")
+    store.event(
+        E.ACCOUNT_CREATED,
+        "user:1:created",
+        user_id="1",
+        email="a@example.com",
+        channel="",
+    )
 
     # then
     assert sorted(Journey.objects.values_list("channel", "stage")) == [
@@ -77,7 +96,10 @@ def test_guest_who_buys_at_once_skips_stages_without_inventing_them(store):
 
 def test_same_event_delivered_five_times_changes_stage_and_history_once(store):
     # when
-    ids = [store.event(E.ORDER_PLACED, "order:5:placed", email="b@example.com") for _ in range(5)]
+    ids = [
+        store.event(E.ORDER_PLACED, "order:5:placed", email="b@example.com")
+        for _ in range(5)
+    ]
 
     # then
     assert ids[0] is not None
@@ -89,7 +111,9 @@ def test_same_event_delivered_five_times_changes_stage_and_history_once(store):
 
 def test_processing_the_same_event_twice_applies_it_once(store):
     # given
-    event_id = store.event(E.ORDER_PAID, "order:5:paid", email="b@example.com", process=False)
+    event_id = store.event(
+        E.ORDER_PAID, "order:5:paid", email="b@example.com", process=False
+    )
 
     # when
     first, second = process_event(event_id), process_event(event_id)
@@ -107,7 +131,9 @@ def test_emails_compare_case_insensitively_after_trimming(store):
     store.event(E.ORDER_PLACED, "o:1", email="mixed@example.com")
 
     # then
-    assert list(Customer.objects.values_list("email", flat=True)) == ["mixed@example.com"]
+    assert list(Customer.objects.values_list("email", flat=True)) == [
+        "mixed@example.com"
+    ]
     assert Journey.objects.get().stage == "PURCHASE"
 
 
@@ -117,7 +143,14 @@ def test_guest_registering_later_merges_into_one_customer(store):
     store.event(E.ORDER_PAID, "order:1:paid", email="guest@example.com")
 
     # when
-    store.event(E.ACCOUNT_CREATED, "user:77:created", user_id="77", email="guest@example.com", channel="", days=5)
+    store.event(
+        E.ACCOUNT_CREATED,
+        "user:77:created",
+        user_id="77",
+        email="guest@example.com",
+        channel="",
+        days=5,
+    )
 
     # then
     customer = Customer.objects.get()
@@ -137,7 +170,13 @@ def test_merge_of_a_guest_into_an_existing_account_replays_one_history(store):
     assert Customer.objects.count() == 2
 
     # when: the account's email becomes known
-    store.event(E.ORDER_FULFILLED, "order:1:fulfilled", user_id="5", email="pat@example.com", days=1)
+    store.event(
+        E.ORDER_FULFILLED,
+        "order:1:fulfilled",
+        user_id="5",
+        email="pat@example.com",
+        days=1,
+    )
 
     # then
     customer = Customer.objects.get()
@@ -190,7 +229,11 @@ def test_lapse_after_configured_days_and_win_back(store):
     journey.refresh_from_db()
     assert journey.stage == "LOYALTY"
     last = journey.transitions.order_by("-occurred_at").first()
-    assert (last.from_stage, last.to_stage, last.win_back) == ("LAPSED", "LOYALTY", True)
+    assert (last.from_stage, last.to_stage, last.win_back) == (
+        "LAPSED",
+        "LOYALTY",
+        True,
+    )
 
 
 def test_lapse_uses_each_channels_own_limit(store):
@@ -207,8 +250,19 @@ def test_lapse_uses_each_channels_own_limit(store):
 def test_deletion_erases_journey_and_anonymises_events(store):
     # given
     who = {"user_id": "8", "email": "erase@example.com"}
-    store.event(E.ORDER_PLACED, "order:1:placed", **who, payload={"total": "10.00", "currency": "USD", "order_id": "1"})
-    store.event(E.ORDER_PLACED, "order:2:placed", email="erase@example.com", payload={"total": "5.00"}, channel="web-krw")
+    store.event(
+        E.ORDER_PLACED,
+        "order:1:placed",
+        **who,
+        payload={"total": "10.00", "currency": "USD", "order_id": "1"},
+    )
+    store.event(
+        E.ORDER_PLACED,
+        "order:2:placed",
+        email="erase@example.com",
+        payload={"total": "5.00"},
+        channel="web-krw",
+    )
 
     # when
     store.event(E.CUSTOMER_DELETED, "user:8:deleted", **who, channel="")
@@ -217,7 +271,11 @@ def test_deletion_erases_journey_and_anonymises_events(store):
     assert Customer.objects.count() == 0
     assert Journey.objects.count() == 0
     assert StageTransition.objects.count() == 0
-    rows = list(JourneyEvent.objects.order_by("id").values_list("email", "user_id", "customer_id", "payload"))
+    rows = list(
+        JourneyEvent.objects.order_by("id").values_list(
+            "email", "user_id", "customer_id", "payload"
+        )
+    )
     assert rows == [
         ("", "", None, {"total": "10.00", "currency": "USD"}),
         ("", "", None, {"total": "5.00"}),

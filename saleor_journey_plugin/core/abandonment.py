@@ -25,7 +25,9 @@ DEFAULT_ABANDONED_AFTER_HOURS = 24
 
 def abandoned_after() -> timedelta:
     hours = getattr(
-        settings, "JOURNEY_CHECKOUT_ABANDONED_AFTER_HOURS", DEFAULT_ABANDONED_AFTER_HOURS
+        settings,
+        "JOURNEY_CHECKOUT_ABANDONED_AFTER_HOURS",
+        DEFAULT_ABANDONED_AFTER_HOURS,
     )
     return timedelta(hours=hours)
 
@@ -52,7 +54,7 @@ def record_abandonments(now: datetime | None = None) -> list[int]:
         .values("token", "channel")
         .annotate(
             last=Max("occurred_at"),
-            customer_id=Max("customer_id"),
+            owner_id=Max("customer_id"),
             user_id=Max("user_id"),
             email=Max("email"),
         )
@@ -72,7 +74,7 @@ def record_abandonments(now: datetime | None = None) -> list[int]:
                 touch_channel=TouchChannel.API,
                 payload={"checkout": row["token"]},
             ),
-            customer_id=row["customer_id"],
+            customer_id=row["owner_id"],
         )
         if event_id is not None:
             recorded.append(event_id)

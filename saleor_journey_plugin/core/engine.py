@@ -65,7 +65,9 @@ def advance(
     return Step(replace(state, stage=target), moved_to=target)
 
 
-def _target(state: JourneyState, event_type: EventType, rating: int | None) -> Stage | None:
+def _target(
+    state: JourneyState, event_type: EventType, rating: int | None
+) -> Stage | None:
     if event_type is EventType.ORDER_PAID:
         return Stage.LOYALTY if state.paid_orders >= 2 else Stage.PURCHASE
     if event_type is EventType.REVIEW_SUBMITTED:
@@ -73,7 +75,9 @@ def _target(state: JourneyState, event_type: EventType, rating: int | None) -> S
     return _REACHES.get(event_type)
 
 
-def _win_back(state: JourneyState, event_type: EventType, occurred_at: datetime) -> Step:
+def _win_back(
+    state: JourneyState, event_type: EventType, occurred_at: datetime
+) -> Step:
     if event_type is EventType.ORDER_PLACED:
         # The new order is a repeat order when an earlier one was paid.
         repeat = state.paid_orders >= 1

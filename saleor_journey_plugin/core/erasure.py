@@ -10,14 +10,16 @@ KEPT_PAYLOAD_KEYS = frozenset({"total", "currency", "rating", "lines"})
 
 
 def erase_customer(*, user_id: str, email: str) -> int:
-    """Delete the customer's journeys and anonymise its events; return customers erased."""
+    """Delete the customer's journeys, anonymise its events; count customers erased."""
     email = normalize_email(email)
     customers = list(Customer.objects.filter(_identity(user_id, email)))
     events = JourneyEvent.objects.filter(
         Q(customer__in=customers) | _identity(user_id, email)
     )
     for event in events.only("pk", "payload"):
-        kept = {k: v for k, v in (event.payload or {}).items() if k in KEPT_PAYLOAD_KEYS}
+        kept = {
+            k: v for k, v in (event.payload or {}).items() if k in KEPT_PAYLOAD_KEYS
+        }
         JourneyEvent.objects.filter(pk=event.pk).update(
             customer=None,
             user_id="",

@@ -51,7 +51,9 @@ def _get_or_create(*, user_id: str | None, email: str) -> Customer:
     lookup = {"user_id": user_id} if user_id else {"email": email, "user_id": None}
     try:
         with transaction.atomic():
-            customer, _ = Customer.objects.get_or_create(**lookup, defaults={"email": email})
+            customer, _ = Customer.objects.get_or_create(
+                **lookup, defaults={"email": email}
+            )
     except IntegrityError:
         # Another worker created the same customer between our read and write.
         customer = Customer.objects.get(**lookup)
@@ -65,7 +67,9 @@ def merge_into(guest: Customer, customer: Customer) -> list[Journey]:
     JourneyEvent.objects.filter(customer=guest).update(customer=customer)
     rebuilt = []
     for guest_journey in list(guest.journeys.all()):
-        journey = Journey.objects.filter(customer=customer, channel=guest_journey.channel).first()
+        journey = Journey.objects.filter(
+            customer=customer, channel=guest_journey.channel
+        ).first()
         if journey is None:
             guest_journey.customer = customer
             guest_journey.save(update_fields=["customer"])

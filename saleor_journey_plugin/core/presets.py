@@ -71,7 +71,9 @@ def stage_label(stage: Stage, preset: str, language: Language | str) -> str:
     return PRESETS[preset][stage].text(language)
 
 
-def preset_columns(preset: str, language: Language | str) -> list[tuple[str, list[Stage]]]:
+def preset_columns(
+    preset: str, language: Language | str
+) -> list[tuple[str, list[Stage]]]:
     """The preset's labels in funnel order, each with the stages it covers."""
     columns: list[tuple[str, list[Stage]]] = []
     for stage, label in PRESETS[preset].items():

@@ -37,7 +37,13 @@ def process_event(event_id: int) -> bool:
         event.attempts += 1
         event.last_error = ""
         event.save(
-            update_fields=["customer", "stage", "processed_at", "attempts", "last_error"]
+            update_fields=[
+                "customer",
+                "stage",
+                "processed_at",
+                "attempts",
+                "last_error",
+            ]
         )
         transaction.on_commit(lambda: _report_stage_changes(changed))
     return True

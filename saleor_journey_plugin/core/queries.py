@@ -50,11 +50,13 @@ def stage_counts(channel: str) -> dict[Stage, int]:
     )
     counts = {stage: 0 for stage in Stage}
     for row in rows:
-        counts[Stage(row["stage"])] = row["count"]
+        counts[Stage(str(row["stage"]))] = row["count"]
     return counts
 
 
-def touchpoints(journey: Journey, limit: int, pain_only: bool = False) -> list[JourneyEvent]:
+def touchpoints(
+    journey: Journey, limit: int, pain_only: bool = False
+) -> list[JourneyEvent]:
     """The customer's latest events in the journey's channel, newest first."""
     events = JourneyEvent.objects.filter(
         customer_id=journey.customer_id, channel__in=[journey.channel, ""]

@@ -10,7 +10,9 @@ JourneyStageEnum = graphene.Enum(
 JourneyEventTypeEnum = graphene.Enum(
     "JourneyEventType", [(t.value, t.value) for t in EventType]
 )
-TouchChannelEnum = graphene.Enum("JourneyTouchChannel", [(c.value, c.value) for c in TouchChannel])
+TouchChannelEnum = graphene.Enum(
+    "JourneyTouchChannel", [(c.value, c.value) for c in TouchChannel]
+)
 EmotionEnum = graphene.Enum("JourneyEmotion", [(e.value, e.value) for e in Emotion])
 JourneyLanguageEnum = graphene.Enum(
     "JourneyLanguage", [(lang.name, lang.value) for lang in Language]

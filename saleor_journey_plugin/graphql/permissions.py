@@ -18,7 +18,9 @@ def _check(info, permissions: list[str]) -> None:
         if viewer.has_permission(permission):
             return
     if permissions == [CUSTOMER]:
-        raise PermissionDenied("You need to be signed in as a customer to see a journey.")
+        raise PermissionDenied(
+            "You need to be signed in as a customer to see a journey."
+        )
     raise PermissionDenied(
         "You need one of the following permissions: " + ", ".join(permissions)
     )

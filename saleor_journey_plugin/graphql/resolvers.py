@@ -14,7 +14,8 @@ _CURSOR_PREFIX = "journey:"
 def check_page_size(first: int, argument: str = "first") -> None:
     if not 1 <= first <= MAX_PAGE:
         raise InvalidArgument(
-            f"'{argument}' must be between 1 and {MAX_PAGE}, got {first}.", field=argument
+            f"'{argument}' must be between 1 and {MAX_PAGE}, got {first}.",
+            field=argument,
         )
 
 
@@ -38,9 +39,13 @@ def resolve_my_journey(info) -> Journey | None:
     return queries.journey_of(customer, info.context.channel)
 
 
-def resolve_customer_journey(info, email: str | None, user_id: str | None) -> Journey | None:
+def resolve_customer_journey(
+    info, email: str | None, user_id: str | None
+) -> Journey | None:
     if bool(email) == bool(user_id):
-        raise InvalidArgument("Give exactly one of 'email' and 'userId'.", field="email")
+        raise InvalidArgument(
+            "Give exactly one of 'email' and 'userId'.", field="email"
+        )
     customer = queries.find_customer(user_id=user_id or "", email=email or "")
     return queries.journey_of(customer, info.context.channel)
 
@@ -72,7 +77,9 @@ def resolve_stage_distribution(info, language: str | None):
         preset=preset,
         total=sum(counts.values()),
         stages=[
-            StageCount(stage=s.value, label=stage_label(s, preset, lang), count=counts[s])
+            StageCount(
+                stage=s.value, label=stage_label(s, preset, lang), count=counts[s]
+            )
             for s in Stage
         ],
         columns=[
@@ -92,6 +99,8 @@ def resolve_history(journey: Journey) -> list[StageTransition]:
     )
 
 
-def resolve_touchpoints(journey: Journey, first: int, pain_only: bool) -> list[JourneyEvent]:
+def resolve_touchpoints(
+    journey: Journey, first: int, pain_only: bool
+) -> list[JourneyEvent]:
     check_page_size(first)
     return queries.touchpoints(journey, first, pain_only=pain_only)

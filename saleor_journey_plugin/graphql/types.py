@@ -20,7 +20,9 @@ def _label(info, stage: str | None, language: str | None) -> str | None:
     if not stage:
         return None
     context = info.context
-    return stage_label(Stage(stage), context.settings.preset, context.language(language))
+    return stage_label(
+        Stage(stage), context.settings.preset, context.language(language)
+    )
 
 
 def _language_arg():

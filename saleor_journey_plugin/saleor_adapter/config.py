@@ -58,7 +58,7 @@ def errors(configuration: list[dict]) -> dict[str, str]:
 
 
 def channel_settings(configuration: list[dict]) -> ChannelSettings:
-    """Settings from a saved configuration; a stale bad value falls back to its default."""
+    """Settings from a saved configuration; a stale bad value gets its default."""
     values = as_dict(configuration)
     for name in errors(configuration):
         values[name] = DEFAULTS[name]

@@ -11,7 +11,14 @@ from saleor.graphql.app.dataloaders.utils import get_app_promise
 from saleor.permission.enums import AccountPermissions
 from saleor.plugins.models import PluginConfiguration
 
-from ..core.host import ANONYMOUS, MANAGE_USERS, AuthenticationFailed, ChannelSettings, Host, Viewer
+from ..core.host import (
+    ANONYMOUS,
+    MANAGE_USERS,
+    AuthenticationFailed,
+    ChannelSettings,
+    Host,
+    Viewer,
+)
 from . import config, metadata
 
 if TYPE_CHECKING:
@@ -57,7 +64,9 @@ class SaleorHost(Host):
             raise AuthenticationFailed(str(error)) from error
         if user is None:
             raise AuthenticationFailed("Invalid token.")
-        return Viewer(user_id=str(user.pk), email=user.email, permissions=_granted(user))
+        return Viewer(
+            user_id=str(user.pk), email=user.email, permissions=_granted(user)
+        )
 
     def writer(self) -> AbstractContextManager[Any]:
         return allow_writer()
@@ -68,5 +77,7 @@ class SaleorHost(Host):
 
 def _granted(requestor: Any) -> frozenset[str]:
     return frozenset(
-        name for name, permission in PERMISSIONS.items() if requestor.has_perm(permission)
+        name
+        for name, permission in PERMISSIONS.items()
+        if requestor.has_perm(permission)
     )

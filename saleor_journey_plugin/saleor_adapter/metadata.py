@@ -12,7 +12,7 @@ STAGE_KEY = "journey_stage"
 
 
 def stage_keys(journey: "Journey") -> dict[str, str]:
-    """``journey_stage`` holds the latest change; ``journey_stage.<channel>`` each channel's."""
+    """``journey_stage``: the latest change; ``journey_stage.<channel>``: each."""
     stage = (journey.stage or "").lower()
     return {STAGE_KEY: stage, f"{STAGE_KEY}.{journey.channel}": stage}
 
@@ -23,7 +23,9 @@ def write_stage(journey: "Journey") -> None:
         return
     with transaction.atomic():
         # Locked so a concurrent metadata mutation is not overwritten with stale keys.
-        user = User.objects.select_for_update().only("metadata").filter(pk=user_id).first()
+        user = (
+            User.objects.select_for_update().only("metadata").filter(pk=user_id).first()
+        )
         if user is None:
             return
         user.store_value_in_metadata(stage_keys(journey))

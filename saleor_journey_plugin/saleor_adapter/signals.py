@@ -24,4 +24,6 @@ def on_user_deleted(sender, instance: User, **kwargs) -> None:
 
 def connect() -> None:
     post_save.connect(on_user_saved, sender=User, dispatch_uid="journey_user_saved")
-    pre_delete.connect(on_user_deleted, sender=User, dispatch_uid="journey_user_deleted")
+    pre_delete.connect(
+        on_user_deleted, sender=User, dispatch_uid="journey_user_deleted"
+    )

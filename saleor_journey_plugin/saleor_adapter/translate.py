@@ -13,12 +13,10 @@ from ..core.events import EventType, JourneyEventData, TouchChannel
 DRAFT = "draft"
 
 
-def _identity(obj: Any, email_attr: str) -> dict[str, str]:
+def _identity(obj: Any, email_attr: str) -> tuple[str, str]:
+    """(user id, email) of whoever owns the checkout or order; either may be empty."""
     user_id = getattr(obj, "user_id", None)
-    return {
-        "user_id": str(user_id) if user_id else "",
-        "email": getattr(obj, email_attr, "") or "",
-    }
+    return (str(user_id) if user_id else "", getattr(obj, email_attr, "") or "")
 
 
 def checkout_events(checkout: Any, channel: str) -> list[JourneyEventData]:
@@ -28,8 +26,8 @@ def checkout_events(checkout: Any, channel: str) -> list[JourneyEventData]:
     updates into at most three facts. Nothing is recorded before the checkout
     has an owner (a user or an email): an anonymous cart is nobody's journey yet.
     """
-    identity = _identity(checkout, "email")
-    if not identity["user_id"] and not identity["email"]:
+    user_id, email = _identity(checkout, "email")
+    if not user_id and not email:
         return []
     reached = []
     if checkout.lines.exists():
@@ -46,7 +44,8 @@ def checkout_events(checkout: Any, channel: str) -> list[JourneyEventData]:
             occurred_at=now,
             channel=channel,
             payload={"checkout": str(checkout.pk)},
-            **identity,
+            user_id=user_id,
+            email=email,
         )
         for event_type, milestone in reached
     ]
@@ -65,8 +64,8 @@ def _delivery_chosen(checkout: Any) -> bool:
 
 
 def checkout_paid_event(checkout: Any, channel: str) -> JourneyEventData | None:
-    identity = _identity(checkout, "email")
-    if not identity["user_id"] and not identity["email"]:
+    user_id, email = _identity(checkout, "email")
+    if not user_id and not email:
         return None
     return JourneyEventData(
         type=EventType.CHECKOUT_PAID,
@@ -74,7 +73,8 @@ def checkout_paid_event(checkout: Any, channel: str) -> JourneyEventData | None:
         occurred_at=timezone.now(),
         channel=channel,
         payload={"checkout": str(checkout.pk)},
-        **identity,
+        user_id=user_id,
+        email=email,
     )
 
 
@@ -87,17 +87,22 @@ ORDER_MILESTONES = {
 }
 
 
-def order_event(order: Any, event_type: EventType, channel: str) -> JourneyEventData | None:
+def order_event(
+    order: Any, event_type: EventType, channel: str
+) -> JourneyEventData | None:
     """One order milestone; drafts are not orders yet and record nothing."""
     if order.status == DRAFT:
         return None
     placed = event_type is EventType.ORDER_PLACED
+    user_id, email = _identity(order, "user_email")
     return JourneyEventData(
         type=event_type,
         idempotency_key=f"order:{order.pk}:{ORDER_MILESTONES[event_type]}",
         occurred_at=order.created_at if placed else timezone.now(),
         channel=channel,
-        touch_channel=TouchChannel.OFFLINE if order.origin == DRAFT else TouchChannel.WEB,
+        touch_channel=TouchChannel.OFFLINE
+        if order.origin == DRAFT
+        else TouchChannel.WEB,
         payload={
             "order_id": str(order.pk),
             "total": str(order.total_gross_amount),
@@ -105,7 +110,8 @@ def order_event(order: Any, event_type: EventType, channel: str) -> JourneyEvent
             # Ties the order to its checkout, which is then not abandoned.
             **({"checkout": str(order.checkout_token)} if order.checkout_token else {}),
         },
-        **_identity(order, "user_email"),
+        user_id=user_id,
+        email=email,
     )
 
 
