@@ -109,6 +109,7 @@ class JourneyEvent(models.Model):
                 name="journey_event_unprocessed",
             ),
             models.Index(fields=["customer", "channel", "occurred_at"]),
+            models.Index(fields=["type", "occurred_at"]),
         ]
 
     def __str__(self) -> str:
@@ -143,3 +144,20 @@ class StageTransition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_stage} -> {self.to_stage}"
+
+
+class ProcessingRequest(models.Model):
+    """A single row, set while waiting events have a drain task on its way.
+
+    Hooks publish a task only when they are the one to set it, so a burst of
+    events costs the broker one message; the task clears it before it looks
+    for work, so an event recorded meanwhile is never left without a task.
+    """
+
+    requested = models.BooleanField(default=False)
+
+    class Meta:
+        db_table = "journey_processing_request"
+
+    def __str__(self) -> str:
+        return "requested" if self.requested else "idle"

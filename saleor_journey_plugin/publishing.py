@@ -1,45 +1,37 @@
-"""Handing events to Celery from inside a store's request, never waiting long.
+"""Publishing to the broker from inside a store's request, never waiting long.
 
 Celery's own publisher retries a dead broker for seconds, and its transport
 settings belong to the whole store. Ours keeps a separate connection that
-fails fast and, after a failure, stops trying for a while: meanwhile events
-stay in the log and the periodic relay processes them.
+fails at once; an event whose task was not published waits in the log for the
+periodic task.
 """
 
 import logging
 import threading
-import time
 
 from kombu.pools import producers
 
 logger = logging.getLogger(__name__)
 
 CONNECT_TIMEOUT_SECONDS = 1.0
-BACKOFF_SECONDS = 10.0
 
 
 class Publisher:
     def __init__(self) -> None:
         self._connection = None
-        self._down_until = 0.0
         self._lock = threading.Lock()
 
-    def publish(self, task, event_id: int) -> bool:
-        """Queue ``task(event_id)``; False if the broker is (recently) unreachable."""
-        if time.monotonic() < self._down_until:
-            return False
+    def publish(self, task) -> bool:
+        """Queue ``task()``; False (and a warning) if the broker is unreachable."""
         try:
             with producers[self._broker(task.app)].acquire(
                 block=True, timeout=CONNECT_TIMEOUT_SECONDS
             ) as producer:
-                task.apply_async((event_id,), producer=producer, retry=False)
+                task.apply_async(producer=producer, retry=False)
         except Exception:
-            with self._lock:
-                self._down_until = time.monotonic() + BACKOFF_SECONDS
-                self._connection = None
+            self.reset()
             logger.warning(
-                "Broker unreachable; journey event %s left for the relay",
-                event_id,
+                "Broker unreachable; journey events wait for the periodic task",
                 exc_info=True,
             )
             return False
@@ -58,7 +50,6 @@ class Publisher:
     def reset(self) -> None:
         with self._lock:
             self._connection = None
-            self._down_until = 0.0
 
 
 publisher = Publisher()

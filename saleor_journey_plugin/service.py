@@ -1,30 +1,50 @@
-"""The one entry point every adapter uses: record an event, hand it to Celery."""
+"""The one entry point every adapter uses: record an event, wake the processor."""
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from .core.events import JourneyEventData
 from .core.recording import record_event
+from .models import ProcessingRequest
 from .publishing import publisher
+
+_TABLE = ProcessingRequest._meta.db_table
+_SET_REQUEST = (
+    f"INSERT INTO {_TABLE} (id, requested) VALUES (1, TRUE) "
+    f"ON CONFLICT (id) DO UPDATE SET requested = TRUE WHERE NOT {_TABLE}.requested "
+    "RETURNING id"
+)
+_CLEAR_REQUEST = f"UPDATE {_TABLE} SET requested = FALSE WHERE id = 1"
 
 
 def track(data: JourneyEventData) -> int | None:
-    """Log the event and queue its processing once the caller's transaction commits.
+    """Log the event; once the caller's transaction commits, make sure a task runs.
 
     Returns the new event's id, or None when the same fact was logged before.
     Never waits on the broker: if it is down, the event stays in the log and the
-    periodic relay processes it.
+    periodic task processes it.
     """
     event_id = record_event(data)
     if event_id is not None:
-        transaction.on_commit(lambda: enqueue(event_id))
+        transaction.on_commit(wake_processor)
     return event_id
 
 
-def enqueue(event_id: int) -> None:
-    from .tasks import process_journey_event
+def wake_processor() -> None:
+    """Publish the processing task unless one is already on its way."""
+    with connection.cursor() as cursor:
+        cursor.execute(_SET_REQUEST)
+        if cursor.fetchone() is None:
+            return
+    from .tasks import process_pending_events
 
-    if process_journey_event.app.conf.task_always_eager:
+    if process_pending_events.app.conf.task_always_eager:
         # Embedded mode (the example store's demo): no broker, process right here.
-        process_journey_event.apply((event_id,))
+        process_pending_events.apply()
     else:
-        publisher.publish(process_journey_event, event_id)
+        publisher.publish(process_pending_events)
+
+
+def take_processing_request() -> None:
+    """Called by the task before it looks for work (see ProcessingRequest)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_CLEAR_REQUEST)

@@ -9,14 +9,13 @@ from example_store.celery import app as celery_app
 from saleor_journey_plugin import service
 from saleor_journey_plugin.core.abandonment import record_abandonments
 from saleor_journey_plugin.core.events import EventType, JourneyEventData
-from saleor_journey_plugin.core.processing import process_event
+from saleor_journey_plugin.core.processing import MAX_ATTEMPTS, process_event
 from saleor_journey_plugin.models import Journey, JourneyEvent
 from saleor_journey_plugin.publishing import publisher
 from saleor_journey_plugin.tasks import (
     BEAT_SCHEDULE,
-    MAX_ATTEMPTS,
     detect_lapsed_customers,
-    relay_unprocessed_events,
+    process_pending_events,
 )
 
 from .conftest import CHANNEL, T0
@@ -58,25 +57,31 @@ def test_broker_down_at_hook_time_keeps_the_event_for_the_relay(
     assert Journey.objects.count() == 0
 
     # when: the periodic relay runs
-    processed = relay_unprocessed_events.apply().get()
+    processed = process_pending_events.apply().get()
 
     # then
     assert processed == 1
     assert Journey.objects.get().stage == "PURCHASE"
-    assert relay_unprocessed_events.apply().get() == 0
+    assert process_pending_events.apply().get() == 0
 
 
-def test_relay_leaves_events_younger_than_the_grace_period(db, settings):
-    # given
-    settings.JOURNEY_RELAY_GRACE_SECONDS = 60
-    service.track(order_placed())
+def test_a_burst_of_events_publishes_one_task(db, django_capture_on_commit_callbacks):
+    # given: an empty queue on the real broker
+    celery_app.control.purge()
+    publisher.reset()
 
-    # when
-    processed = relay_unprocessed_events.apply().get()
+    # when: one request records three events (a checkout reaching three milestones)
+    with django_capture_on_commit_callbacks(execute=True):
+        for n in range(3):
+            service.track(order_placed(key=f"order:{n}:placed"))
 
-    # then
-    assert processed == 0
-    assert JourneyEvent.objects.get().processed_at is None
+    # then: one message waits for the worker, and it applies all three
+    with celery_app.connection_for_read() as connection:
+        waiting = connection.default_channel.client.llen("celery")
+    assert waiting == 1
+    assert process_pending_events.apply().get() == 3
+    assert Journey.objects.get().stage == "PURCHASE"
+    celery_app.control.purge()
 
 
 def test_a_failing_event_keeps_its_error_and_does_not_block_the_others(db):
@@ -90,9 +95,7 @@ def test_a_failing_event_keeps_its_error_and_does_not_block_the_others(db):
     service.track(order_placed())
 
     # when
-    processed = [
-        relay_unprocessed_events.apply().get() for _ in range(MAX_ATTEMPTS + 1)
-    ]
+    processed = [process_pending_events.apply().get() for _ in range(MAX_ATTEMPTS + 1)]
 
     # then: the good one went through once, the bad one was tried until the cap
     bad.refresh_from_db()

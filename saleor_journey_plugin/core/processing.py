@@ -1,16 +1,22 @@
-"""Applying logged events to journeys, exactly once per event."""
+"""Applying logged events to journeys, exactly once per event.
+
+Events are taken oldest first under ``FOR UPDATE SKIP LOCKED``, so any number
+of workers can process at once without applying an event twice. Most events
+are applied set-wise (``batch.py``); the rare ones that rewrite a customer
+(a guest merge, an erasure, a changed email) one at a time, in order.
+"""
 
 import logging
 from collections.abc import Iterable
 from datetime import datetime
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from ..models import Customer, Journey, JourneyEvent, StageTransition
-from .engine import JourneyState, Step, advance
+from ..models import Journey, JourneyEvent, StageTransition
+from .engine import JourneyState, advance
 from .erasure import erase_customer
 from .events import EventType
 from .host import get_host
@@ -19,56 +25,94 @@ from .stages import Stage
 
 logger = logging.getLogger(__name__)
 
+BATCH_SIZE = 500
+# An event failing this often needs a person (or a release), not another retry.
+MAX_ATTEMPTS = 5
 MAX_ERROR_LENGTH = 2000
 
 
 def process_event(event_id: int) -> bool:
     """Apply one event; False if it was already applied (or is being applied)."""
+    applied, _ = _process(JourneyEvent.objects.filter(pk=event_id))
+    return applied == 1
+
+
+def process_pending(limit: int = BATCH_SIZE) -> tuple[int, int]:
+    """Apply up to ``limit`` waiting events, oldest first: (applied, failed)."""
+    waiting = JourneyEvent.objects.filter(attempts__lt=MAX_ATTEMPTS)
+    return _process(waiting.order_by("occurred_at", "id"), limit)
+
+
+def drain() -> int:
+    """Apply waiting events until none is left; return how many were applied.
+
+    Stops at the first failure: the failed events are retried by the next
+    run, not in a tight loop.
+    """
+    total = 0
+    while True:
+        applied, failed = process_pending()
+        total += applied
+        if not applied or failed:
+            return total
+
+
+def _process(events: QuerySet[JourneyEvent], limit: int = 1) -> tuple[int, int]:
+    from .batch import apply_events
+
     with transaction.atomic():
-        event = (
-            JourneyEvent.objects.select_for_update(skip_locked=True)
-            .filter(pk=event_id, processed_at__isnull=True)
-            .first()
+        locked = list(
+            events.select_for_update(skip_locked=True).filter(
+                processed_at__isnull=True
+            )[:limit]
         )
-        if event is None:
-            return False
-        changed = _apply(event)
-        event.processed_at = timezone.now()
-        event.attempts += 1
-        event.last_error = ""
-        event.save(
-            update_fields=[
-                "customer",
-                "stage",
-                "processed_at",
-                "attempts",
-                "last_error",
-            ]
-        )
+        failed = 0
+        try:
+            with transaction.atomic():
+                changed = apply_events(locked)
+        except Exception:
+            # One bad event must not hold back the rest: retry them one by one.
+            changed = []
+            for event in locked:
+                try:
+                    changed.extend(_apply_alone(event))
+                except Exception as error:
+                    failed += 1
+                    _record_failure(event, error)
         transaction.on_commit(lambda: _report_stage_changes(changed))
-    return True
+    return len(locked) - failed, failed
 
 
-def process_safely(event_id: int) -> bool:
-    """Process, and on failure keep the error on the event for the relay to retry."""
-    try:
-        return process_event(event_id)
-    except Exception as error:
-        logger.exception("Journey event %s failed", event_id)
-        JourneyEvent.objects.filter(pk=event_id).update(
-            attempts=F("attempts") + 1, last_error=repr(error)[:MAX_ERROR_LENGTH]
-        )
-        return False
+def _apply_alone(event: JourneyEvent) -> list[Journey]:
+    with transaction.atomic():
+        changed = apply_rewriting_event(event)
+        mark_processed([event])
+        return changed
 
 
-def _apply(event: JourneyEvent) -> list[Journey]:
+def _record_failure(event: JourneyEvent, error: Exception) -> None:
+    logger.error("Journey event %s failed", event.pk, exc_info=error)
+    JourneyEvent.objects.filter(pk=event.pk).update(
+        attempts=F("attempts") + 1, last_error=repr(error)[:MAX_ERROR_LENGTH]
+    )
+
+
+def mark_processed(events: list[JourneyEvent]) -> None:
+    JourneyEvent.objects.bulk_update(events, ["customer", "stage"])
+    JourneyEvent.objects.filter(pk__in=[e.pk for e in events]).update(
+        processed_at=timezone.now(), attempts=F("attempts") + 1, last_error=""
+    )
+
+
+def apply_rewriting_event(event: JourneyEvent) -> list[Journey]:
+    """Apply one event through the ORM, merging or erasing customers as needed."""
     event_type = EventType(event.type)
     if event_type is EventType.CUSTOMER_DELETED:
         erase_customer(user_id=event.user_id, email=event.email)
         event.customer = None
         return []
     if event.customer_id:
-        customer: Customer | None = event.customer
+        customer = event.customer
         changed: list[Journey] = []
     else:
         customer, changed = resolve_customer(event.user_id, event.email)
@@ -80,50 +124,56 @@ def _apply(event: JourneyEvent) -> list[Journey]:
         journey, _ = Journey.objects.select_for_update().get_or_create(
             customer=customer, channel=channel
         )
-        if _apply_to_journey(journey, event):
+        touched, transition = advance_journey(journey, event)
+        if touched:
+            journey.save()
+        if transition:
+            transition.save()
             changed.append(journey)
         if event.channel:
             event.stage = journey.stage or ""
     return changed
 
 
-def _apply_to_journey(journey: Journey, event: JourneyEvent) -> bool:
+def advance_journey(
+    journey: Journey, event: JourneyEvent
+) -> tuple[bool, StageTransition | None]:
+    """Apply the stage rules to ``journey`` in memory.
+
+    Returns whether the journey changed at all, and the (unsaved) transition
+    when its stage changed.
+    """
     state = JourneyState(
         stage=Stage(journey.stage) if journey.stage else None,
         paid_orders=journey.paid_orders,
         lapse_clock_from=journey.lapse_clock_from,
     )
-    step = _step(state, event)
-    if step.state == state:
-        return False
-    if step.moved_to is not None:
-        StageTransition.objects.create(
-            journey=journey,
-            event=event,
-            from_stage=journey.stage,
-            to_stage=step.moved_to.value,
-            occurred_at=event.occurred_at,
-            win_back=step.win_back,
-        )
-        journey.stage = step.moved_to.value
-        journey.stage_entered_at = event.occurred_at
-    journey.paid_orders = step.state.paid_orders
-    journey.lapse_clock_from = step.state.lapse_clock_from
-    journey.save()
-    return step.moved_to is not None
-
-
-def _step(state: JourneyState, event: JourneyEvent) -> Step:
     payload = event.payload or {}
     rating = payload.get("rating")
-    anchor = payload.get("lapse_anchor")
-    return advance(
+    step = advance(
         state,
         EventType(event.type),
         event.occurred_at,
         rating=int(rating) if rating is not None else None,
-        lapse_anchor=_parse_time(anchor),
+        lapse_anchor=_parse_time(payload.get("lapse_anchor")),
     )
+    if step.state == state:
+        return False, None
+    journey.paid_orders = step.state.paid_orders
+    journey.lapse_clock_from = step.state.lapse_clock_from
+    if step.moved_to is None:
+        return True, None
+    transition = StageTransition(
+        journey=journey,
+        event=event,
+        from_stage=journey.stage,
+        to_stage=step.moved_to.value,
+        occurred_at=event.occurred_at,
+        win_back=step.win_back,
+    )
+    journey.stage = step.moved_to.value
+    journey.stage_entered_at = event.occurred_at
+    return True, transition
 
 
 def _parse_time(value: str | None) -> datetime | None:
@@ -143,7 +193,9 @@ def rebuild_journey(journey: Journey) -> None:
         processed_at__isnull=False,
     ).order_by("occurred_at", "id")
     for event in events:
-        _apply_to_journey(journey, event)
+        _, transition = advance_journey(journey, event)
+        if transition:
+            transition.save()
         if event.channel:
             JourneyEvent.objects.filter(pk=event.pk).update(stage=journey.stage or "")
     journey.save()
