@@ -39,9 +39,6 @@ class ExampleStoreHost(Host):
             lapse_after_days=int(str(config.get("lapse_after_days", 90))),
         )
 
-    def active_channels(self) -> list[str]:
-        return list(settings.JOURNEY_CHANNELS)
-
     def authenticate(self, request: Any) -> Viewer:
         header = request.headers.get("Authorization", "")
         scheme, _, token = header.partition(" ")

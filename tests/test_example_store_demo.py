@@ -51,7 +51,7 @@ def test_simulation_ends_with_known_stages(simulation):
     summary = simulation.summary
 
     assert _stages("web-usd") == {
-        "AWARENESS": 10,
+        "AWARENESS": 6,
         "INTEREST": 19,
         "CONSIDERATION": 2,
         "PURCHASE": 1,
@@ -59,9 +59,9 @@ def test_simulation_ends_with_known_stages(simulation):
         "LOYALTY": 4,
         "LAPSED": 3,
     }
-    # Mostly web-usd accounts: an account starts a journey in every channel.
+    # Only customers seen in a channel have a journey there (10 shoppers each).
     assert _stages("web-krw") == {
-        "AWARENESS": 18,
+        "AWARENESS": 3,
         "INTEREST": 2,
         "CONSIDERATION": 1,
         "PURCHASE": 0,

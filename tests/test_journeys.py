@@ -67,20 +67,45 @@ def test_full_journey_records_every_transition_with_its_cause(store):
     ]
 
 
-def test_account_created_applies_to_every_active_channel(store):
+def test_account_created_waits_for_the_customers_first_channel(store):
+    # given: a new account, not yet seen in any channel
+    who = {"user_id": "1", "email": "a@example.com"}
+    store.event(E.ACCOUNT_CREATED, "user:1:created", **who, channel="")
+    assert Journey.objects.count() == 0
+
+    # when: the customer views a product in one channel
+    store.event(E.PRODUCT_VIEWED, "view:1", **who, days=1)
+
+    # then: that journey starts with the account, and no other channel has one
+    journey = Journey.objects.get()
+    assert journey.channel == CHANNEL
+    causes = journey.transitions.order_by("occurred_at", "id").values_list(
+        "from_stage", "to_stage", "event__idempotency_key"
+    )
+    assert list(causes) == [
+        (None, "AWARENESS", "user:1:created"),
+        ("AWARENESS", "INTEREST", "view:1"),
+    ]
+
+
+def test_customer_wide_event_joins_every_journey_the_customer_has(store):
+    # given: a guest known in two channels
+    store.event(E.VISIT, "visit:1", email="two@example.com")
+    store.event(E.VISIT, "visit:2", email="two@example.com", channel="web-krw")
+
     # when
     store.event(
-        E.ACCOUNT_CREATED,
-        "user:1:created",
-        user_id="1",
-        email="a@example.com",
+        E.REVIEW_SUBMITTED,
+        "review:1",
+        email="two@example.com",
         channel="",
+        payload={"rating": 5},
     )
 
     # then
     assert sorted(Journey.objects.values_list("channel", "stage")) == [
-        ("web-krw", "AWARENESS"),
-        ("web-usd", "AWARENESS"),
+        ("web-krw", "LOYALTY"),
+        ("web-usd", "LOYALTY"),
     ]
 
 

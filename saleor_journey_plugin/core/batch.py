@@ -7,13 +7,13 @@ only the stage rules run per event. An event that would rewrite a customer
 alone, so events still apply in order.
 """
 
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
 from django.db.models import Q
 
 from ..models import Customer, Journey, JourneyEvent, StageTransition
 from .events import EventType, normalize_email
-from .host import get_host
 from .processing import advance_journey, apply_rewriting_event, mark_processed
 
 JOURNEY_FIELDS = [
@@ -27,6 +27,8 @@ JOURNEY_FIELDS = [
 
 def apply_events(events: Sequence[JourneyEvent]) -> list[Journey]:
     """Apply ``events`` (locked, oldest first); return journeys whose stage changed."""
+    for event in events:
+        EventType(event.type)  # an unknown type fails here, and then alone
     changed: dict[int, Journey] = {}
     start = 0
     while start < len(events):
@@ -119,61 +121,81 @@ def _apply_run(
     events: Sequence[JourneyEvent], customers: _Customers
 ) -> dict[int, Journey]:
     customers.create_missing(events)
-    active_channels: list[str] | None = None
-    targets: list[tuple[JourneyEvent, Customer | None, list[str]]] = []
-    for event in events:
-        if event.channel:
-            channels = [event.channel]
-        else:
-            if active_channels is None:
-                active_channels = get_host().active_channels()
-            channels = active_channels
-        targets.append((event, customers.owner(event), channels))
-
-    journeys = _lock_journeys(
-        {(c.pk, ch) for _, c, chs in targets if c is not None for ch in chs}
-    )
-    touched: dict[int, Journey] = {}
-    changed: dict[int, Journey] = {}
-    transitions: list[StageTransition] = []
-    for event, customer, channels in targets:
+    owners = [customers.owner(event) for event in events]
+    run = _Run({c.pk for c in owners if c is not None})
+    for event, customer in zip(events, owners, strict=True):
         event.customer_id = customer.pk if customer else None
         if customer is None:
             continue
-        for channel in channels:
-            journey = journeys[(customer.pk, channel)]
-            was_touched, transition = advance_journey(journey, event)
-            if was_touched:
-                touched[journey.pk] = journey
-            if transition:
-                transitions.append(transition)
-                changed[journey.pk] = journey
-            if event.channel:
-                event.stage = journey.stage or ""
-
-    StageTransition.objects.bulk_create(transitions)
-    Journey.objects.bulk_update(list(touched.values()), JOURNEY_FIELDS)
+        if event.channel:
+            journey = run.journey(customer.pk, event.channel)
+            run.advance(journey, event)
+            event.stage = journey.stage or ""
+        else:
+            for journey in run.journeys_of(customer.pk):
+                run.advance(journey, event)
+            run.customer_wide[customer.pk].append(event)
+    run.save()
     mark_processed(list(events))
-    return changed
+    return run.changed
 
 
-def _lock_journeys(pairs: set[tuple[int, str]]) -> dict[tuple[int, str], Journey]:
-    if not pairs:
-        return {}
+class _Run:
+    """The journeys a run of events touches, held (and locked) in memory."""
 
-    def load() -> dict[tuple[int, str], Journey]:
-        match = Q(pk__in=[])
-        for customer_id, channel in pairs:
-            match |= Q(customer_id=customer_id, channel=channel)
-        rows = Journey.objects.select_for_update().filter(match).order_by("pk")
-        return {(j.customer_id, j.channel): j for j in rows}
+    def __init__(self, customer_ids: set[int]) -> None:
+        self.journeys: dict[tuple[int, str], Journey] = {
+            (j.customer_id, j.channel): j
+            for j in Journey.objects.select_for_update()
+            .filter(customer_id__in=customer_ids)
+            .order_by("pk")
+        }
+        self.customer_wide = _earlier_customer_wide_events(customer_ids)
+        self.new: list[Journey] = []
+        self.touched: dict[int, Journey] = {}
+        self.changed: dict[int, Journey] = {}
+        self.transitions: list[StageTransition] = []
 
-    journeys = load()
-    missing = pairs - journeys.keys()
-    if missing:
-        Journey.objects.bulk_create(
-            [Journey(customer_id=c, channel=ch) for c, ch in missing],
-            ignore_conflicts=True,
+    def journey(self, customer_id: int, channel: str) -> Journey:
+        journey = self.journeys.get((customer_id, channel))
+        if journey is None:
+            # A customer's first event in a channel: the journey starts with the
+            # customer-wide events (an account created) that came before it.
+            journey = Journey(customer_id=customer_id, channel=channel)
+            self.journeys[(customer_id, channel)] = journey
+            self.new.append(journey)
+            for earlier in self.customer_wide[customer_id]:
+                self.advance(journey, earlier)
+        return journey
+
+    def journeys_of(self, customer_id: int) -> list[Journey]:
+        return [j for (c, _), j in self.journeys.items() if c == customer_id]
+
+    def advance(self, journey: Journey, event: JourneyEvent) -> None:
+        touched, transition = advance_journey(journey, event)
+        if touched:
+            self.touched[id(journey)] = journey
+        if transition:
+            self.transitions.append(transition)
+            self.changed[id(journey)] = journey
+
+    def save(self) -> None:
+        new_ids = {id(j) for j in self.new}
+        Journey.objects.bulk_create(self.new)
+        Journey.objects.bulk_update(
+            [j for key, j in self.touched.items() if key not in new_ids], JOURNEY_FIELDS
         )
-        journeys = load()
-    return journeys
+        StageTransition.objects.bulk_create(self.transitions)
+        self.changed = {j.pk: j for j in self.changed.values()}
+
+
+def _earlier_customer_wide_events(
+    customer_ids: set[int],
+) -> dict[int, list[JourneyEvent]]:
+    found: dict[int, list[JourneyEvent]] = defaultdict(list)
+    events = JourneyEvent.objects.filter(
+        customer_id__in=customer_ids, channel="", processed_at__isnull=False
+    ).order_by("occurred_at", "id")
+    for event in events:
+        found[event.customer_id or 0].append(event)
+    return found

@@ -56,10 +56,6 @@ class Host:
         """The channel's settings, or None where the journey is not enabled."""
         raise NotImplementedError
 
-    def active_channels(self) -> list[str]:
-        """Channels that customer-wide events (an account created) apply to."""
-        raise NotImplementedError
-
     def authenticate(self, request: Any) -> Viewer:
         return ANONYMOUS
 

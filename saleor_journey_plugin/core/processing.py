@@ -119,19 +119,26 @@ def apply_rewriting_event(event: JourneyEvent) -> list[Journey]:
     event.customer = customer
     if customer is None:
         return changed
-    channels = [event.channel] if event.channel else get_host().active_channels()
-    for channel in channels:
-        journey, _ = Journey.objects.select_for_update().get_or_create(
-            customer=customer, channel=channel
+    if not event.channel:
+        # Customer-wide events (an account created) join the journeys the
+        # customer has; a journey started later replays them first.
+        journeys = list(Journey.objects.select_for_update().filter(customer=customer))
+    else:
+        journey, created = Journey.objects.select_for_update().get_or_create(
+            customer=customer, channel=event.channel
         )
+        if created:
+            rebuild_journey(journey)
+        journeys = [journey]
+    for journey in journeys:
         touched, transition = advance_journey(journey, event)
         if touched:
             journey.save()
         if transition:
             transition.save()
             changed.append(journey)
-        if event.channel:
-            event.stage = journey.stage or ""
+    if event.channel:
+        event.stage = journeys[0].stage or ""
     return changed
 
 

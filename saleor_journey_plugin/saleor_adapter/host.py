@@ -42,13 +42,6 @@ class SaleorHost(Host):
         )
         return config.channel_settings(row.configuration) if row else None
 
-    def active_channels(self) -> list[str]:
-        return list(
-            PluginConfiguration.objects.filter(
-                identifier=PLUGIN_ID, active=True, channel__isnull=False
-            ).values_list("channel__slug", flat=True)
-        )
-
     def authenticate(self, request: Any) -> Viewer:
         token = get_token_from_request(request)
         if not token:

@@ -4,6 +4,7 @@ import unicodedata
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 
@@ -57,7 +58,7 @@ class Command(BaseCommand):
                 f"{summary.unprocessed_events} events were not processed; "
                 "see the log above."
             )
-        for channel in get_host().active_channels():
+        for channel in settings.JOURNEY_CHANNELS:
             self.stdout.write("")
             self._channel_table(channel, summary)
         self.stdout.write("")
