@@ -3,8 +3,9 @@
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Exists, Max, OuterRef
+from django.db.models import CharField, Exists, Max, OuterRef, Value
 from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Concat
 from django.utils import timezone
 
 from ..models import JourneyEvent
@@ -41,13 +42,25 @@ def record_abandonments(now: datetime | None = None) -> list[int]:
     now = now or timezone.now()
     cutoff = now - abandoned_after()
     checkout = KeyTextTransform("checkout", "payload")
+    since = cutoff - LOOK_BACK
     ordered = JourneyEvent.objects.annotate(token=checkout).filter(
-        type=EventType.ORDER_PLACED.value, token=OuterRef("token")
+        type=EventType.ORDER_PLACED.value,
+        occurred_at__gte=since,
+        token=OuterRef("token"),
+    )
+    # Found on an earlier run: the unique key index answers this at once.
+    reported = JourneyEvent.objects.filter(
+        idempotency_key=Concat(
+            Value("checkout:"),
+            OuterRef("token"),
+            Value(":abandoned"),
+            output_field=CharField(),
+        )
     )
     idle = (
         JourneyEvent.objects.filter(
             type__in=[t.value for t in CHECKOUT_PROGRESS],
-            occurred_at__gte=cutoff - LOOK_BACK,
+            occurred_at__gte=since,
             payload__has_key="checkout",
         )
         .annotate(token=checkout)
@@ -60,6 +73,7 @@ def record_abandonments(now: datetime | None = None) -> list[int]:
         )
         .filter(last__lt=cutoff)
         .exclude(Exists(ordered))
+        .exclude(Exists(reported))
     )
     recorded = []
     for row in idle:
