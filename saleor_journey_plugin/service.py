@@ -13,6 +13,7 @@ _SET_REQUEST = (
     f"ON CONFLICT (id) DO UPDATE SET requested = TRUE WHERE NOT {_TABLE}.requested "
     "RETURNING id"
 )
+_IS_REQUESTED = f"SELECT requested FROM {_TABLE} WHERE id = 1"
 _CLEAR_REQUEST = f"UPDATE {_TABLE} SET requested = FALSE WHERE id = 1"
 
 
@@ -32,6 +33,12 @@ def track(data: JourneyEventData) -> int | None:
 def wake_processor() -> None:
     """Publish the processing task unless one is already on its way."""
     with connection.cursor() as cursor:
+        # A plain read first: on a busy store the flag is set, and the upsert
+        # would lock the row and pay a commit just to find that out.
+        cursor.execute(_IS_REQUESTED)
+        row = cursor.fetchone()
+        if row is not None and row[0]:
+            return
         cursor.execute(_SET_REQUEST)
         if cursor.fetchone() is None:
             return

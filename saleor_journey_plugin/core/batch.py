@@ -13,16 +13,9 @@ from collections.abc import Iterable, Sequence
 from django.db.models import Q
 
 from ..models import Customer, Journey, JourneyEvent, StageTransition
+from .bulk import mark_processed, save_journeys
 from .events import EventType, normalize_email
-from .processing import advance_journey, apply_rewriting_event, mark_processed
-
-JOURNEY_FIELDS = [
-    "stage",
-    "stage_entered_at",
-    "paid_orders",
-    "lapse_clock_from",
-    "updated_at",
-]
+from .processing import advance_journey, apply_rewriting_event
 
 
 def apply_events(events: Sequence[JourneyEvent]) -> list[Journey]:
@@ -182,9 +175,7 @@ class _Run:
     def save(self) -> None:
         new_ids = {id(j) for j in self.new}
         Journey.objects.bulk_create(self.new)
-        Journey.objects.bulk_update(
-            [j for key, j in self.touched.items() if key not in new_ids], JOURNEY_FIELDS
-        )
+        save_journeys([j for key, j in self.touched.items() if key not in new_ids])
         StageTransition.objects.bulk_create(self.transitions)
         self.changed = {j.pk: j for j in self.changed.values()}
 

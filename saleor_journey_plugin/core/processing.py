@@ -12,10 +12,10 @@ from datetime import datetime
 
 from django.db import transaction
 from django.db.models import F, QuerySet
-from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from ..models import Journey, JourneyEvent, StageTransition
+from .bulk import mark_processed
 from .engine import JourneyState, advance
 from .erasure import erase_customer
 from .events import EventType
@@ -94,13 +94,6 @@ def _record_failure(event: JourneyEvent, error: Exception) -> None:
     logger.error("Journey event %s failed", event.pk, exc_info=error)
     JourneyEvent.objects.filter(pk=event.pk).update(
         attempts=F("attempts") + 1, last_error=repr(error)[:MAX_ERROR_LENGTH]
-    )
-
-
-def mark_processed(events: list[JourneyEvent]) -> None:
-    JourneyEvent.objects.bulk_update(events, ["customer", "stage"])
-    JourneyEvent.objects.filter(pk__in=[e.pk for e in events]).update(
-        processed_at=timezone.now(), attempts=F("attempts") + 1, last_error=""
     )
 
 
