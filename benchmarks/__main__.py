@@ -1,0 +1,75 @@
+"""``python -m benchmarks``: hook cost and processing throughput on PostgreSQL.
+
+Sizes: BENCH_EVENTS events per throughput run (default 5000, over
+BENCH_EVENTS / 5 customers), BENCH_HOOK_ITERATIONS hook calls (default 2000).
+BENCH_PROFILE=1 runs the inline drain() under cProfile (top functions to stderr).
+"""
+
+import os
+import sys
+import time
+
+from .environment import configure, flush_broker, migrate, recreate_database
+
+EVENTS = int(os.environ.get("BENCH_EVENTS", "5000"))
+CUSTOMERS = max(EVENTS // 5, 1)
+HOOK_ITERATIONS = int(os.environ.get("BENCH_HOOK_ITERATIONS", "2000"))
+PROFILE = os.environ.get("BENCH_PROFILE") == "1"
+
+
+def _load() -> str:
+    one, five, _ = os.getloadavg()
+    return f"load average {one:.2f} (1 min) {five:.2f} (5 min) on {os.cpu_count()} CPUs"
+
+
+def _phase(name: str, begun: float) -> None:
+    print(f"[{time.perf_counter() - begun:5.1f} s] {name}", file=sys.stderr, flush=True)
+
+
+def main() -> int:
+    begun = time.perf_counter()
+    load_before = _load()
+    env = configure()
+    _phase("setting up journey_bench and Redis db 14", begun)
+    recreate_database()
+    migrate()
+    flush_broker()
+
+    import django
+
+    django.setup()
+
+    from example_store.celery import app
+
+    from . import database, hook, throughput
+    from .stats import Table
+
+    hook_table = Table(
+        "1. Hook cost: service.track() in autocommit, PostgreSQL + Redis"
+    )
+    _phase(hook_table.title, begun)
+    hook.run(hook_table, iterations=HOOK_ITERATIONS)
+    hook_table.note("target: track() of a new event, median under 2 ms")
+    app.control.purge()
+    flush_broker()
+    database.reset_tables()
+
+    work = Table("2. Processing throughput on PostgreSQL")
+    _phase(work.title, begun)
+    database.baselines(work)
+    throughput.celery(work, app, env, EVENTS, CUSTOMERS)
+    details = throughput.inline(work, EVENTS, CUSTOMERS, profile=PROFILE)
+    work.note("target: 1,000 events/s through the drain task on one worker")
+
+    print()
+    for table in (hook_table, work, *details):
+        print(table.render())
+        print()
+    print(f"Before: {load_before}")
+    print(f"After:  {_load()}")
+    print(f"Benchmark took {time.perf_counter() - begun:.0f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
