@@ -2,6 +2,8 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 DEMO_DB ?= example_store/demo.sqlite3
+SALEOR_PYTHON ?=
+SALEOR_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/saleor
 
 .PHONY: install demo serve test test-saleor lint format schema bench clean
 
@@ -25,9 +27,16 @@ demo: install
 serve: install
 	EXAMPLE_STORE_DB=$(DEMO_DB) $(BIN)/python -m example_store runserver 127.0.0.1:8000
 
-## The test suite on PostgreSQL and Redis (tests/saleor/ runs when saleor is importable).
+## The test suite on PostgreSQL and Redis; tests/saleor/ too when SALEOR_PYTHON is set.
 test: install
 	$(BIN)/python -m pytest
+	@if [ -n "$(SALEOR_PYTHON)" ]; then $(MAKE) --no-print-directory test-saleor; \
+	else echo "tests/saleor: NOT RUN - set SALEOR_PYTHON to a Python that imports saleor (see README)"; fi
+
+## The plugin inside a real Saleor 3.23: SALEOR_PYTHON=<saleor venv>/bin/python
+test-saleor:
+	DATABASE_URL=$(SALEOR_DATABASE_URL) $(SALEOR_PYTHON) -m pytest -c tests/saleor/pytest.ini \
+		--rootdir tests/saleor tests/saleor -p no:cacheprovider --reuse-db
 
 lint: install
 	$(BIN)/ruff check .

@@ -99,6 +99,7 @@ class JourneyEvent(models.Model):
     processed_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True, default="")
+    retry_after = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         db_table = "journey_event"

@@ -95,15 +95,38 @@ def test_a_failing_event_keeps_its_error_and_does_not_block_the_others(db):
     service.track(order_placed())
 
     # when
-    processed = [process_pending_events.apply().get() for _ in range(MAX_ATTEMPTS + 1)]
+    first = process_pending_events.apply().get()
+    again_at_once = process_pending_events.apply().get()
 
-    # then: the good one went through once, the bad one was tried until the cap
+    # then: the good one went through, the bad one waits a minute before a retry
     bad.refresh_from_db()
-    assert processed == [1] + [0] * MAX_ATTEMPTS
-    assert bad.processed_at is None
-    assert bad.attempts == MAX_ATTEMPTS
-    assert "FROM_A_NEWER_VERSION" in bad.last_error
+    assert (first, again_at_once) == (1, 0)
     assert Journey.objects.get().stage == "PURCHASE"
+    assert bad.processed_at is None
+    assert bad.attempts == 1
+    assert "FROM_A_NEWER_VERSION" in bad.last_error
+    wait = bad.retry_after - timezone.now()
+    assert timedelta(seconds=50) < wait <= timedelta(minutes=1)
+
+
+def test_a_failing_event_backs_off_and_gives_up_after_the_last_attempt(db):
+    # given
+    bad = JourneyEvent.objects.create(
+        idempotency_key="bad:1", type="FROM_A_NEWER_VERSION", occurred_at=T0
+    )
+    waits = []
+
+    # when: each retry comes due (time passes) and fails again
+    for _ in range(MAX_ATTEMPTS + 1):
+        process_pending_events.apply().get()
+        bad.refresh_from_db()
+        waits.append(round((bad.retry_after - timezone.now()).total_seconds() / 60))
+        JourneyEvent.objects.filter(pk=bad.pk).update(retry_after=timezone.now())
+
+    # then: 1, 2, 4 ... minutes apart, then no more attempts
+    assert bad.attempts == MAX_ATTEMPTS
+    assert waits[:MAX_ATTEMPTS] == [2**n for n in range(MAX_ATTEMPTS)]
+    assert bad.processed_at is None
 
 
 def test_lapse_task_is_idempotent(db, store):

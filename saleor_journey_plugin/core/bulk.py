@@ -24,7 +24,7 @@ _JOURNEYS = Journey._meta.db_table
 _MARK_PROCESSED = f"""
 UPDATE {_EVENTS} AS e
 SET customer_id = v.customer_id, stage = v.stage, processed_at = %s,
-    attempts = e.attempts + 1, last_error = ''
+    attempts = e.attempts + 1, last_error = '', retry_after = NULL
 FROM unnest(%s::bigint[], %s::bigint[], %s::text[]) AS v(id, customer_id, stage)
 WHERE e.id = v.id
 """
@@ -52,7 +52,10 @@ def mark_processed(events: list[JourneyEvent]) -> None:
     if not _postgres():
         JourneyEvent.objects.bulk_update(events, ["customer", "stage"])
         JourneyEvent.objects.filter(pk__in=[e.pk for e in events]).update(
-            processed_at=now, attempts=F("attempts") + 1, last_error=""
+            processed_at=now,
+            attempts=F("attempts") + 1,
+            last_error="",
+            retry_after=None,
         )
         return
     with connection.cursor() as cursor:

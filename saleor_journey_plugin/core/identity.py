@@ -9,8 +9,8 @@ from .events import normalize_email
 def resolve_customer(user_id: str, email: str) -> tuple[Customer | None, list[Journey]]:
     """The event's customer, creating or merging as needed.
 
-    Returns the customer and the journeys a guest merge rebuilt, so the caller
-    can report their stages.
+    Returns the customer and the journeys a guest merge handed to an account,
+    so the caller can report their stages to the store.
     """
     email = normalize_email(email)
     if user_id:
@@ -36,7 +36,8 @@ def _user_customer(user_id: str, email: str) -> tuple[Customer, list[Journey]]:
         # The account claims the guest's history as it stands: nothing to replay.
         guest.user_id = user_id
         guest.save(update_fields=["user_id"])
-        return guest, []
+        # Unchanged stages, but now the store's user can be tagged with them.
+        return guest, list(guest.journeys.all())
     if customer is None:
         customer = _get_or_create(user_id=user_id, email=email)
     elif email and customer.email != email:
@@ -73,6 +74,7 @@ def merge_into(guest: Customer, customer: Customer) -> list[Journey]:
         if journey is None:
             guest_journey.customer = customer
             guest_journey.save(update_fields=["customer"])
+            rebuilt.append(guest_journey)
             continue
         StageTransition.objects.filter(journey=guest_journey).delete()
         guest_journey.delete()

@@ -8,10 +8,11 @@ are applied set-wise (``batch.py``); the rare ones that rewrite a customer
 
 import logging
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db import transaction
-from django.db.models import F, QuerySet
+from django.db.models import F, Q, QuerySet
+from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from ..models import Journey, JourneyEvent, StageTransition
@@ -26,8 +27,10 @@ from .stages import Stage
 logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 500
-# An event failing this often needs a person (or a release), not another retry.
-MAX_ATTEMPTS = 5
+# Failures back off 1, 2, 4 ... 256 minutes: an outage of several hours (a
+# missing migration, a database restore) is outlived; a poison event gives up.
+MAX_ATTEMPTS = 10
+FIRST_RETRY = timedelta(minutes=1)
 MAX_ERROR_LENGTH = 2000
 
 
@@ -39,7 +42,9 @@ def process_event(event_id: int) -> bool:
 
 def process_pending(limit: int = BATCH_SIZE) -> tuple[int, int]:
     """Apply up to ``limit`` waiting events, oldest first: (applied, failed)."""
-    waiting = JourneyEvent.objects.filter(attempts__lt=MAX_ATTEMPTS)
+    waiting = JourneyEvent.objects.filter(attempts__lt=MAX_ATTEMPTS).filter(
+        Q(retry_after__isnull=True) | Q(retry_after__lte=timezone.now())
+    )
     return _process(waiting.order_by("occurred_at", "id"), limit)
 
 
@@ -93,7 +98,9 @@ def _apply_alone(event: JourneyEvent) -> list[Journey]:
 def _record_failure(event: JourneyEvent, error: Exception) -> None:
     logger.error("Journey event %s failed", event.pk, exc_info=error)
     JourneyEvent.objects.filter(pk=event.pk).update(
-        attempts=F("attempts") + 1, last_error=repr(error)[:MAX_ERROR_LENGTH]
+        attempts=F("attempts") + 1,
+        last_error=repr(error)[:MAX_ERROR_LENGTH],
+        retry_after=timezone.now() + FIRST_RETRY * 2**event.attempts,
     )
 
 

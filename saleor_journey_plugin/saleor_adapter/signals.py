@@ -14,7 +14,8 @@ from . import safe, translate
 
 
 def on_user_saved(sender, instance: User, created: bool, **kwargs) -> None:
-    if created:
+    # Staff accounts are not customers (Saleor fires staff_created for them).
+    if created and not instance.is_staff:
         safe.record([translate.account_created_event(instance)])
 
 
