@@ -61,3 +61,17 @@ def record_event(data: JourneyEventData, customer_id: int | None = None) -> int 
         cursor.execute(_INSERT, values)
         row = cursor.fetchone()
     return row[0] if row else None
+
+
+def recorded_keys(keys: list[str]) -> set[str]:
+    """Which of these idempotency keys are already in the log (one index lookup)."""
+    if not keys:
+        return set()
+    placeholders = ", ".join(["%s"] * len(keys))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT idempotency_key FROM {JourneyEvent._meta.db_table} "
+            f"WHERE idempotency_key IN ({placeholders})",
+            keys,
+        )
+        return {row[0] for row in cursor.fetchall()}

@@ -8,6 +8,7 @@ from django.db import connection, transaction
 
 from .. import service
 from ..core.events import JourneyEventData
+from ..core.recording import recorded_keys
 
 logger = logging.getLogger("saleor_journey_plugin")
 
@@ -29,9 +30,14 @@ def record(events: Iterable[JourneyEventData | None]) -> None:
 
 
 def _track_all(events: Iterable[JourneyEventData | None]) -> None:
-    for event in events:
-        if event is not None:
-            service.track(event)
+    new = [event for event in events if event is not None]
+    if len(new) > 1:
+        # A checkout reports its milestones on every update: one lookup skips
+        # the ones already logged instead of one conflicting INSERT each.
+        known = recorded_keys([event.idempotency_key for event in new])
+        new = [event for event in new if event.idempotency_key not in known]
+    for event in new:
+        service.track(event)
 
 
 def never_raises(hook):

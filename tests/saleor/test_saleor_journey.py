@@ -368,3 +368,109 @@ def test_hooks_do_nothing_where_the_plugin_is_inactive(
     # then nothing about the order is recorded
     assert _events(payload__order_id=str(order.pk)) == []
     assert not Journey.objects.exists()
+
+
+CHECKOUT_CREATE = """
+mutation ($input: CheckoutCreateInput!) {
+  checkoutCreate(input: $input) { checkout { id } errors { field code message } }
+}
+"""
+SHIPPING_ADDRESS_UPDATE = """
+mutation ($id: ID, $address: AddressInput!) {
+  checkoutShippingAddressUpdate(id: $id, shippingAddress: $address) {
+    errors { field code message }
+  }
+}
+"""
+DELIVERY_METHOD_UPDATE = """
+mutation ($id: ID, $method: ID) {
+  checkoutDeliveryMethodUpdate(id: $id, deliveryMethodId: $method) {
+    errors { field code message }
+  }
+}
+"""
+
+
+def test_checkout_milestones_move_a_customer_to_consideration_once_each(
+    journey_active,
+    channel_USD,
+    customer_user,
+    user_api_client,
+    product,
+    address,
+    shipping_method,
+    django_capture_on_commit_callbacks,
+):
+    # given
+    variant = product.variants.first()
+
+    def run(query, variables, field):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = user_api_client.post_graphql(query, variables)
+        data = get_graphql_content(response)["data"][field]
+        assert data["errors"] == []
+        return data
+
+    # when the signed-in customer starts a checkout with a line
+    created = run(
+        CHECKOUT_CREATE,
+        {
+            "input": {
+                "channel": channel_USD.slug,
+                "lines": [
+                    {
+                        "variantId": graphene.Node.to_global_id(
+                            "ProductVariant", variant.pk
+                        ),
+                        "quantity": 1,
+                    }
+                ],
+            }
+        },
+        "checkoutCreate",
+    )
+    checkout_id = created["checkout"]["id"]
+    started_stage = Journey.objects.get(customer__user_id=str(customer_user.pk)).stage
+
+    # and adds a shipping address twice, then chooses a delivery method
+    shipping = {
+        "firstName": address.first_name,
+        "lastName": address.last_name,
+        "streetAddress1": address.street_address_1,
+        "city": address.city,
+        "postalCode": address.postal_code,
+        "country": address.country.code,
+    }
+    for _ in range(2):
+        run(
+            SHIPPING_ADDRESS_UPDATE,
+            {"id": checkout_id, "address": shipping},
+            "checkoutShippingAddressUpdate",
+        )
+    run(
+        DELIVERY_METHOD_UPDATE,
+        {
+            "id": checkout_id,
+            "method": graphene.Node.to_global_id("ShippingMethod", shipping_method.pk),
+        },
+        "checkoutDeliveryMethodUpdate",
+    )
+
+    # then each milestone is one event, and the customer is considering
+    _, token = graphene.Node.from_global_id(checkout_id)
+    milestones = JourneyEvent.objects.filter(payload__checkout=token).order_by("id")
+    assert [event.type for event in milestones] == [
+        "CHECKOUT_STARTED",
+        "CHECKOUT_DETAILS_ADDED",
+        "DELIVERY_METHOD_CHOSEN",
+    ]
+    journey = Journey.objects.get(customer__user_id=str(customer_user.pk))
+    assert started_stage == "INTEREST"
+    assert journey.stage == "CONSIDERATION"
+    assert _history(journey) == [
+        (None, "AWARENESS", "ACCOUNT_CREATED"),
+        ("AWARENESS", "INTEREST", "CHECKOUT_STARTED"),
+        ("INTEREST", "CONSIDERATION", "CHECKOUT_DETAILS_ADDED"),
+    ]
+    customer_user.refresh_from_db()
+    assert customer_user.metadata["journey_stage"] == "consideration"
