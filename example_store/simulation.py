@@ -31,6 +31,7 @@ from enum import StrEnum
 from typing import Any
 
 from celery import current_app
+from django.db import transaction
 from django.db.models import Count, Q
 
 from saleor_journey_plugin.core.abandonment import abandoned_after
@@ -313,8 +314,13 @@ class Simulation:
             self.start + LAPSE_CHECK_EVERY + timedelta(hours=2), self._check_lapses
         )
         while self._queue:
-            at, _, action, args = heapq.heappop(self._queue)
-            action(at, *args)
+            # One commit per simulated day: the day's events are then processed
+            # as one batch, as a worker takes what a busy store recorded.
+            day = self._queue[0][0].date()
+            with transaction.atomic():
+                while self._queue and self._queue[0][0].date() == day:
+                    at, _, action, args = heapq.heappop(self._queue)
+                    action(at, *args)
         self._tally()
         self.summary.seconds = time.monotonic() - began
         return self.summary

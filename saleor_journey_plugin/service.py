@@ -25,9 +25,16 @@ def track(data: JourneyEventData) -> int | None:
     periodic task processes it.
     """
     event_id = record_event(data)
-    if event_id is not None:
+    if event_id is not None and not _wake_pending():
         transaction.on_commit(wake_processor)
     return event_id
+
+
+def _wake_pending() -> bool:
+    """Whether this transaction already wakes the processor when it commits."""
+    # Rolled-back savepoints drop their callbacks from this list, so a wake-up
+    # found here will run if anything recorded in this transaction survives.
+    return any(func is wake_processor for _, func, _ in connection.run_on_commit)
 
 
 def wake_processor() -> None:

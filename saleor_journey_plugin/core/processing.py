@@ -58,7 +58,8 @@ def drain() -> int:
     while True:
         applied, failed = process_pending()
         total += applied
-        if not applied or failed:
+        if failed or applied < BATCH_SIZE:
+            # A short batch took all there was; later events wake a new task.
             return total
 
 
