@@ -34,7 +34,7 @@ def _wake_pending() -> bool:
     """Whether this transaction already wakes the processor when it commits."""
     # Rolled-back savepoints drop their callbacks from this list, so a wake-up
     # found here will run if anything recorded in this transaction survives.
-    return any(func is wake_processor for _, func, _ in connection.run_on_commit)
+    return any(entry[1] is wake_processor for entry in connection.run_on_commit)
 
 
 def wake_processor() -> None:
