@@ -71,11 +71,12 @@ def test_a_burst_of_events_publishes_one_task(db, django_capture_on_commit_callb
     publisher.reset()
 
     # when: one request records three events (a checkout reaching three milestones)
-    with django_capture_on_commit_callbacks(execute=True):
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
         for n in range(3):
             service.track(order_placed(key=f"order:{n}:placed"))
 
-    # then: one message waits for the worker, and it applies all three
+    # then: one wake-up, one message for the worker, and it applies all three
+    assert len(callbacks) == 1
     with celery_app.connection_for_read() as connection:
         waiting = connection.default_channel.client.llen("celery")
     assert waiting == 1
