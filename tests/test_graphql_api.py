@@ -1454,3 +1454,25 @@ def test_anonymous_cannot_report_an_unsubscribe_for_someone_elses_email(db, clie
         "field": "eventType",
     }
     assert JourneyEvent.objects.count() == 0
+
+
+def test_token_command_prints_a_token_the_api_accepts(db, client, store):
+    # given: a staff token from the example store's command
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("journey_token", "--permission", "MANAGE_USERS", stdout=out)
+    store.event(E.ORDER_PLACED, "order:1:placed", email="t@example.com")
+
+    # when
+    response = client.post(
+        "/graphql/web-usd/",
+        data=json.dumps({"query": "{ stageDistribution { total } }"}),
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {out.getvalue().strip()}",
+    )
+
+    # then
+    assert response.json() == {"data": {"stageDistribution": {"total": 1}}}
