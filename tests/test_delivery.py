@@ -207,3 +207,29 @@ def test_recently_active_checkout_is_not_abandoned(db, store):
 
     # then
     assert recorded == []
+
+
+def test_events_after_a_failed_batch_are_applied_from_a_clean_slate(db, store):
+    # given: a new guest's order, then a review whose rating cannot be read,
+    # so the batch fails after it has created the guest's customer record
+    store.event(
+        EventType.ORDER_PLACED, "order:1:placed", email="new@example.com", process=False
+    )
+    store.event(
+        EventType.REVIEW_SUBMITTED,
+        "review:1",
+        email="other@example.com",
+        payload={"rating": "five"},
+        process=False,
+    )
+
+    # when
+    processed = process_pending_events.apply().get()
+
+    # then: the order still applies, alone; only the review waits with its error
+    assert processed == 1
+    journey = Journey.objects.get()
+    assert (journey.customer.email, journey.stage) == ("new@example.com", "PURCHASE")
+    review = JourneyEvent.objects.get(idempotency_key="review:1")
+    assert review.processed_at is None
+    assert "five" in review.last_error

@@ -77,9 +77,11 @@ def _process(events: QuerySet[JourneyEvent], limit: int = 1) -> tuple[int, int]:
             with transaction.atomic():
                 changed = apply_events(locked)
         except Exception:
-            # One bad event must not hold back the rest: retry them one by one.
+            # One bad event must not hold back the rest: retry them one by one,
+            # as stored (the failed batch left its edits on these objects).
             changed = []
-            for event in locked:
+            by_id = JourneyEvent.objects.in_bulk([event.pk for event in locked])
+            for event in (by_id[e.pk] for e in locked):
                 try:
                     changed.extend(_apply_alone(event))
                 except Exception as error:

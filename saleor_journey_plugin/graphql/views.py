@@ -47,7 +47,10 @@ def graphql_response(request: HttpRequest, channel: str) -> HttpResponse:
         _log_unexpected(result.errors)
         payload["errors"] = [format_error(error) for error in result.errors]
     status = 400 if result.invalid else 200
-    return _with_cors(request, JsonResponse(payload, status=status))
+    return _with_cors(
+        request,
+        JsonResponse(payload, status=status, json_dumps_params={"ensure_ascii": False}),
+    )
 
 
 def _log_unexpected(errors: list[Exception]) -> None:
