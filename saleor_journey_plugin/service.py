@@ -25,16 +25,31 @@ def track(data: JourneyEventData) -> int | None:
     periodic task processes it.
     """
     event_id = record_event(data)
-    if event_id is not None and not _wake_pending():
-        transaction.on_commit(wake_processor)
+    if event_id is not None:
+        transaction.on_commit(_wake_for_this_transaction())
     return event_id
 
 
-def _wake_pending() -> bool:
-    """Whether this transaction already wakes the processor when it commits."""
-    # Rolled-back savepoints drop their callbacks from this list, so a wake-up
-    # found here will run if anything recorded in this transaction survives.
-    return any(entry[1] is wake_processor for entry in connection.run_on_commit)
+class _WakeOnCommit:
+    """One transaction's wake-up: registered once per event, runs once."""
+
+    def __init__(self) -> None:
+        self.ran = False
+
+    def __call__(self) -> None:
+        if not self.ran:
+            self.ran = True
+            wake_processor()
+
+
+def _wake_for_this_transaction() -> _WakeOnCommit:
+    # Sharing one wake-up across a transaction's events keeps a burst to one
+    # flag check. Each event still registers it, so a rolled-back savepoint
+    # cannot take the wake-up away from events recorded outside it.
+    for entry in connection.run_on_commit:
+        if isinstance(entry[1], _WakeOnCommit) and not entry[1].ran:
+            return entry[1]
+    return _WakeOnCommit()
 
 
 def wake_processor() -> None:

@@ -14,30 +14,27 @@ logger = logging.getLogger("saleor_journey_plugin")
 
 
 def record(events: Iterable[JourneyEventData | None]) -> None:
-    """Track each event; log and swallow any failure.
+    """Track the events a hook reports; log and swallow any failure.
 
-    Inside the caller's transaction a savepoint keeps our failed INSERT from
-    aborting Saleor's own work; outside one, the INSERT commits on its own.
+    Several events go in one transaction (one commit); inside Saleor's own
+    transaction that is a savepoint, so our failed INSERT cannot abort
+    Saleor's work. A single event outside one commits on its own.
     """
     try:
-        if connection.in_atomic_block:
+        new = [event for event in events if event is not None]
+        if len(new) > 1:
+            # A checkout reports its milestones on every update: one lookup
+            # skips those already logged instead of one conflicting INSERT each.
+            known = recorded_keys([event.idempotency_key for event in new])
+            new = [event for event in new if event.idempotency_key not in known]
+        if len(new) == 1 and not connection.in_atomic_block:
+            service.track(new[0])
+        elif new:
             with transaction.atomic():
-                _track_all(events)
-        else:
-            _track_all(events)
+                for event in new:
+                    service.track(event)
     except Exception:
         logger.exception("Journey events not recorded")
-
-
-def _track_all(events: Iterable[JourneyEventData | None]) -> None:
-    new = [event for event in events if event is not None]
-    if len(new) > 1:
-        # A checkout reports its milestones on every update: one lookup skips
-        # the ones already logged instead of one conflicting INSERT each.
-        known = recorded_keys([event.idempotency_key for event in new])
-        new = [event for event in new if event.idempotency_key not in known]
-    for event in new:
-        service.track(event)
 
 
 def never_raises(hook):
