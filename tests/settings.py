@@ -14,5 +14,4 @@ CELERY_BROKER_URL = os.environ.get(
     "TEST_CELERY_BROKER_URL", "redis://127.0.0.1:6379/15"
 )
 CELERY_TASK_ALWAYS_EAGER = False
-JOURNEY_RELAY_GRACE_SECONDS = 0
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
