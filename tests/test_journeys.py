@@ -6,7 +6,7 @@ from django.db.models import Count
 
 from saleor_journey_plugin.core.events import EventType as E
 from saleor_journey_plugin.core.lapse import record_lapses
-from saleor_journey_plugin.core.processing import process_event
+from saleor_journey_plugin.core.processing import drain, process_event
 from saleor_journey_plugin.models import (
     Customer,
     Journey,
@@ -316,3 +316,50 @@ def test_event_without_identity_is_logged_and_touches_no_journey(store):
     event = JourneyEvent.objects.get(pk=event_id)
     assert event.processed_at is not None
     assert Journey.objects.count() == 0
+
+
+def test_guest_and_account_in_one_batch_become_one_customer(store):
+    # given: a guest's order, then the account that claims the email,
+    # waiting together for one batch
+    store.event(
+        E.ORDER_PLACED, "order:1:placed", email="Batch@Example.com", process=False
+    )
+    store.event(
+        E.ACCOUNT_CREATED,
+        "user:9:created",
+        user_id="9",
+        email="batch@example.com",
+        channel="",
+        process=False,
+    )
+    store.event(E.ORDER_PAID, "order:1:paid", email="batch@example.com", process=False)
+
+    # when
+    drain()
+
+    # then
+    customer = Customer.objects.get()
+    assert (customer.user_id, customer.email) == ("9", "batch@example.com")
+    journey = Journey.objects.get()
+    assert (journey.stage, journey.paid_orders) == ("PURCHASE", 1)
+
+
+def test_account_and_its_email_only_events_in_one_batch_stay_one_customer(store):
+    # given: a new account's first order, then a guest-style event for its email
+    store.event(
+        E.ORDER_PLACED,
+        "order:1:placed",
+        user_id="3",
+        email="acc@example.com",
+        process=False,
+    )
+    store.event(E.ORDER_PAID, "order:1:paid", email="acc@example.com", process=False)
+
+    # when
+    drain()
+
+    # then
+    assert list(Customer.objects.values_list("user_id", "email")) == [
+        ("3", "acc@example.com")
+    ]
+    assert Journey.objects.get().paid_orders == 1

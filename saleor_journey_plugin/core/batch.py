@@ -27,7 +27,7 @@ def apply_events(events: Sequence[JourneyEvent]) -> list[Journey]:
     while start < len(events):
         customers = _Customers(events[start:])
         end = start
-        while end < len(events) and customers.is_plain(events[end]):
+        while end < len(events) and customers.take(events[end]):
             end += 1
         if end > start:
             changed.update(_apply_run(events[start:end], customers))
@@ -50,6 +50,8 @@ class _Customers:
         self.users_by_email: dict[str, Customer] = {}
         self.guests: dict[str, Customer] = {}
         self.by_id: dict[int, Customer] = {}
+        # Guests this run will create: an account event naming one must merge.
+        self.new_guests: set[str] = set()
         found = Customer.objects.filter(Q(user_id__in=user_ids) | Q(email__in=emails))
         for customer in found:
             self._remember(customer)
@@ -63,14 +65,18 @@ class _Customers:
         elif customer.email:
             self.guests[customer.email] = customer
 
-    def is_plain(self, event: JourneyEvent) -> bool:
-        """True when applying the event changes no customer record."""
+    def take(self, event: JourneyEvent) -> bool:
+        """Add the event to the run if applying it rewrites no customer record."""
         if event.type == EventType.CUSTOMER_DELETED.value:
             return False
-        if event.customer_id or not event.user_id:
-            return True
         email = normalize_email(event.email)
-        if email and email in self.guests:
+        if event.customer_id:
+            return True
+        if not event.user_id:
+            if email and self.owner(event) is None:
+                self.new_guests.add(email)
+            return True
+        if email and (email in self.guests or email in self.new_guests):
             return False  # the account claims or absorbs a guest
         customer = self.by_user.get(event.user_id)
         return customer is None or not email or customer.email == email
@@ -96,6 +102,8 @@ class _Customers:
                 users.setdefault(event.user_id, normalize_email(event.email))
             elif event.email:
                 guests.add(normalize_email(event.email))
+        # An email-only event for an account created in this run belongs to it.
+        guests -= set(users.values())
         if not users and not guests:
             return
         Customer.objects.bulk_create(
