@@ -63,8 +63,8 @@ class Host:
         """Context for database writes made outside a request (Celery tasks)."""
         return nullcontext()
 
-    def stage_changed(self, journey: "Journey") -> None:
-        """Called after commit when a journey's stage changed."""
+    def stages_changed(self, journeys: "list[Journey]") -> None:
+        """Called after commit with the journeys whose stage changed."""
 
 
 @cache

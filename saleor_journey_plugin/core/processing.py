@@ -212,10 +212,11 @@ def rebuild_journey(journey: Journey) -> None:
 
 
 def _report_stage_changes(journeys: Iterable[Journey]) -> None:
-    host = get_host()
-    for journey in journeys:
-        try:
-            host.stage_changed(journey)
-        except Exception:
-            # Tagging the store's own records is a courtesy; the journey is saved.
-            logger.exception("Could not report the stage of journey %s", journey.pk)
+    journeys = list(journeys)
+    if not journeys:
+        return
+    try:
+        get_host().stages_changed(journeys)
+    except Exception:
+        # Tagging the store's own records is a courtesy; the journeys are saved.
+        logger.exception("Could not report the stages of %d journeys", len(journeys))

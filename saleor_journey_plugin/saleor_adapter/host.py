@@ -64,8 +64,8 @@ class SaleorHost(Host):
     def writer(self) -> AbstractContextManager[Any]:
         return allow_writer()
 
-    def stage_changed(self, journey: "Journey") -> None:
-        metadata.write_stage(journey)
+    def stages_changed(self, journeys: "list[Journey]") -> None:
+        metadata.write_stages(journeys)
 
 
 def _granted(requestor: Any) -> frozenset[str]:

@@ -401,8 +401,10 @@ def test_checkout_milestones_move_a_customer_to_consideration_once_each(
     shipping_method,
     django_capture_on_commit_callbacks,
 ):
-    # given
+    # given: a customer whose metadata another app already uses
     variant = product.variants.first()
+    customer_user.store_value_in_metadata({"loyalty_app": "gold"})
+    customer_user.save(update_fields=["metadata"])
 
     def run(query, variables, field):
         with django_capture_on_commit_callbacks(execute=True):
@@ -473,4 +475,9 @@ def test_checkout_milestones_move_a_customer_to_consideration_once_each(
         ("INTEREST", "CONSIDERATION", "CHECKOUT_DETAILS_ADDED"),
     ]
     customer_user.refresh_from_db()
-    assert customer_user.metadata["journey_stage"] == "consideration"
+    assert customer_user.metadata == {
+        "key": "value",  # Saleor's fixture
+        "loyalty_app": "gold",
+        "journey_stage": "consideration",
+        f"journey_stage.{channel_USD.slug}": "consideration",
+    }
