@@ -10,7 +10,7 @@ import logging
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -32,6 +32,8 @@ BATCH_SIZE = 500
 MAX_ATTEMPTS = 10
 FIRST_RETRY = timedelta(minutes=1)
 MAX_ERROR_LENGTH = 2000
+# An arbitrary 64-bit key naming the plugin's batch lock among advisory locks.
+BATCH_LOCK_ID = 0x4A6F75726E6579  # "Journey"
 
 
 def process_event(event_id: int) -> bool:
@@ -67,6 +69,7 @@ def _process(events: QuerySet[JourneyEvent], limit: int = 1) -> tuple[int, int]:
     from .batch import apply_events
 
     with transaction.atomic():
+        _one_batch_at_a_time()
         locked = list(
             events.select_for_update(skip_locked=True).filter(
                 processed_at__isnull=True
@@ -89,6 +92,18 @@ def _process(events: QuerySet[JourneyEvent], limit: int = 1) -> tuple[int, int]:
                     _record_failure(event, error)
         transaction.on_commit(lambda: _report_stage_changes(changed))
     return len(locked) - failed, failed
+
+
+def _one_batch_at_a_time() -> None:
+    """Wait for any other worker's batch to commit before starting ours.
+
+    Two batches creating the same customers or journeys in different orders
+    deadlock on the unique indexes; taking turns costs little, as one batch
+    applies hundreds of events. The lock goes with the transaction.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [BATCH_LOCK_ID])
 
 
 def _apply_alone(event: JourneyEvent) -> list[Journey]:
