@@ -104,10 +104,11 @@ class JourneyEvent(models.Model):
     class Meta:
         db_table = "journey_event"
         indexes = [
+            # The drain's own order: it walks waiting events oldest first.
             models.Index(
-                fields=["recorded_at"],
+                fields=["occurred_at", "id"],
                 condition=Q(processed_at__isnull=True),
-                name="journey_event_unprocessed",
+                name="journey_event_waiting",
             ),
             models.Index(fields=["customer", "channel", "occurred_at"]),
             models.Index(fields=["type", "occurred_at"]),
