@@ -1,11 +1,15 @@
 """The one entry point every adapter uses: record an event, wake the processor."""
 
+import logging
+
 from django.db import connection, transaction
 
 from .core.events import JourneyEventData
 from .core.recording import record_event
 from .models import ProcessingRequest
 from .publishing import publisher
+
+logger = logging.getLogger(__name__)
 
 _TABLE = ProcessingRequest._meta.db_table
 _SET_REQUEST = (
@@ -37,9 +41,21 @@ class _WakeOnCommit:
         self.ran = False
 
     def __call__(self) -> None:
-        if not self.ran:
-            self.ran = True
-            wake_processor()
+        if self.ran:
+            return
+        self.ran = True
+        try:
+            if connection.in_atomic_block:
+                # Still inside a transaction (a test's, or an outer one): a
+                # savepoint keeps our failure from aborting it.
+                with transaction.atomic():
+                    wake_processor()
+            else:
+                wake_processor()
+        except Exception:
+            # This runs among the store's own commit callbacks (Saleor sends its
+            # order emails from them): a failure here must not stop theirs.
+            logger.exception("Journey processing not woken; the periodic run will")
 
 
 def _wake_for_this_transaction() -> _WakeOnCommit:

@@ -233,3 +233,24 @@ def test_events_after_a_failed_batch_are_applied_from_a_clean_slate(db, store):
     review = JourneyEvent.objects.get(idempotency_key="review:1")
     assert review.processed_at is None
     assert "five" in review.last_error
+
+
+def test_a_failing_wake_up_does_not_stop_the_stores_other_commit_callbacks(
+    db, django_capture_on_commit_callbacks
+):
+    # given: the flag table is gone (a real database error), and the store has
+    # its own callback after ours in the same transaction
+    from django.db import connection, transaction
+
+    with connection.cursor() as cursor:
+        cursor.execute("ALTER TABLE journey_processing_request RENAME TO gone")
+    after_ours = []
+
+    # when
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        event_id = service.track(order_placed())
+        transaction.on_commit(lambda: after_ours.append("sent"))
+
+    # then
+    assert after_ours == ["sent"]
+    assert JourneyEvent.objects.filter(pk=event_id, processed_at__isnull=True).exists()
