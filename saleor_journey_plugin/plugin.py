@@ -11,7 +11,7 @@ from .core.events import EventType
 from .graphql.views import graphql_response
 from .saleor_adapter import config, translate
 from .saleor_adapter.host import PLUGIN_ID
-from .saleor_adapter.safe import never_raises, record
+from .saleor_adapter.safe import never_raises, record, record_checkout
 
 GRAPHQL_PATH = "graphql"
 
@@ -62,11 +62,11 @@ class JourneyPlugin(BasePlugin):
 
     @never_raises
     def checkout_created(self, checkout, webhooks=None):
-        record(translate.checkout_events(checkout, self._channel))
+        record_checkout(checkout, self._channel)
 
     @never_raises
     def checkout_updated(self, checkout, webhooks=None):
-        record(translate.checkout_events(checkout, self._channel))
+        record_checkout(checkout, self._channel)
 
     @never_raises
     def checkout_fully_paid(self, checkout, webhooks=None):

@@ -1,38 +1,60 @@
 """Recording from inside Saleor's requests without ever failing them."""
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from functools import wraps
+from typing import Any
 
 from django.db import connection, transaction
 
 from .. import service
 from ..core.events import JourneyEventData
 from ..core.recording import recorded_keys
+from . import translate
 
 logger = logging.getLogger("saleor_journey_plugin")
 
 
 def record(events: Iterable[JourneyEventData | None]) -> None:
-    """Track the events a hook reports; log and swallow any failure.
+    """Track the events a hook reports; log and swallow any failure."""
+    with _guarded():
+        _track_all([event for event in events if event is not None])
 
-    Several events go in one transaction (one commit); inside Saleor's own
-    transaction that is a savepoint, so our failed INSERT cannot abort
-    Saleor's work. A single event outside one commits on its own.
+
+def record_checkout(checkout: Any, channel: str) -> None:
+    """Track the milestones a checkout newly reached (checkout hooks fire often)."""
+    with _guarded():
+        keys = translate.checkout_keys(checkout)
+        if keys:
+            recorded = recorded_keys(keys)
+            _track_all(translate.checkout_events(checkout, channel, recorded))
+
+
+def _track_all(events: list[JourneyEventData]) -> None:
+    # Several events go in one transaction: one commit for all of them.
+    if len(events) > 1 and not connection.in_atomic_block:
+        with transaction.atomic():
+            for event in events:
+                service.track(event)
+    else:
+        for event in events:
+            service.track(event)
+
+
+@contextmanager
+def _guarded() -> Iterator[None]:
+    """Never let our failure reach Saleor.
+
+    Inside Saleor's own transaction a savepoint keeps our failed statement from
+    aborting Saleor's work; outside one, each statement commits on its own.
     """
     try:
-        new = [event for event in events if event is not None]
-        if len(new) > 1:
-            # A checkout reports its milestones on every update: one lookup
-            # skips those already logged instead of one conflicting INSERT each.
-            known = recorded_keys([event.idempotency_key for event in new])
-            new = [event for event in new if event.idempotency_key not in known]
-        if len(new) == 1 and not connection.in_atomic_block:
-            service.track(new[0])
-        elif new:
+        if connection.in_atomic_block:
             with transaction.atomic():
-                for event in new:
-                    service.track(event)
+                yield
+        else:
+            yield
     except Exception:
         logger.exception("Journey events not recorded")
 

@@ -1,7 +1,8 @@
 """Saleor objects -> plain journey events.
 
-Reads only attributes already loaded on the object (and one EXISTS for
-checkout lines): these run inside Saleor's checkout and order requests.
+Reads only attributes already loaded on the object (and, for a checkout whose
+first line was not logged yet, one EXISTS): these run inside Saleor's checkout
+and order requests.
 """
 
 from typing import Any
@@ -20,35 +21,59 @@ def _identity(obj: Any, email_attr: str) -> tuple[str, str]:
     return (str(user_id) if user_id else "", getattr(obj, email_attr, "") or "")
 
 
-def checkout_events(checkout: Any, channel: str) -> list[JourneyEventData]:
-    """The journey milestones a checkout has reached, each keyed once per checkout.
+CHECKOUT_MILESTONES = (
+    (EventType.CHECKOUT_STARTED, "started"),
+    (EventType.CHECKOUT_DETAILS_ADDED, "details"),
+    (EventType.DELIVERY_METHOD_CHOSEN, "delivery"),
+)
 
-    Saleor reports every checkout change; keying by milestone turns a stream of
-    updates into at most three facts. Nothing is recorded before the checkout
-    has an owner (a user or an email): an anonymous cart is nobody's journey yet.
+
+def checkout_keys(checkout: Any) -> list[str]:
+    """Keys of the milestones a checkout can report; none while it has no owner.
+
+    An anonymous cart (no user, no email yet) is nobody's journey yet.
     """
     user_id, email = _identity(checkout, "email")
     if not user_id and not email:
         return []
-    reached = []
-    if _has_lines(checkout):
-        reached.append((EventType.CHECKOUT_STARTED, "started"))
-    if checkout.email and getattr(checkout, "shipping_address_id", None):
-        reached.append((EventType.CHECKOUT_DETAILS_ADDED, "details"))
-    if _delivery_chosen(checkout):
-        reached.append((EventType.DELIVERY_METHOD_CHOSEN, "delivery"))
+    return [
+        f"checkout:{checkout.pk}:{milestone}" for _, milestone in CHECKOUT_MILESTONES
+    ]
+
+
+def checkout_events(
+    checkout: Any, channel: str, recorded: set[str]
+) -> list[JourneyEventData]:
+    """The milestones a checkout has newly reached, each keyed once per checkout.
+
+    Saleor reports every checkout change; keying by milestone turns a stream of
+    updates into at most three facts, and milestones in ``recorded`` (already
+    logged) are not looked at again, so a busy checkout costs one lookup.
+    """
+    keys = checkout_keys(checkout)
+    if not keys:
+        return []
+    reached = {
+        "started": lambda: _has_lines(checkout),
+        "details": lambda: bool(
+            checkout.email and getattr(checkout, "shipping_address_id", None)
+        ),
+        "delivery": lambda: _delivery_chosen(checkout),
+    }
+    user_id, email = _identity(checkout, "email")
     now = timezone.now()
     return [
         JourneyEventData(
             type=event_type,
-            idempotency_key=f"checkout:{checkout.pk}:{milestone}",
+            idempotency_key=key,
             occurred_at=now,
             channel=channel,
             payload={"checkout": str(checkout.pk)},
             user_id=user_id,
             email=email,
         )
-        for event_type, milestone in reached
+        for (event_type, milestone), key in zip(CHECKOUT_MILESTONES, keys, strict=True)
+        if key not in recorded and reached[milestone]()
     ]
 
 
