@@ -49,7 +49,6 @@ class _Customers:
         self.by_user: dict[str, Customer] = {}
         self.users_by_email: dict[str, Customer] = {}
         self.guests: dict[str, Customer] = {}
-        self.by_id: dict[int, Customer] = {}
         # Guests this run will create: an account event naming one must merge.
         self.new_guests: set[str] = set()
         found = Customer.objects.filter(Q(user_id__in=user_ids) | Q(email__in=emails))
@@ -57,7 +56,6 @@ class _Customers:
             self._remember(customer)
 
     def _remember(self, customer: Customer) -> None:
-        self.by_id[customer.pk] = customer
         if customer.user_id:
             self.by_user[customer.user_id] = customer
             if customer.email:
@@ -81,15 +79,18 @@ class _Customers:
         customer = self.by_user.get(event.user_id)
         return customer is None or not email or customer.email == email
 
-    def owner(self, event: JourneyEvent) -> Customer | None:
+    def owner(self, event: JourneyEvent) -> int | None:
+        """The id of the event's customer, if it exists yet."""
         if event.customer_id:
-            return self.by_id.get(event.customer_id) or Customer(pk=event.customer_id)
+            return event.customer_id
         email = normalize_email(event.email)
         if event.user_id:
-            return self.by_user.get(event.user_id)
-        if not email:
-            return None
-        return self.users_by_email.get(email) or self.guests.get(email)
+            customer = self.by_user.get(event.user_id)
+        elif email:
+            customer = self.users_by_email.get(email) or self.guests.get(email)
+        else:
+            customer = None
+        return customer.pk if customer else None
 
     def create_missing(self, events: Iterable[JourneyEvent]) -> None:
         """Insert the customers these events need; a concurrent insert wins."""
@@ -123,19 +124,19 @@ def _apply_run(
 ) -> dict[int, Journey]:
     customers.create_missing(events)
     owners = [customers.owner(event) for event in events]
-    run = _Run({c.pk for c in owners if c is not None})
-    for event, customer in zip(events, owners, strict=True):
-        event.customer_id = customer.pk if customer else None
-        if customer is None:
+    run = _Run({owner for owner in owners if owner is not None})
+    for event, owner in zip(events, owners, strict=True):
+        event.customer_id = owner
+        if owner is None:
             continue
         if event.channel:
-            journey = run.journey(customer.pk, event.channel)
+            journey = run.journey(owner, event.channel)
             run.advance(journey, event)
             event.stage = journey.stage or ""
         else:
-            for journey in run.journeys_of(customer.pk):
+            for journey in run.journeys_of(owner):
                 run.advance(journey, event)
-            run.customer_wide[customer.pk].append(event)
+            run.customer_wide[owner].append(event)
     run.save()
     mark_processed(list(events))
     return run.changed
