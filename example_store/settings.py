@@ -1,15 +1,55 @@
 """The example store: the journey core on embedded defaults, no Saleor.
 
 SQLite and eager Celery unless DATABASE_URL / CELERY_BROKER_URL are set.
+DEBUG is off unless DEBUG=1. SECRET_KEY comes from the environment or, failing
+that, from a file made with a random key on first run (EXAMPLE_STORE_SECRET_FILE,
+by default ``example_store/.secret_key``, readable by its owner only, never in
+git).
 """
 
+import contextlib
 import os
+import secrets
+import tempfile
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
+from django.core.exceptions import ImproperlyConfigured
+
 BASE_DIR = Path(__file__).resolve().parent
-SECRET_KEY = os.environ.get("SECRET_KEY", "example-store-not-secret")
-DEBUG = os.environ.get("DEBUG", "1") == "1"
+MIN_SECRET_LENGTH = 50
+
+
+def secret_from_file(path: Path) -> str:
+    """The key kept in ``path``; a new random one if the file does not exist."""
+    if not path.exists():
+        _write_new_secret(path)
+    key = path.read_text(encoding="ascii").strip()
+    if len(key) < MIN_SECRET_LENGTH:
+        raise ImproperlyConfigured(
+            f"{path} holds no usable secret key (under {MIN_SECRET_LENGTH} "
+            "characters): delete it to have a new one made, or set SECRET_KEY."
+        )
+    return key
+
+
+def _write_new_secret(path: Path) -> None:
+    # mkstemp makes the file 0600; linking it into place is atomic and fails if
+    # another process got there first, whose key then stands for both.
+    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f"{path.name}.")
+    try:
+        with os.fdopen(fd, "w", encoding="ascii") as file:
+            file.write(secrets.token_urlsafe(48) + "\n")
+        with contextlib.suppress(FileExistsError):
+            os.link(temporary, path)
+    finally:
+        os.unlink(temporary)
+
+
+SECRET_KEY = os.environ.get("SECRET_KEY") or secret_from_file(
+    Path(os.environ.get("EXAMPLE_STORE_SECRET_FILE") or BASE_DIR / ".secret_key")
+)
+DEBUG = os.environ.get("DEBUG", "") == "1"
 ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver"]
 USE_TZ = True
 TIME_ZONE = "UTC"
@@ -66,15 +106,40 @@ JOURNEY_CHANNELS = {
     "web-krw": {"preset": "five_stage", "language": "ko", "lapse_after_days": 60},
 }
 ALLOWED_GRAPHQL_ORIGINS = "*"
+# Seconds an API token from `journey_token` lives: its default and its maximum.
+EXAMPLE_STORE_TOKEN_MAX_AGE = int(
+    os.environ.get("EXAMPLE_STORE_TOKEN_MAX_AGE", str(4 * 60 * 60))
+)
 
+LOG_LEVEL = os.environ.get("LOG_LEVEL", "WARNING")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
-    # As in Saleor: graphql-core logs every error it returns, expected ones too.
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
+        "null": {"class": "logging.NullHandler"},
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
-        "graphql.execution.utils": {"handlers": [], "propagate": False},
-        "graphql.execution.executor": {"handlers": [], "propagate": False},
+        # Django's own default handlers would print its errors a second time.
+        "django": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        # As in Saleor: graphql-core logs every error it returns, expected ones
+        # too, with a traceback each. A logger with no handler at all would fall
+        # through to Python's last-resort handler; these go nowhere. Resolvers'
+        # unexpected errors are logged by saleor_journey_plugin (via root).
+        "graphql.execution.utils": {
+            "handlers": ["null"],
+            "level": "CRITICAL",
+            "propagate": False,
+        },
+        "graphql.execution.executor": {
+            "handlers": ["null"],
+            "level": "CRITICAL",
+            "propagate": False,
+        },
     },
 }
