@@ -1,5 +1,6 @@
 """The example store as a journey host: channels from settings, signed tokens."""
 
+import time
 from collections.abc import Sequence
 from typing import Any
 
@@ -16,14 +17,40 @@ from saleor_journey_plugin.core.host import (
 from saleor_journey_plugin.core.presets import Language
 
 TOKEN_SALT = "example_store.token"
+DEFAULT_TOKEN_MAX_AGE = 4 * 60 * 60
+
+
+def token_max_age() -> int:
+    """Seconds a token lives at most: ``EXAMPLE_STORE_TOKEN_MAX_AGE``."""
+    return int(getattr(settings, "EXAMPLE_STORE_TOKEN_MAX_AGE", DEFAULT_TOKEN_MAX_AGE))
 
 
 def issue_token(
-    *, user_id: str = "", email: str = "", permissions: Sequence[str] = ()
+    *,
+    user_id: str = "",
+    email: str = "",
+    permissions: Sequence[str] = (),
+    expires_in: int | None = None,
 ) -> str:
-    """A bearer token for the example store's API (its stand-in for a login)."""
+    """A bearer token for the example store's API (its stand-in for a login).
+
+    It expires ``expires_in`` seconds from now, by default (and at most) after
+    ``EXAMPLE_STORE_TOKEN_MAX_AGE`` seconds.
+    """
+    max_age = token_max_age()
+    lifetime = max_age if expires_in is None else expires_in
+    if not 0 < lifetime <= max_age:
+        raise ValueError(
+            f"A token lives 1 to {max_age} seconds (EXAMPLE_STORE_TOKEN_MAX_AGE), "
+            f"not {lifetime}."
+        )
     return signing.dumps(
-        {"user_id": str(user_id), "email": email, "permissions": sorted(permissions)},
+        {
+            "user_id": str(user_id),
+            "email": email,
+            "permissions": sorted(permissions),
+            "expires": int(time.time()) + lifetime,
+        },
         salt=TOKEN_SALT,
     )
 
@@ -40,16 +67,31 @@ class ExampleStoreHost(Host):
         )
 
     def authenticate(self, request: Any) -> Viewer:
-        header = request.headers.get("Authorization", "")
-        scheme, _, token = header.partition(" ")
-        if not token or scheme.lower() != "bearer":
+        header = request.headers.get("Authorization")
+        if header is None:
             return ANONYMOUS
+        # A credential that cannot be read is refused, never taken as no one:
+        # a client sending one expects to be someone.
+        scheme, _, token = header.strip().partition(" ")
+        token = token.strip()
+        if scheme.lower() != "bearer" or not token:
+            raise AuthenticationFailed(
+                "Send the token as 'Authorization: Bearer <token>'."
+            )
         try:
-            data = signing.loads(token, salt=TOKEN_SALT)
+            # The signature's timestamp bounds every token by the current
+            # setting; ``expires`` is the (possibly shorter) life it was given.
+            data = signing.loads(token, salt=TOKEN_SALT, max_age=token_max_age())
+        except signing.SignatureExpired as error:
+            raise AuthenticationFailed("Token expired.") from error
         except signing.BadSignature as error:
             raise AuthenticationFailed("Invalid token.") from error
+        if not isinstance(data, dict) or not isinstance(data.get("expires"), int):
+            raise AuthenticationFailed("Invalid token.")
+        if time.time() >= data["expires"]:
+            raise AuthenticationFailed("Token expired.")
         return Viewer(
-            user_id=data.get("user_id", ""),
-            email=data.get("email", ""),
+            user_id=str(data.get("user_id", "")),
+            email=str(data.get("email", "")),
             permissions=frozenset(data.get("permissions", [])),
         )

@@ -1,6 +1,6 @@
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
-from example_store.host import issue_token
+from example_store.host import issue_token, token_max_age
 
 
 class Command(BaseCommand):
@@ -15,8 +15,25 @@ class Command(BaseCommand):
             default=[],
             help="Grant a permission, e.g. MANAGE_USERS (repeatable).",
         )
-
-    def handle(self, *args, user_id, email, permission, **options):
-        self.stdout.write(
-            issue_token(user_id=user_id, email=email, permissions=permission)
+        parser.add_argument(
+            "--expires-in",
+            type=int,
+            default=None,
+            metavar="SECONDS",
+            help=(
+                "Seconds until the token expires; default and maximum "
+                f"EXAMPLE_STORE_TOKEN_MAX_AGE ({token_max_age()} here)."
+            ),
         )
+
+    def handle(self, *args, user_id, email, permission, expires_in, **options):
+        try:
+            token = issue_token(
+                user_id=user_id,
+                email=email,
+                permissions=permission,
+                expires_in=expires_in,
+            )
+        except ValueError as error:
+            raise CommandError(str(error)) from error
+        self.stdout.write(token)
