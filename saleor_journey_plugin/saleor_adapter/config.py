@@ -1,5 +1,7 @@
 """The plugin's dashboard settings: defaults, parsing, validation."""
 
+import re
+
 from ..core.host import DEFAULT_LAPSE_AFTER_DAYS, ChannelSettings
 from ..core.presets import DEFAULT_PRESET, PRESETS, Language
 
@@ -7,6 +9,7 @@ PRESET = "stage_preset"
 LANGUAGE = "label_language"
 LAPSE_AFTER_DAYS = "lapse_after_days"
 MAX_LAPSE_AFTER_DAYS = 3650
+_WHOLE_NUMBER = re.compile(r"[0-9]{1,9}")
 
 DEFAULTS: dict[str, str] = {
     PRESET: DEFAULT_PRESET,
@@ -49,7 +52,8 @@ def errors(configuration: list[dict]) -> dict[str, str]:
     if values[LANGUAGE] not in {lang.value for lang in Language}:
         found[LANGUAGE] = f"Unknown label language '{values[LANGUAGE]}'; use en or ko."
     days = values[LAPSE_AFTER_DAYS]
-    if not days.isdigit() or not 1 <= int(days) <= MAX_LAPSE_AFTER_DAYS:
+    # str.isdigit() admits "²" and other digits int() refuses: ASCII only.
+    if not _WHOLE_NUMBER.fullmatch(days) or not 1 <= int(days) <= MAX_LAPSE_AFTER_DAYS:
         found[LAPSE_AFTER_DAYS] = (
             f"Lapse after days must be a whole number from 1 to "
             f"{MAX_LAPSE_AFTER_DAYS}, got '{days}'."
