@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.db.models import Q
+from django.db.models.fields.json import KeyTextTransform
 
 from .core.events import EventType, TouchChannel
 from .core.stages import Stage
@@ -12,9 +13,16 @@ TOUCH_CHANNEL_CHOICES = [(c.value, c.value) for c in TouchChannel]
 
 
 class Customer(models.Model):
-    """A store user (``user_id``) or a guest known only by normalised email."""
+    """A store user, a guest known by email, or an anonymous visitor.
+
+    A user has ``user_id``. A guest has only an email, which the store vouches
+    for (a Saleor guest order, a confirmed opt-in). A visitor has the
+    ``visitor_id`` its storefront made up; the email it may have typed is
+    unverified, so it never joins the visitor to the guest or account using it.
+    """
 
     user_id = models.CharField(max_length=64, null=True, blank=True, unique=True)
+    visitor_id = models.CharField(max_length=64, null=True, blank=True, unique=True)
     email = models.CharField(max_length=254, blank=True, default="", db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -23,7 +31,8 @@ class Customer(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["email"],
-                condition=Q(user_id__isnull=True) & ~Q(email=""),
+                condition=Q(user_id__isnull=True, visitor_id__isnull=True)
+                & ~Q(email=""),
                 name="journey_one_guest_per_email",
             )
         ]
@@ -67,11 +76,14 @@ class JourneyEvent(models.Model):
     processed. Erasure is the one exception: it blanks personal data.
     """
 
-    idempotency_key = models.CharField(max_length=255, unique=True)
+    # An HMAC of the adapter's key (``recording.stored_key``): the key may name
+    # an email or a visitor, and what is stored must not.
+    idempotency_key = models.CharField(max_length=64, unique=True)
     type = models.CharField(max_length=32, choices=EVENT_TYPE_CHOICES)
     channel = models.CharField(max_length=255, blank=True, default="")
     user_id = models.CharField(max_length=64, blank=True, default="")
     email = models.CharField(max_length=254, blank=True, default="")
+    visitor_id = models.CharField(max_length=64, blank=True, default="")
     occurred_at = models.DateTimeField()
     recorded_at = models.DateTimeField(auto_now_add=True)
     touch_channel = models.CharField(
@@ -90,6 +102,8 @@ class JourneyEvent(models.Model):
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
+        # The (customer, channel, occurred_at) index below serves customer_id.
+        db_index=False,
     )
     # The stage the customer was in once this event was applied (the journey
     # map's column for this touchpoint); empty for customer-wide events.
@@ -112,6 +126,12 @@ class JourneyEvent(models.Model):
             ),
             models.Index(fields=["customer", "channel", "occurred_at"]),
             models.Index(fields=["type", "occurred_at"]),
+            # Checkout milestones, orders and abandonments found by checkout token.
+            models.Index(
+                KeyTextTransform("checkout", "payload"),
+                "type",
+                name="journey_event_checkout",
+            ),
         ]
 
     def __str__(self) -> str:

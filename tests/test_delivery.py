@@ -10,6 +10,7 @@ from saleor_journey_plugin import service
 from saleor_journey_plugin.core.abandonment import record_abandonments
 from saleor_journey_plugin.core.events import EventType, JourneyEventData
 from saleor_journey_plugin.core.processing import MAX_ATTEMPTS, process_event
+from saleor_journey_plugin.core.recording import stored_key
 from saleor_journey_plugin.models import Journey, JourneyEvent
 from saleor_journey_plugin.publishing import publisher
 from saleor_journey_plugin.tasks import (
@@ -187,7 +188,7 @@ def test_idle_checkout_without_an_order_becomes_one_abandonment(db, store):
     assert len(first) == 1
     assert second == []
     abandoned = JourneyEvent.objects.get(type="CHECKOUT_ABANDONED")
-    assert abandoned.idempotency_key == "checkout:a:abandoned"
+    assert abandoned.idempotency_key == stored_key("checkout:a:abandoned")
     assert abandoned.payload == {"checkout": "a"}
     assert abandoned.stage == "PURCHASE"
     assert Journey.objects.get().stage == "PURCHASE"
@@ -230,7 +231,7 @@ def test_events_after_a_failed_batch_are_applied_from_a_clean_slate(db, store):
     assert processed == 1
     journey = Journey.objects.get()
     assert (journey.customer.email, journey.stage) == ("new@example.com", "PURCHASE")
-    review = JourneyEvent.objects.get(idempotency_key="review:1")
+    review = JourneyEvent.objects.get(idempotency_key=stored_key("review:1"))
     assert review.processed_at is None
     assert "five" in review.last_error
 

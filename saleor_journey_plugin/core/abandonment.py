@@ -3,9 +3,8 @@
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db.models import CharField, Exists, Max, OuterRef, Value
+from django.db.models import Exists, Max, OuterRef
 from django.db.models.fields.json import KeyTextTransform
-from django.db.models.functions import Concat
 from django.utils import timezone
 
 from ..models import JourneyEvent
@@ -48,14 +47,9 @@ def record_abandonments(now: datetime | None = None) -> list[int]:
         occurred_at__gte=since,
         token=OuterRef("token"),
     )
-    # Found on an earlier run: the unique key index answers this at once.
-    reported = JourneyEvent.objects.filter(
-        idempotency_key=Concat(
-            Value("checkout:"),
-            OuterRef("token"),
-            Value(":abandoned"),
-            output_field=CharField(),
-        )
+    # Found on an earlier run. Both lookups use the checkout token index.
+    reported = JourneyEvent.objects.annotate(token=checkout).filter(
+        type=EventType.CHECKOUT_ABANDONED.value, token=OuterRef("token")
     )
     idle = (
         JourneyEvent.objects.filter(

@@ -22,6 +22,7 @@ def apply_events(events: Sequence[JourneyEvent]) -> list[Journey]:
     """Apply ``events`` (locked, oldest first); return journeys whose stage changed."""
     for event in events:
         EventType(event.type)  # an unknown type fails here, and then alone
+    events = list(events)
     changed: dict[int, Journey] = {}
     start = 0
     while start < len(events):
@@ -36,8 +37,17 @@ def apply_events(events: Sequence[JourneyEvent]) -> list[Journey]:
             changed.update((j.pk, j) for j in apply_rewriting_event(event))
             mark_processed([event])
             end += 1
+            if event.type == EventType.CUSTOMER_DELETED.value:
+                # The erasure blanked later events naming the person in the
+                # table; applying them as loaded would bring the person back.
+                events[end:] = _reloaded(events[end:])
         start = end
     return list(changed.values())
+
+
+def _reloaded(events: list[JourneyEvent]) -> list[JourneyEvent]:
+    fresh = JourneyEvent.objects.in_bulk([event.pk for event in events])
+    return [fresh[event.pk] for event in events]
 
 
 class _Customers:
@@ -45,13 +55,21 @@ class _Customers:
 
     def __init__(self, events: Iterable[JourneyEvent]) -> None:
         user_ids = {e.user_id for e in events if e.user_id}
+        visitor_ids = {e.visitor_id for e in events if e.visitor_id}
         emails = {normalize_email(e.email) for e in events if e.email}
         self.by_user: dict[str, Customer] = {}
         self.users_by_email: dict[str, Customer] = {}
         self.guests: dict[str, Customer] = {}
-        # Guests this run will create: an account event naming one must merge.
+        self.visitors: dict[str, Customer] = {}
+        # Guests and visitors (with the email they gave) this run will create:
+        # an account event naming one must merge it.
         self.new_guests: set[str] = set()
-        found = Customer.objects.filter(Q(user_id__in=user_ids) | Q(email__in=emails))
+        self.new_visitors: dict[str, str] = {}
+        found = Customer.objects.filter(
+            Q(user_id__in=user_ids)
+            | Q(visitor_id__in=visitor_ids)
+            | Q(email__in=emails, visitor_id__isnull=True)
+        )
         for customer in found:
             self._remember(customer)
 
@@ -60,6 +78,8 @@ class _Customers:
             self.by_user[customer.user_id] = customer
             if customer.email:
                 self.users_by_email.setdefault(customer.email, customer)
+        elif customer.visitor_id:
+            self.visitors[customer.visitor_id] = customer
         elif customer.email:
             self.guests[customer.email] = customer
 
@@ -70,6 +90,12 @@ class _Customers:
         email = normalize_email(event.email)
         if event.customer_id:
             return True
+        if event.visitor_id and not event.user_id:
+            return self._take_visitor(event.visitor_id, email)
+        if event.visitor_id and (
+            event.visitor_id in self.visitors or event.visitor_id in self.new_visitors
+        ):
+            return False  # the account absorbs the visitor
         if not event.user_id:
             if email and self.owner(event) is None:
                 self.new_guests.add(email)
@@ -79,6 +105,15 @@ class _Customers:
         customer = self.by_user.get(event.user_id)
         return customer is None or not email or customer.email == email
 
+    def _take_visitor(self, visitor_id: str, email: str) -> bool:
+        visitor = self.visitors.get(visitor_id)
+        known_email = visitor.email if visitor else self.new_visitors.get(visitor_id)
+        if known_email is None:
+            self.new_visitors[visitor_id] = email
+            return True
+        # A new address typed by the visitor is written by the one-by-one path.
+        return not email or email == known_email
+
     def owner(self, event: JourneyEvent) -> int | None:
         """The id of the event's customer, if it exists yet."""
         if event.customer_id:
@@ -86,6 +121,8 @@ class _Customers:
         email = normalize_email(event.email)
         if event.user_id:
             customer = self.by_user.get(event.user_id)
+        elif event.visitor_id:
+            customer = self.visitors.get(event.visitor_id)
         elif email:
             customer = self.users_by_email.get(email) or self.guests.get(email)
         else:
@@ -95,25 +132,32 @@ class _Customers:
     def create_missing(self, events: Iterable[JourneyEvent]) -> None:
         """Insert the customers these events need; a concurrent insert wins."""
         users: dict[str, str] = {}
+        visitors: dict[str, str] = {}
         guests: set[str] = set()
         for event in events:
             if event.customer_id or self.owner(event) is not None:
                 continue
+            email = normalize_email(event.email)
             if event.user_id:
-                users.setdefault(event.user_id, normalize_email(event.email))
-            elif event.email:
-                guests.add(normalize_email(event.email))
+                users.setdefault(event.user_id, email)
+            elif event.visitor_id:
+                visitors.setdefault(event.visitor_id, email)
+            elif email:
+                guests.add(email)
         # An email-only event for an account created in this run belongs to it.
         guests -= set(users.values())
-        if not users and not guests:
+        if not users and not visitors and not guests:
             return
         Customer.objects.bulk_create(
             [Customer(user_id=u, email=e) for u, e in users.items()]
+            + [Customer(visitor_id=v, email=e) for v, e in visitors.items()]
             + [Customer(email=e) for e in guests],
             ignore_conflicts=True,
         )
         created = Customer.objects.filter(
-            Q(user_id__in=users) | Q(email__in=guests, user_id__isnull=True)
+            Q(user_id__in=users)
+            | Q(visitor_id__in=visitors)
+            | Q(email__in=guests, user_id__isnull=True, visitor_id__isnull=True)
         )
         for customer in created:
             self._remember(customer)

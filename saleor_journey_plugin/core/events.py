@@ -10,6 +10,8 @@ class EventType(StrEnum):
     VISIT = "VISIT"
     ACCOUNT_CREATED = "ACCOUNT_CREATED"
     NEWSLETTER_OPT_IN = "NEWSLETTER_OPT_IN"
+    # An anonymous opt-in waiting for its double opt-in link: it moves nobody.
+    NEWSLETTER_OPT_IN_REQUESTED = "NEWSLETTER_OPT_IN_REQUESTED"
     PRODUCT_VIEWED = "PRODUCT_VIEWED"
     CHECKOUT_STARTED = "CHECKOUT_STARTED"
     CHECKOUT_DETAILS_ADDED = "CHECKOUT_DETAILS_ADDED"
@@ -91,6 +93,8 @@ class JourneyEventData:
     reported five times carries one key, so it is stored and counted once.
     ``channel`` is the store channel's slug; empty for customer-wide facts
     (an account created or deleted), which apply to every active channel.
+    ``visitor_id`` is the id a storefront gives an anonymous browser: its events
+    stay on that visitor until a signed-in call presents the same id.
     """
 
     type: EventType
@@ -99,6 +103,7 @@ class JourneyEventData:
     channel: str = ""
     user_id: str = ""
     email: str = ""
+    visitor_id: str = ""
     touch_channel: TouchChannel = TouchChannel.WEB
     source: Source = field(default_factory=Source)
     payload: dict[str, Any] = field(default_factory=dict)

@@ -6,28 +6,39 @@ from ..models import Customer, Journey, JourneyEvent, StageTransition
 from .events import normalize_email
 
 
-def resolve_customer(user_id: str, email: str) -> tuple[Customer | None, list[Journey]]:
+def resolve_customer(
+    user_id: str, email: str, visitor_id: str = ""
+) -> tuple[Customer | None, list[Journey]]:
     """The event's customer, creating or merging as needed.
 
-    Returns the customer and the journeys a guest merge handed to an account,
-    so the caller can report their stages to the store.
+    Returns the customer and the journeys a merge handed to an account, so the
+    caller can report their stages to the store.
     """
     email = normalize_email(email)
     if user_id:
-        return _user_customer(user_id, email)
+        customer, changed = _user_customer(user_id, email)
+        if visitor_id:
+            # A signed-in call presenting its browser's visitor id: the account
+            # takes that visitor's history.
+            changed += _absorb_visitor(visitor_id, customer)
+        return customer, changed
+    if visitor_id:
+        # Anonymous: the event stays on the visitor, whatever email it names.
+        return _visitor_customer(visitor_id, email), []
     if not email:
         return None, []
     user_customer = Customer.objects.filter(email=email, user_id__isnull=False).first()
     if user_customer:
         return user_customer, []
-    return _get_or_create(email=email, user_id=None), []
+    guest = {"email": email, "user_id": None, "visitor_id": None}
+    return _get_or_create(guest, email), []
 
 
 def _user_customer(user_id: str, email: str) -> tuple[Customer, list[Journey]]:
     customer = Customer.objects.filter(user_id=user_id).first()
     guest = (
         Customer.objects.select_for_update()
-        .filter(email=email, user_id__isnull=True)
+        .filter(email=email, user_id__isnull=True, visitor_id__isnull=True)
         .first()
         if email
         else None
@@ -39,7 +50,7 @@ def _user_customer(user_id: str, email: str) -> tuple[Customer, list[Journey]]:
         # Unchanged stages, but now the store's user can be tagged with them.
         return guest, list(guest.journeys.all())
     if customer is None:
-        customer = _get_or_create(user_id=user_id, email=email)
+        customer = _get_or_create({"user_id": user_id}, email)
     elif email and customer.email != email:
         customer.email = email
         customer.save(update_fields=["email"])
@@ -48,8 +59,23 @@ def _user_customer(user_id: str, email: str) -> tuple[Customer, list[Journey]]:
     return customer, merge_into(guest, customer)
 
 
-def _get_or_create(*, user_id: str | None, email: str) -> Customer:
-    lookup = {"user_id": user_id} if user_id else {"email": email, "user_id": None}
+def _visitor_customer(visitor_id: str, email: str) -> Customer:
+    customer = _get_or_create({"visitor_id": visitor_id}, email)
+    if email and customer.email != email:
+        # The latest address the visitor typed; unverified, it joins nothing.
+        customer.email = email
+        customer.save(update_fields=["email"])
+    return customer
+
+
+def _absorb_visitor(visitor_id: str, customer: Customer) -> list[Journey]:
+    visitor = Customer.objects.select_for_update().filter(visitor_id=visitor_id).first()
+    if visitor is None:
+        return []
+    return merge_into(visitor, customer)
+
+
+def _get_or_create(lookup: dict[str, str | None], email: str) -> Customer:
     try:
         with transaction.atomic():
             customer, _ = Customer.objects.get_or_create(

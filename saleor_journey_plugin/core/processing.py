@@ -133,7 +133,9 @@ def apply_rewriting_event(event: JourneyEvent) -> list[Journey]:
         customer = event.customer
         changed: list[Journey] = []
     else:
-        customer, changed = resolve_customer(event.user_id, event.email)
+        customer, changed = resolve_customer(
+            event.user_id, event.email, event.visitor_id
+        )
     event.customer = customer
     if customer is None:
         return changed
