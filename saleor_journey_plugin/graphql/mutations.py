@@ -1,3 +1,5 @@
+import re
+
 import graphene
 from django.utils import timezone
 
@@ -5,8 +7,17 @@ from .. import service
 from ..core.events import EventType, JourneyEventData, Source, TouchChannel
 from .enums import TouchChannelEnum
 from .errors import InvalidArgument
+from .throttle import check_anonymous_rate
+from .validation import clean_email, clean_text
 
 MAX_EVENT_ID = 100
+MAX_PRODUCT_ID = 100
+MAX_SOURCE = 255
+MAX_REFERRER = 1024
+VISITOR_ID = re.compile(r"[A-Za-z0-9_-]{8,64}")
+VISITOR_ID_HINT = "8 to 64 letters, digits, '-' or '_' (a UUID will do)"
+# Only the owner of an account may report that they left; a signed link in the
+# campaign emails will serve guests.
 SIGNED_IN_ONLY = frozenset({EventType.UNSUBSCRIBED})
 
 TrackableEventEnum = graphene.Enum(
@@ -27,9 +38,27 @@ class JourneyTrackInput(graphene.InputObjectType):
     event_type = TrackableEventEnum(required=True)
     event_id = graphene.String(
         required=True,
-        description="Client-made id of this occurrence; a resend with it counts once.",
+        description=(
+            f"Client-made id of this occurrence, 1 to {MAX_EVENT_ID} characters; "
+            "a resend with it counts once."
+        ),
     )
-    email = graphene.String(description="Needed when the visitor is not signed in.")
+    visitor_id = graphene.String(
+        description=(
+            "The id your storefront made up for this browser and keeps (like "
+            f"PostHog's distinct id or Segment's anonymousId): {VISITOR_ID_HINT}. "
+            "Required when not signed in: anonymous events stay on this visitor. "
+            "Sent by a signed-in customer, it joins that visitor's history to "
+            "their account."
+        )
+    )
+    email = graphene.String(
+        description=(
+            "An address the anonymous visitor typed (a newsletter form). It is "
+            "kept on the visitor and never joins them to an existing account; "
+            "ignored when signed in."
+        )
+    )
     touch_channel = TouchChannelEnum(default_value=TouchChannel.WEB.value)
     utm_source = graphene.String(default_value="")
     utm_medium = graphene.String(default_value="")
@@ -40,7 +69,11 @@ class JourneyTrackInput(graphene.InputObjectType):
 
 
 class TrackJourneyEvent(graphene.Mutation):
-    """Record a storefront touchpoint: a visit, a product view, an opt-in or opt-out."""
+    """Record a storefront touchpoint: a visit, a product view, an opt-in or opt-out.
+
+    Anonymous calls are limited per client and change only their visitor's own
+    journey; an anonymous newsletter opt-in waits for its owner to confirm it.
+    """
 
     class Arguments:
         input = JourneyTrackInput(required=True)
@@ -48,28 +81,40 @@ class TrackJourneyEvent(graphene.Mutation):
     recorded = graphene.Boolean(
         required=True, description="False when this eventId was recorded before."
     )
+    pending_confirmation = graphene.Boolean(
+        required=True,
+        description=(
+            "True for an anonymous newsletter opt-in: it counts once its owner "
+            "follows the confirmation link mailed to them."
+        ),
+    )
 
     @staticmethod
     def mutate(root, info, input):
-        viewer, channel = info.context.viewer, info.context.channel
-        event_id = input.event_id.strip()
-        if not event_id or len(event_id) > MAX_EVENT_ID:
-            raise InvalidArgument(
-                f"'eventId' must be 1 to {MAX_EVENT_ID} characters.", field="eventId"
-            )
+        context = info.context
+        viewer, channel = context.viewer, context.channel
+        if not viewer.is_customer:
+            check_anonymous_rate(context.request, scope="track")
         event_type = EventType(input.event_type)
-        email = viewer.email if viewer.is_customer else (input.email or "").strip()
-        if not viewer.is_customer and "@" not in email:
+        event_id = clean_text(input.event_id, "eventId", MAX_EVENT_ID, required=True)
+        visitor_id = clean_text(
+            input.visitor_id,
+            "visitorId",
+            64,
+            pattern=VISITOR_ID,
+            pattern_hint=VISITOR_ID_HINT,
+        )
+        if not viewer.is_customer and not visitor_id:
             raise InvalidArgument(
-                "Give the visitor's 'email' or sign in as a customer.", field="email"
+                "Sign in as a customer, or send the 'visitorId' your storefront "
+                "keeps for this browser.",
+                field="visitorId",
             )
-        if not viewer.is_customer and event_type in SIGNED_IN_ONLY:
-            # Anyone can type an address; only its owner may report a pain point.
-            raise InvalidArgument(
-                f"{event_type.value} can only be reported by a signed-in customer.",
-                field="eventType",
-            )
-        who = f"user:{viewer.user_id}" if viewer.is_customer else email.lower()
+        if viewer.is_customer:
+            email, who = viewer.email, f"user:{viewer.user_id}"
+        else:
+            email, who = clean_email(input.email), f"visitor:{visitor_id}"
+            event_type = _anonymous_event_type(event_type, email)
         recorded = service.track(
             JourneyEventData(
                 type=event_type,
@@ -78,16 +123,45 @@ class TrackJourneyEvent(graphene.Mutation):
                 channel=channel,
                 user_id=viewer.user_id,
                 email=email,
+                visitor_id=visitor_id,
                 touch_channel=TouchChannel(input.touch_channel or TouchChannel.WEB),
-                # Clients may send null for any optional field; null means "none".
-                source=Source(
-                    utm_source=input.utm_source or "",
-                    utm_medium=input.utm_medium or "",
-                    utm_campaign=input.utm_campaign or "",
-                    referrer=input.referrer or "",
-                    search_term=input.search_term or "",
-                ),
-                payload={"product_id": input.product_id} if input.product_id else {},
+                source=_source(input),
+                payload=_payload(input),
             )
         )
-        return TrackJourneyEvent(recorded=recorded is not None)
+        return TrackJourneyEvent(
+            recorded=recorded is not None,
+            pending_confirmation=event_type is EventType.NEWSLETTER_OPT_IN_REQUESTED,
+        )
+
+
+def _anonymous_event_type(event_type: EventType, email: str) -> EventType:
+    if event_type in SIGNED_IN_ONLY:
+        raise InvalidArgument(
+            f"{event_type.value} can only be reported by a signed-in customer.",
+            field="eventType",
+        )
+    if event_type is EventType.NEWSLETTER_OPT_IN:
+        if not email:
+            raise InvalidArgument(
+                "An anonymous opt-in needs the 'email' to confirm it with.",
+                field="email",
+            )
+        return EventType.NEWSLETTER_OPT_IN_REQUESTED
+    return event_type
+
+
+def _source(input) -> Source:
+    # Clients may send null for any optional field; null means "none".
+    return Source(
+        utm_source=clean_text(input.utm_source, "utmSource", MAX_SOURCE),
+        utm_medium=clean_text(input.utm_medium, "utmMedium", MAX_SOURCE),
+        utm_campaign=clean_text(input.utm_campaign, "utmCampaign", MAX_SOURCE),
+        referrer=clean_text(input.referrer, "referrer", MAX_REFERRER),
+        search_term=clean_text(input.search_term, "searchTerm", MAX_SOURCE),
+    )
+
+
+def _payload(input) -> dict[str, str]:
+    product_id = clean_text(input.product_id, "productId", MAX_PRODUCT_ID)
+    return {"product_id": product_id} if product_id else {}
