@@ -14,6 +14,8 @@ BATCH = 5000
 def hash_idempotency_keys(apps, schema_editor):
     """Replace each plain key with its HMAC, as recording now stores them."""
     JourneyEvent = apps.get_model("saleor_journey_plugin", "JourneyEvent")
+    table = JourneyEvent._meta.db_table
+    connection = schema_editor.connection
     last_id = 0
     while True:
         rows = list(
@@ -23,10 +25,23 @@ def hash_idempotency_keys(apps, schema_editor):
         )
         if not rows:
             return
-        for pk, key in rows:
-            digest = salted_hmac(KEY_SALT, key, algorithm="sha256").hexdigest()
-            JourneyEvent.objects.filter(pk=pk).update(idempotency_key=digest)
-        last_id = rows[-1][0]
+        ids = [pk for pk, _ in rows]
+        digests = [
+            salted_hmac(KEY_SALT, key, algorithm="sha256").hexdigest()
+            for _, key in rows
+        ]
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"UPDATE {table} AS e SET idempotency_key = v.key "
+                    "FROM unnest(%s::bigint[], %s::text[]) AS v(id, key) "
+                    "WHERE e.id = v.id",
+                    [ids, digests],
+                )
+        else:
+            for pk, digest in zip(ids, digests):
+                JourneyEvent.objects.filter(pk=pk).update(idempotency_key=digest)
+        last_id = ids[-1]
 
 
 class Migration(migrations.Migration):
