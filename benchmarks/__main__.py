@@ -3,6 +3,7 @@
 Sizes: BENCH_EVENTS events per throughput run (default 5000, over
 BENCH_EVENTS / 5 customers), BENCH_HOOK_ITERATIONS hook calls (default 2000).
 BENCH_PROFILE=1 runs the inline drain() under cProfile (top functions to stderr).
+BENCH_ERASURE_EVENTS sizes the erasure log (default 1,000,000 events).
 """
 
 import os
@@ -14,6 +15,7 @@ from .environment import configure, flush_broker, migrate, recreate_database
 EVENTS = int(os.environ.get("BENCH_EVENTS", "5000"))
 CUSTOMERS = max(EVENTS // 5, 1)
 HOOK_ITERATIONS = int(os.environ.get("BENCH_HOOK_ITERATIONS", "2000"))
+ERASURE_EVENTS = int(os.environ.get("BENCH_ERASURE_EVENTS", "1000000"))
 PROFILE = os.environ.get("BENCH_PROFILE") == "1"
 
 
@@ -41,7 +43,7 @@ def main() -> int:
 
     from example_store.celery import app
 
-    from . import database, hook, throughput
+    from . import database, erasure, hook, throughput
     from .stats import Table
 
     hook_table = Table(
@@ -61,9 +63,18 @@ def main() -> int:
     details = throughput.inline(work, EVENTS, CUSTOMERS, profile=PROFILE)
     work.note("target: 1,000 events/s through the drain task on one worker")
 
+    database.reset_tables()
+    forget = Table("3. Erasure on a large log (two UPDATEs on indexes)")
+    _phase(forget.title, begun)
+    plans = erasure.run(forget, ERASURE_EVENTS, max(ERASURE_EVENTS // 20, 1))
+
     print()
-    for table in (hook_table, work, *details):
+    for table in (hook_table, work, *details, forget):
         print(table.render())
+        print()
+    print("Erasure plans (EXPLAIN ANALYZE, one customer):")
+    for plan in plans:
+        print(plan)
         print()
     print(f"Before: {load_before}")
     print(f"After:  {_load()}")
