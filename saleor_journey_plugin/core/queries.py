@@ -1,8 +1,13 @@
 """Read-side questions the API asks about journeys."""
 
-from django.db.models import Count, Q, QuerySet
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import cast
 
-from ..models import Customer, Journey, JourneyEvent
+from django.db.models import Count, F, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
+
+from ..models import Customer, Journey, JourneyEvent, StageTransition
 from .events import PAIN_POINTS, EventType, normalize_email
 from .stages import Stage
 
@@ -54,16 +59,49 @@ def stage_counts(channel: str) -> dict[Stage, int]:
     return counts
 
 
+def history(journey_ids: Iterable[int]) -> dict[int, list[StageTransition]]:
+    """Each journey's stage changes with their cause event, oldest first."""
+    found: dict[int, list[StageTransition]] = defaultdict(list)
+    transitions = (
+        StageTransition.objects.filter(journey_id__in=list(journey_ids))
+        .select_related("event")
+        .order_by("journey_id", "occurred_at", "id")
+    )
+    for transition in transitions:
+        found[transition.journey_id].append(transition)
+    return found
+
+
 def touchpoints(
-    journey: Journey, limit: int, pain_only: bool = False
-) -> list[JourneyEvent]:
-    """The customer's latest events in the journey's channel, newest first."""
+    customer_ids: Iterable[int], channel: str, limit: int, pain_only: bool = False
+) -> dict[int, list[JourneyEvent]]:
+    """Each customer's latest ``limit`` events in ``channel``, newest first.
+
+    One query for any number of customers: events are ranked per customer and
+    only the first ``limit`` of each are read. Customer-wide events (empty
+    channel, such as an account created) belong to every channel's journey.
+    """
     events = JourneyEvent.objects.filter(
-        customer_id=journey.customer_id, channel__in=[journey.channel, ""]
+        customer_id__in=list(customer_ids), channel__in=[channel, ""]
     ).exclude(type=EventType.CUSTOMER_DELETED.value)
     if pain_only:
         events = events.filter(
             Q(type__in=[t.value for t in PAIN_POINTS])
             | Q(type=EventType.REVIEW_SUBMITTED.value, payload__rating__lte=2)
         )
-    return list(events.order_by("-occurred_at", "-id")[:limit])
+    latest = (
+        events.annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=F("customer_id"),
+                order_by=(F("occurred_at").desc(), F("id").desc()),
+            )
+        )
+        .filter(rank__lte=limit)
+        .order_by("customer_id", "rank")
+    )
+    found: dict[int, list[JourneyEvent]] = defaultdict(list)
+    for event in latest:
+        # Never None here: the customer_id filter above matched it.
+        found[cast(int, event.customer_id)].append(event)
+    return found

@@ -1,4 +1,4 @@
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from ..core.host import ChannelSettings, Viewer
@@ -13,6 +13,11 @@ class JourneyContext:
     channel: str
     settings: ChannelSettings
     request: Any = None
+    # This request's DataLoaders by class (dataloaders.loader): one each, so
+    # every journey on a page joins the same batch and nothing outlives it.
+    loaders: dict[type, Any] = field(
+        default_factory=dict, compare=False, hash=False, repr=False
+    )
 
     def language(self, requested: str | None) -> Language:
         return Language(requested) if requested else self.settings.language

@@ -1,10 +1,19 @@
 import base64
 import binascii
 
+from promise import Promise
+
 from ..core import queries
-from ..core.presets import preset_columns, stage_label
+from ..core.presets import Language, preset_columns, stage_label
 from ..core.stages import Stage
 from ..models import Journey, JourneyEvent, StageTransition
+from .dataloaders import (
+    HistoryLoader,
+    StageCountsLoader,
+    Touchpoints,
+    TouchpointsLoader,
+    loader,
+)
 from .errors import InvalidArgument
 
 MAX_PAGE = 100
@@ -67,12 +76,16 @@ def resolve_customers(info, stage: str | None, first: int, after: str | None):
     )
 
 
-def resolve_stage_distribution(info, language: str | None):
-    from .types import LabelCount, StageCount, StageDistribution
-
+def resolve_stage_distribution(info, language: str | None) -> Promise:
     context = info.context
     preset, lang = context.settings.preset, context.language(language)
-    counts = queries.stage_counts(context.channel)
+    counts = loader(context, StageCountsLoader).load(context.channel)
+    return counts.then(lambda counts: _distribution(counts, preset, lang))
+
+
+def _distribution(counts: dict[Stage, int], preset: str, lang: Language):
+    from .types import LabelCount, StageCount, StageDistribution
+
     return StageDistribution(
         preset=preset,
         total=sum(counts.values()),
@@ -93,14 +106,13 @@ def resolve_stage_distribution(info, language: str | None):
     )
 
 
-def resolve_history(journey: Journey) -> list[StageTransition]:
-    return list(
-        journey.transitions.select_related("event").order_by("occurred_at", "id")
-    )
+def resolve_history(info, journey: Journey) -> "Promise[list[StageTransition]]":
+    return loader(info.context, HistoryLoader).load(journey.pk)
 
 
 def resolve_touchpoints(
-    journey: Journey, first: int, pain_only: bool
-) -> list[JourneyEvent]:
+    info, journey: Journey, first: int, pain_only: bool
+) -> "Promise[list[JourneyEvent]]":
     check_page_size(first)
-    return queries.touchpoints(journey, first, pain_only=pain_only)
+    key = Touchpoints(journey.customer_id, journey.channel, first, pain_only)
+    return loader(info.context, TouchpointsLoader).load(key)

@@ -13,8 +13,6 @@ from .enums import (
     TouchChannelEnum,
 )
 
-MAX_PAGE = 100
-
 
 def _label(info, stage: str | None, language: str | None) -> str | None:
     if not stage:
@@ -95,7 +93,9 @@ class JourneyTransition(graphene.ObjectType):
 
 
 def _page_size_arg(default: int):
-    return graphene.Int(default_value=default, description=f"1 to {MAX_PAGE}.")
+    return graphene.Int(
+        default_value=default, description=f"1 to {resolvers.MAX_PAGE}."
+    )
 
 
 class Journey(graphene.ObjectType):
@@ -125,15 +125,15 @@ class Journey(graphene.ObjectType):
 
     @staticmethod
     def resolve_history(root, info):
-        return resolvers.resolve_history(root)
+        return resolvers.resolve_history(info, root)
 
     @staticmethod
     def resolve_touchpoints(root, info, first):
-        return resolvers.resolve_touchpoints(root, first, pain_only=False)
+        return resolvers.resolve_touchpoints(info, root, first, pain_only=False)
 
     @staticmethod
     def resolve_pain_points(root, info, first):
-        return resolvers.resolve_touchpoints(root, first, pain_only=True)
+        return resolvers.resolve_touchpoints(info, root, first, pain_only=True)
 
 
 class JourneyPageInfo(graphene.ObjectType):
