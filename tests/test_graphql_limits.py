@@ -1,9 +1,13 @@
 """What one request may ask of the journey API: its cost, and the queries it costs."""
 
 import json
+import time
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from graphql.utils.introspection_query import introspection_query
 
 from example_store.host import issue_token
 from saleor_journey_plugin.core.events import EventType as E
@@ -39,6 +43,28 @@ def graphql(client, query, variables=None, *, token=STAFF):
         content_type="application/json",
         **headers,
     )
+
+
+def refused(message, code="QUERY_TOO_COMPLEX"):
+    return {
+        "data": None,
+        "errors": [{"message": message, "extensions": {"exception": {"code": code}}}],
+    }
+
+
+def cost_refused(cost):
+    limit = {"requestedQueryCost": cost, "maximumAvailable": 50000}
+    return {
+        "data": None,
+        "errors": [
+            {
+                "message": "The query exceeds the maximum cost of 50000. "
+                f"Actual cost is {cost}",
+                "extensions": {"exception": {"code": "QueryCostError"}, "cost": limit},
+            }
+        ],
+        "extensions": {"cost": limit},
+    }
 
 
 def shoppers(count):
@@ -180,3 +206,250 @@ def test_aliases_of_the_stage_distribution_count_once(
 
     # then
     assert response.json() == {"data": {f"s{n}": {"total": 1} for n in range(50)}}
+
+
+# Refused before they run
+
+
+def test_500_aliases_of_a_page_of_customers_are_refused_at_once_without_a_query(
+    db, client
+):
+    # given: the request that ran for 156 s and answered 31 MB
+    aliases = " ".join(
+        f"c{n}: customers(first: 100) {{ edges {{ node {{ "
+        "history { toStage } touchpoints { eventType } } } }"
+        for n in range(500)
+    )
+    query = "{ " + aliases + " }"
+
+    # when
+    started = time.perf_counter()
+    with CaptureQueriesContext(connection) as queries:
+        response = graphql(client, query)
+    elapsed = time.perf_counter() - started
+
+    # then
+    assert response.status_code == 413
+    assert response.json() == {
+        "errors": [
+            {
+                "message": (
+                    f"The query is {len(query)} characters long; "
+                    "at most 20000 are allowed."
+                ),
+                "extensions": {"exception": {"code": "RequestTooLarge"}},
+            }
+        ]
+    }
+    assert len(queries) == 0
+    assert elapsed < 0.5
+
+
+def test_500_aliases_written_short_are_refused_for_their_fields_without_a_query(
+    db, client
+):
+    # given: the same aliases, short enough to be parsed
+    query = "{" + "".join(
+        f"c{n}:customers{{edges{{node{{stage}}}}}}" for n in range(500)
+    )
+    query += "}"
+
+    # when
+    started = time.perf_counter()
+    with CaptureQueriesContext(connection) as queries:
+        response = graphql(client, query)
+    elapsed = time.perf_counter() - started
+
+    # then
+    assert response.status_code == 400
+    assert response.json() == refused(
+        "The query selects 2000 fields (each alias and each use of a fragment "
+        "counted); at most 250 are allowed."
+    )
+    assert len(queries) == 0
+    assert elapsed < 0.5
+
+
+@pytest.mark.parametrize(("fields", "allowed"), [(249, True), (250, False)])
+def test_a_query_selects_at_most_250_fields(db, client, fields, allowed):
+    # given: myJourney and its stage, aliased over and over
+    query = "{ myJourney { " + " ".join(f"s{n}: stage" for n in range(fields))
+    query += " } }"
+
+    # when
+    response = graphql(client, query, token=issue_token(user_id="1"))
+
+    # then
+    if allowed:
+        assert response.json() == {"data": {"myJourney": None}}
+    else:
+        assert response.status_code == 400
+        assert response.json() == refused(
+            "The query selects 251 fields (each alias and each use of a fragment "
+            "counted); at most 250 are allowed."
+        )
+
+
+def test_a_fragment_bomb_is_refused_without_expanding_it(db, client):
+    # given: each fragment spreads the next twice, 2**30 stages once expanded
+    query = "query { myJourney { ...F0 } }\n"
+    query += "".join(
+        f"fragment F{n} on Journey {{ ...F{n + 1} ...F{n + 1} }}\n" for n in range(30)
+    )
+    query += "fragment F30 on Journey { stage }"
+
+    # when
+    started = time.perf_counter()
+    response = graphql(client, query)
+    elapsed = time.perf_counter() - started
+
+    # then
+    assert response.json() == refused(
+        "The query selects 1073741825 fields (each alias and each use of a "
+        "fragment counted); at most 250 are allowed."
+    )
+    assert elapsed < 0.5
+
+
+def test_an_unused_fragment_counts_too(db, client):
+    # given: validation would expand it even though no operation spreads it
+    query = "{ myJourney { stage } }\n"
+    query += "".join(
+        f"fragment F{n} on Journey {{ ...F{n + 1} ...F{n + 1} }}\n" for n in range(20)
+    )
+    query += "fragment F20 on Journey { stage }"
+
+    # when
+    response = graphql(client, query)
+
+    # then
+    assert response.json() == refused(
+        "The query selects 1048578 fields (each alias and each use of a "
+        "fragment counted); at most 250 are allowed."
+    )
+
+
+@pytest.mark.parametrize(("depth", "allowed"), [(15, True), (16, False)])
+def test_a_query_is_nested_at_most_15_levels(db, client, depth, allowed):
+    # given: __schema, types, then ofType down to the last level's name
+    chain = "ofType { " * (depth - 3) + "name" + " }" * (depth - 3)
+    query = "{ __schema { types { " + chain + " } } }"
+
+    # when
+    response = graphql(client, query)
+
+    # then
+    if allowed:
+        assert response.status_code == 200
+        assert "__schema" in response.json()["data"]
+    else:
+        assert response.status_code == 400
+        assert response.json() == refused(
+            "The query is nested 16 levels deep; at most 15 are allowed."
+        )
+
+
+def test_a_query_nested_past_what_the_parser_can_follow_is_refused(db, client):
+    # given: deeper than Python's recursion limit lets graphql-core parse
+    query = "{ a " * 400 + "}" * 400
+
+    # when
+    response = graphql(client, query)
+
+    # then
+    assert response.status_code == 400
+    assert response.json() == refused(
+        "The query is nested too deeply; at most 15 levels are allowed."
+    )
+
+
+@pytest.mark.parametrize(("first", "cost"), [(99, 49798), (100, 50301)])
+def test_cost_multiplies_by_first_given_as_a_variable(db, client, first, cost):
+    # given: each customer is 3 values plus 100 touchpoints of 5 values each
+    query = """query($first: Int) { customers(first: $first) { edges { node {
+      touchpoints(first: 100) { eventType occurredAt stage stageLabel emotion }
+    } } } }"""
+
+    # when
+    response = graphql(client, query, {"first": first})
+
+    # then
+    if cost <= 50000:
+        assert response.json() == {"data": {"customers": {"edges": []}}}
+    else:
+        assert response.status_code == 400
+        assert response.json() == cost_refused(cost)
+
+
+@pytest.mark.parametrize(("fields", "cost"), [(124, 49661), (125, 50061)])
+def test_cost_takes_the_default_first_when_it_is_omitted(db, client, fields, cost):
+    # given: 20 customers by default, 20 touchpoints each by default
+    selected = " ".join(f"e{n}: eventType" for n in range(fields))
+    query = "{ customers { edges { node { touchpoints { " + selected + " } } } } }"
+
+    # when
+    response = graphql(client, query)
+
+    # then
+    if cost <= 50000:
+        assert response.json() == {"data": {"customers": {"edges": []}}}
+    else:
+        assert response.json() == cost_refused(cost)
+
+
+@pytest.mark.parametrize(("fields", "cost"), [(49, 49301), (50, 50301)])
+def test_cost_counts_ten_transitions_for_each_history(db, client, fields, cost):
+    # given
+    selected = " ".join(f"t{n}: toStage" for n in range(fields))
+    query = (
+        "{ customers(first: 100) { edges { node { history { " + selected + " } } } } }"
+    )
+
+    # when
+    response = graphql(client, query)
+
+    # then
+    if cost <= 50000:
+        assert response.json() == {"data": {"customers": {"edges": []}}}
+    else:
+        assert response.json() == cost_refused(cost)
+
+
+def test_fragments_cost_what_they_would_written_out(db, client):
+    # given: the refused query of the test above, through named and inline fragments
+    selected = " ".join(f"t{n}: toStage" for n in range(50))
+    query = (
+        "{ customers(first: 100) { edges { ...Edge } } }\n"
+        "fragment Edge on JourneyEdge { node { ... on Journey { ...History } } }\n"
+        "fragment History on Journey { history { " + selected + " } }"
+    )
+
+    # when
+    response = graphql(client, query)
+
+    # then
+    assert response.json() == cost_refused(50301)
+
+
+def test_the_introspection_query_tools_send_is_within_every_limit(db, client):
+    # when
+    response = graphql(client, introspection_query, token="")
+
+    # then
+    assert response.status_code == 200
+    types = {t["name"] for t in response.json()["data"]["__schema"]["types"]}
+    assert {"Journey", "JourneyConnection", "JourneyTouchpoint"} <= types
+
+
+def test_nested_introspection_lists_are_refused_for_their_cost(db, client):
+    # given: every type's fields' types' fields' ... a few million objects
+    query = (
+        "{ __schema { types { fields { type { fields { type { fields { type { "
+        "fields { type { name } } } } } } } } } } }"
+    )
+
+    # when
+    response = graphql(client, query, token="")
+
+    # then
+    assert response.json() == cost_refused(222212)

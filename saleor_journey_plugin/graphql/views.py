@@ -1,78 +1,111 @@
-"""The HTTP side of the journey API: CORS, authentication, execution."""
+"""The HTTP side of the journey API: CORS, sizes, authentication, execution."""
 
 import json
-import logging
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from graphql.error import GraphQLError, format_error
 
 from ..core.host import AuthenticationFailed, get_host
+from . import operation
 from .context import JourneyContext
-from .schema import schema
 
-logger = logging.getLogger(__name__)
+# Our operations are a few hundred characters; introspection is under 2,000.
+MAX_QUERY_LENGTH = 20_000
+# The query, its variables and JSON's escaping, with room to spare.
+MAX_BODY_BYTES = 100_000
+
+
+class _TooLarge(ValueError):
+    pass
 
 
 def graphql_response(request: HttpRequest, channel: str) -> HttpResponse:
     """Answer one GraphQL request for ``channel``; any host routes here."""
+    return _with_cors(request, _respond(request, channel))
+
+
+def _respond(request: HttpRequest, channel: str) -> HttpResponse:
     if request.method == "OPTIONS":
-        return _with_cors(request, HttpResponse(status=200))
+        return HttpResponse(status=200)
     if request.method != "POST":
-        return _with_cors(request, _error("Send GraphQL requests with POST.", 405))
+        return _error("Send GraphQL requests with POST.", 405)
     host = get_host()
     channel_settings = host.channel_settings(channel)
     if channel_settings is None:
-        return _with_cors(request, _error(f"No journey in channel '{channel}'.", 404))
+        return _no_journey(channel)
     try:
         body = _parse_body(request)
+    except _TooLarge as error:
+        return _error(str(error), 413, code="RequestTooLarge")
     except ValueError as error:
-        return _with_cors(request, _error(str(error), 400))
+        return _error(str(error), 400)
+    variables = body.get("variables") or {}
+    operation_name = body.get("operationName")
+    # Limits first: a refused query costs no authentication and no query.
+    try:
+        document = operation.check(body["query"], variables, operation_name)
+    except operation.Refused as refused:
+        return _json(refused.answer)
     try:
         viewer = host.authenticate(request)
     except AuthenticationFailed as error:
-        return _with_cors(request, _error(str(error), 401, code="InvalidToken"))
-
-    result = schema.execute(
-        body["query"],
-        variable_values=body.get("variables") or {},
-        operation_name=body.get("operationName"),
-        context_value=JourneyContext(
-            viewer=viewer, channel=channel, settings=channel_settings, request=request
-        ),
+        return _error(str(error), 401, code="InvalidToken")
+    context = JourneyContext(
+        viewer=viewer, channel=channel, settings=channel_settings, request=request
     )
-    payload: dict[str, Any] = {"data": result.data}
-    if result.errors:
-        _log_unexpected(result.errors)
-        payload["errors"] = [format_error(error) for error in result.errors]
-    status = 400 if result.invalid else 200
-    return _with_cors(
-        request,
-        JsonResponse(payload, status=status, json_dumps_params={"ensure_ascii": False}),
-    )
-
-
-def _log_unexpected(errors: list[Exception]) -> None:
-    # graphql-core logs every resolver error and Saleor mutes that logger; our
-    # own errors are answers, anything else is a bug worth a traceback.
-    for error in errors:
-        original = getattr(error, "original_error", None)
-        if original is not None and not isinstance(original, GraphQLError):
-            logger.error("Journey GraphQL resolver failed", exc_info=original)
+    return _json(operation.run(document, variables, operation_name, context))
 
 
 def _parse_body(request: HttpRequest) -> dict[str, Any]:
     try:
-        body = json.loads(request.body or b"{}")
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        raise ValueError("The Content-Length header is not a number.") from None
+    if length > MAX_BODY_BYTES:
+        raise _TooLarge(
+            f"The request body is {length} bytes; at most {MAX_BODY_BYTES} are allowed."
+        )
+    try:
+        raw = request.body
+    except RequestDataTooBig:
+        # The store's DATA_UPLOAD_MAX_MEMORY_SIZE is below ours.
+        raise _TooLarge(
+            "The request body is larger than this server accepts."
+        ) from None
+    try:
+        body = json.loads(raw or b"{}")
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise ValueError(f"The request body is not JSON: {error}") from error
+    except RecursionError:
+        raise ValueError("The request body is nested too deeply.") from None
     if not isinstance(body, dict) or not isinstance(body.get("query"), str):
         raise ValueError("The request body needs a 'query' string.")
+    if len(body["query"]) > MAX_QUERY_LENGTH:
+        raise _TooLarge(
+            f"The query is {len(body['query'])} characters long; at most "
+            f"{MAX_QUERY_LENGTH} are allowed."
+        )
     variables = body.get("variables")
     if variables is not None and not isinstance(variables, dict):
         raise ValueError("'variables' must be an object.")
+    operation_name = body.get("operationName")
+    if operation_name is not None and not isinstance(operation_name, str):
+        raise ValueError("'operationName' must be a string.")
     return body
+
+
+def _json(answer: operation.Answer) -> JsonResponse:
+    return JsonResponse(
+        answer.payload,
+        status=answer.status,
+        json_dumps_params={"ensure_ascii": False},
+    )
+
+
+def _no_journey(channel: str) -> JsonResponse:
+    return _error(f"No journey in channel '{channel}'.", 404)
 
 
 def _error(message: str, status: int, code: str = "BadRequest") -> JsonResponse:
