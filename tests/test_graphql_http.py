@@ -1,13 +1,17 @@
-"""The journey endpoint's HTTP answers: refusals before a query runs."""
+"""The journey endpoint's HTTP answers: failures and refusals."""
 
 import json
 import logging
 
+import pytest
+from django.db import DatabaseError
 from django.test import override_settings
 
-from example_store.host import issue_token
+from example_store.host import ExampleStoreHost, issue_token
+from saleor_journey_plugin.core import queries
 
 STAFF = issue_token(permissions=["MANAGE_USERS"])
+SECRET = 'relation "journey_secret_ledger" does not exist'
 
 
 def graphql(client, query, *, token=STAFF, channel="web-usd", **headers):
@@ -19,6 +23,171 @@ def graphql(client, query, *, token=STAFF, channel="web-usd", **headers):
         content_type="application/json",
         **headers,
     )
+
+
+@pytest.fixture
+def graphql_core_logs():
+    """graphql-core's loggers as a host that leaves them alone has them.
+
+    The example store mutes them in its settings, as Saleor does; the plugin
+    must not depend on that.
+    """
+    loggers = [
+        logging.getLogger(name)
+        for name in ("graphql.execution.executor", "graphql.execution.utils")
+    ]
+    saved = [(logger.level, logger.propagate) for logger in loggers]
+    for logger in loggers:
+        logger.setLevel(logging.NOTSET)
+        logger.propagate = True
+    yield
+    for logger, (level, propagate) in zip(loggers, saved, strict=True):
+        logger.setLevel(level)
+        logger.propagate = propagate
+
+
+def failing(*args, **kwargs):
+    raise DatabaseError(SECRET)
+
+
+def tracebacks(caplog):
+    return [r for r in caplog.records if r.exc_info or "Traceback" in r.getMessage()]
+
+
+# Unexpected failures
+
+
+@pytest.mark.parametrize(
+    ("broken", "query", "field"),
+    [
+        pytest.param(
+            "journeys_in_stage",
+            "{ customers { edges { cursor } } }",
+            "customers",
+            id="in-a-resolver",
+        ),
+        pytest.param(
+            "stage_counts",
+            "{ stageDistribution { total } }",
+            "stageDistribution",
+            id="in-a-dataloader",
+        ),
+    ],
+)
+def test_a_database_error_is_answered_without_its_details_and_logged_once(
+    db, client, caplog, graphql_core_logs, monkeypatch, broken, query, field
+):
+    # given
+    monkeypatch.setattr(queries, broken, failing)
+
+    # when
+    with caplog.at_level(logging.DEBUG):
+        response = graphql(client, query)
+
+    # then
+    assert response.status_code == 200
+    assert response.json() == {
+        "data": {field: None},
+        "errors": [
+            {
+                "message": "Internal server error",
+                "locations": [{"line": 1, "column": 3}],
+                "path": [field],
+                "extensions": {"exception": {"code": "INTERNAL_ERROR"}},
+            }
+        ],
+    }
+    assert "journey_secret_ledger" not in response.content.decode()
+    logged = tracebacks(caplog)
+    assert [(r.name, r.levelname, r.getMessage()) for r in logged] == [
+        (
+            "saleor_journey_plugin.graphql.operation",
+            "ERROR",
+            "Journey GraphQL field failed",
+        )
+    ]
+    assert str(logged[0].exc_info[1]) == SECRET
+
+
+def test_a_failure_outside_the_query_is_a_json_500_logged_once(
+    db, client, caplog, monkeypatch
+):
+    # given: the host's authentication cannot reach its database
+    monkeypatch.setattr(ExampleStoreHost, "authenticate", failing)
+
+    # when
+    response = graphql(client, "{ stageDistribution { total } }")
+
+    # then
+    assert response.status_code == 500
+    assert response.json() == {
+        "errors": [
+            {
+                "message": "Internal server error",
+                "extensions": {"exception": {"code": "INTERNAL_ERROR"}},
+            }
+        ]
+    }
+    ours = [r for r in tracebacks(caplog) if r.name.startswith("saleor_journey")]
+    assert [(r.name, r.getMessage(), str(r.exc_info[1])) for r in ours] == [
+        (
+            "saleor_journey_plugin.graphql.views",
+            "Journey GraphQL request failed",
+            SECRET,
+        )
+    ]
+
+
+@pytest.mark.parametrize(
+    ("query", "token", "code"),
+    [
+        pytest.param(
+            "{ customers(first: 0) { edges { cursor } } }",
+            STAFF,
+            "INVALID",
+            id="invalid-argument",
+        ),
+        pytest.param(
+            "{ customers { edges { cursor } } }",
+            "",
+            "PermissionDenied",
+            id="permission-denied",
+        ),
+        pytest.param("{ customers { ", STAFF, None, id="syntax-error"),
+        pytest.param("{ shoeSize }", STAFF, None, id="validation-error"),
+        pytest.param(
+            "{ __schema { types { fields { type { fields { type { fields { type { "
+            "fields { type { name } } } } } } } } } } }",
+            STAFF,
+            "QueryCostError",
+            id="too-costly",
+        ),
+        pytest.param(
+            "{ myJourney { " + "stage " * 300 + "} }",
+            STAFF,
+            "QUERY_TOO_COMPLEX",
+            id="too-wide",
+        ),
+    ],
+)
+def test_client_errors_are_answered_without_a_traceback_in_the_log(
+    db, client, caplog, graphql_core_logs, query, token, code
+):
+    # when
+    with caplog.at_level(logging.DEBUG):
+        response = graphql(client, query, token=token)
+
+    # then
+    errors = response.json()["errors"]
+    assert len(errors) == 1
+    assert errors[0].get("extensions", {}).get("exception", {}).get("code") == code
+    assert tracebacks(caplog) == []
+    # Django itself notes every 4xx answer on django.request; nothing else warns.
+    assert [
+        r.getMessage()
+        for r in caplog.records
+        if r.levelno >= logging.WARNING and r.name != "django.request"
+    ] == []
 
 
 # Refused before they run

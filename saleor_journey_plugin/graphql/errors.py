@@ -2,6 +2,8 @@ from graphql import GraphQLError
 
 
 class JourneyGraphQLError(GraphQLError):
+    """An answer for the client: shown as it is, never logged as a failure."""
+
     code = "INVALID"
 
     def __init__(self, message: str, field: str | None = None):

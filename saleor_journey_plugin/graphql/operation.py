@@ -1,15 +1,18 @@
-"""One GraphQL operation: refused before it runs if too big, then run.
+"""One GraphQL operation: refused before it runs if too big, answered safely after.
 
 ``check`` parses, measures, validates and costs the query without touching the
-database; ``run`` executes it.
+database; ``run`` executes it. Errors the API means to give (ours, syntax,
+validation, limits) are shown as they are; anything else is a bug or an outage
+and is answered with a generic message and logged once with its traceback.
 """
 
 import logging
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
 from graphql.error import GraphQLError, format_error
-from graphql.execution import execute
+from graphql.execution import ExecutionResult, execute
 from graphql.execution.executors.sync import SyncExecutor
 from graphql.execution.utils import ExecutionContext
 from graphql.language.ast import Document
@@ -18,11 +21,14 @@ from graphql.validation import validate
 
 from .context import JourneyContext
 from .cost import MAX_COST, query_cost
-from .errors import QueryCostError, QueryTooComplex
+from .errors import JourneyGraphQLError, QueryCostError, QueryTooComplex
 from .schema import schema
 from .shape import MAX_DEPTH, check_shape
 
 logger = logging.getLogger(__name__)
+
+INTERNAL_ERROR = "INTERNAL_ERROR"
+INTERNAL_ERROR_MESSAGE = "Internal server error"
 
 
 @dataclass(frozen=True)
@@ -101,24 +107,56 @@ def run(
     operation_name: str | None,
     context: JourneyContext,
 ) -> Answer:
-    result = execute(
-        schema,
-        document,
-        context_value=context,
-        variable_values=variables,
-        operation_name=operation_name,
-    )
+    token = _executing.set(True)
+    try:
+        result = execute(
+            schema,
+            document,
+            context_value=context,
+            variable_values=variables,
+            operation_name=operation_name,
+        )
+    finally:
+        _executing.reset(token)
+    return _answer(result)
+
+
+def _answer(result: ExecutionResult) -> Answer:
     payload: dict[str, Any] = {"data": result.data}
     if result.errors:
-        _log_unexpected(result.errors)
-        payload["errors"] = [format_error(error) for error in result.errors]
+        payload["errors"] = [_shown(error) for error in result.errors]
     return Answer(payload, 400 if result.invalid else 200)
 
 
-def _log_unexpected(errors: list[Exception]) -> None:
-    # graphql-core logs every resolver error and Saleor mutes that logger; our
-    # own errors are answers, anything else is a bug worth a traceback.
-    for error in errors:
-        original = getattr(error, "original_error", None)
-        if original is not None and not isinstance(original, GraphQLError):
-            logger.error("Journey GraphQL resolver failed", exc_info=original)
+def _shown(error: Exception) -> dict[str, Any]:
+    cause = error
+    while getattr(cause, "original_error", None) is not None:
+        cause = cause.original_error  # type: ignore[attr-defined]
+    if isinstance(cause, JourneyGraphQLError):
+        return format_error(error)
+    logger.error("Journey GraphQL field failed", exc_info=cause)
+    shown = {
+        key: value
+        for key, value in format_error(error).items()
+        if key in ("locations", "path")
+    }
+    return {
+        "message": INTERNAL_ERROR_MESSAGE,
+        **shown,
+        "extensions": {"exception": {"code": INTERNAL_ERROR}},
+    }
+
+
+# graphql-core logs every resolver error with its traceback, twice (it cannot
+# tell an answer from a failure); while our operation runs, _shown decides.
+_executing: ContextVar[bool] = ContextVar("journey_graphql_executing", default=False)
+
+
+class _MutedWhileExecuting(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not _executing.get()
+
+
+_MUTED = _MutedWhileExecuting()
+for _name in ("graphql.execution.executor", "graphql.execution.utils"):
+    logging.getLogger(_name).addFilter(_MUTED)

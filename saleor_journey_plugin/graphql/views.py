@@ -1,6 +1,7 @@
 """The HTTP side of the journey API: CORS, sizes, authentication, execution."""
 
 import json
+import logging
 from typing import Any
 
 from django.conf import settings
@@ -10,6 +11,8 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from ..core.host import AuthenticationFailed, get_host
 from . import operation
 from .context import JourneyContext
+
+logger = logging.getLogger(__name__)
 
 # Our operations are a few hundred characters; introspection is under 2,000.
 MAX_QUERY_LENGTH = 20_000
@@ -23,7 +26,15 @@ class _TooLarge(ValueError):
 
 def graphql_response(request: HttpRequest, channel: str) -> HttpResponse:
     """Answer one GraphQL request for ``channel``; any host routes here."""
-    return _with_cors(request, _respond(request, channel))
+    try:
+        response = _respond(request, channel)
+    except Exception:
+        # Whatever failed (the host's database, a bug), its details stay here.
+        logger.exception("Journey GraphQL request failed")
+        response = _error(
+            operation.INTERNAL_ERROR_MESSAGE, 500, code=operation.INTERNAL_ERROR
+        )
+    return _with_cors(request, response)
 
 
 def _respond(request: HttpRequest, channel: str) -> HttpResponse:
