@@ -1,5 +1,6 @@
 """What one request may ask of the journey API: its cost, and the queries it costs."""
 
+import base64
 import json
 import time
 from datetime import timedelta
@@ -453,3 +454,113 @@ def test_nested_introspection_lists_are_refused_for_their_cost(db, client):
 
     # then
     assert response.json() == cost_refused(222212)
+
+
+# String arguments are checked before any query
+
+
+@pytest.mark.parametrize(
+    ("variables", "message", "field"),
+    [
+        pytest.param(
+            {"email": "a" * 243 + "@example.com"},
+            "'email' must be at most 254 characters, got 255.",
+            "email",
+            id="email-too-long",
+        ),
+        pytest.param(
+            {"email": "ann\x00@example.com"},
+            "'email' must not contain control characters.",
+            "email",
+            id="email-with-nul",
+        ),
+        pytest.param(
+            {"email": "not-an-email"},
+            "'email' is not a valid email address.",
+            "email",
+            id="email-without-at-sign",
+        ),
+        pytest.param(
+            {"userId": "1" * 65},
+            "'userId' must be at most 64 characters, got 65.",
+            "userId",
+            id="user-id-too-long",
+        ),
+        pytest.param(
+            {"userId": "42\x00"},
+            "'userId' must not contain control characters.",
+            "userId",
+            id="user-id-with-nul",
+        ),
+    ],
+)
+def test_customer_journey_checks_its_arguments_before_the_database(
+    db, client, variables, message, field
+):
+    # given
+    query = """query($email: String, $userId: String) {
+      customerJourney(email: $email, userId: $userId) { stage }
+    }"""
+
+    # when
+    with CaptureQueriesContext(connection) as queries:
+        response = graphql(client, query, variables)
+
+    # then
+    assert response.status_code == 200
+    assert response.json() == {
+        "data": {"customerJourney": None},
+        "errors": [
+            {
+                "message": message,
+                "locations": [{"line": 2, "column": 7}],
+                "path": ["customerJourney"],
+                "extensions": {"exception": {"code": "INVALID", "field": field}},
+            }
+        ],
+    }
+    assert len(queries) == 0
+
+
+@pytest.mark.parametrize(
+    ("after", "message"),
+    [
+        pytest.param(
+            "x" * 65,
+            "'after' must be at most 64 characters, got 65.",
+            id="too-long",
+        ),
+        pytest.param(
+            "am91cm5leTox\x00",
+            "'after' must not contain control characters.",
+            id="with-nul",
+        ),
+        pytest.param(
+            # past PostgreSQL's bigint
+            base64.urlsafe_b64encode(b"journey:" + b"9" * 20).decode(),
+            "'after' is not a cursor this API returned.",
+            id="id-out-of-range",
+        ),
+    ],
+)
+def test_customers_checks_its_cursor_before_the_database(db, client, after, message):
+    # given
+    query = "query($after: String) { customers(after: $after) { edges { cursor } } }"
+
+    # when
+    with CaptureQueriesContext(connection) as queries:
+        response = graphql(client, query, {"after": after})
+
+    # then
+    assert response.json() == {
+        "data": {"customers": None},
+        "errors": [
+            {
+                "message": message,
+                "locations": [{"line": 1, "column": 25}],
+                "path": ["customers"],
+                "extensions": {"exception": {"code": "INVALID", "field": "after"}},
+            }
+        ],
+    }
+    assert len(queries) == 0

@@ -1,5 +1,6 @@
 import base64
 import binascii
+import re
 
 from promise import Promise
 
@@ -15,9 +16,14 @@ from .dataloaders import (
     loader,
 )
 from .errors import InvalidArgument
+from .validation import clean_email, clean_text
 
 MAX_PAGE = 100
-_CURSOR_PREFIX = "journey:"
+MAX_USER_ID = 64  # Customer.user_id's length
+MAX_CURSOR = 64  # ours are under 40 characters
+# A journey id PostgreSQL's bigint can hold: anything else is no cursor of ours
+# and must not reach the database as an out-of-range number.
+_CURSOR = re.compile(r"journey:([1-9][0-9]{0,17})")
 
 
 def check_page_size(first: int, argument: str = "first") -> None:
@@ -29,17 +35,21 @@ def check_page_size(first: int, argument: str = "first") -> None:
 
 
 def encode_cursor(journey_id: int) -> str:
-    return base64.urlsafe_b64encode(f"{_CURSOR_PREFIX}{journey_id}".encode()).decode()
+    return base64.urlsafe_b64encode(f"journey:{journey_id}".encode()).decode()
 
 
 def decode_cursor(cursor: str) -> int:
+    cursor = clean_text(cursor, "after", MAX_CURSOR)
     try:
         text = base64.urlsafe_b64decode(cursor.encode()).decode()
-        if text.startswith(_CURSOR_PREFIX):
-            return int(text.removeprefix(_CURSOR_PREFIX))
     except (binascii.Error, UnicodeDecodeError, ValueError):
-        pass
-    raise InvalidArgument("'after' is not a cursor this API returned.", field="after")
+        text = ""
+    found = _CURSOR.fullmatch(text)
+    if found is None:
+        raise InvalidArgument(
+            "'after' is not a cursor this API returned.", field="after"
+        )
+    return int(found.group(1))
 
 
 def resolve_my_journey(info) -> Journey | None:
@@ -51,11 +61,15 @@ def resolve_my_journey(info) -> Journey | None:
 def resolve_customer_journey(
     info, email: str | None, user_id: str | None
 ) -> Journey | None:
+    # Checked before any lookup: an over-long or NUL-holding value is the
+    # caller's mistake, not a database error.
+    email = clean_email(email, "email")
+    user_id = clean_text(user_id, "userId", MAX_USER_ID)
     if bool(email) == bool(user_id):
         raise InvalidArgument(
             "Give exactly one of 'email' and 'userId'.", field="email"
         )
-    customer = queries.find_customer(user_id=user_id or "", email=email or "")
+    customer = queries.find_customer(user_id=user_id, email=email)
     return queries.journey_of(customer, info.context.channel)
 
 
