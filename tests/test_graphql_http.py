@@ -1,4 +1,4 @@
-"""The journey endpoint's HTTP answers: failures and refusals."""
+"""The journey endpoint's HTTP answers: failures, refusals and CORS."""
 
 import json
 import logging
@@ -11,6 +11,7 @@ from example_store.host import ExampleStoreHost, issue_token
 from saleor_journey_plugin.core import queries
 
 STAFF = issue_token(permissions=["MANAGE_USERS"])
+SHOP = "https://shop.example.com"
 SECRET = 'relation "journey_secret_ledger" does not exist'
 
 
@@ -330,3 +331,75 @@ def test_a_refused_query_leaves_one_info_line(db, client, caplog):
             "alias and each use of a fragment counted); at most 250 are allowed.",
         )
     ]
+
+
+# CORS
+
+
+@pytest.mark.parametrize(
+    ("origin", "allowed"),
+    [
+        pytest.param(SHOP, SHOP, id="allowed-origin"),
+        pytest.param("https://evil.example.com", None, id="other-origin"),
+        pytest.param(None, None, id="no-origin"),
+    ],
+)
+@pytest.mark.parametrize(
+    ("method", "channel", "status"),
+    [
+        pytest.param("POST", "web-usd", 200, id="answer"),
+        pytest.param("POST", "web-eur", 404, id="unknown-channel"),
+        pytest.param("GET", "web-usd", 405, id="wrong-method"),
+        pytest.param("OPTIONS", "web-usd", 200, id="preflight"),
+        pytest.param("OPTIONS", "web-eur", 404, id="preflight-unknown-channel"),
+    ],
+)
+@override_settings(ALLOWED_GRAPHQL_ORIGINS=[SHOP])
+def test_with_listed_origins_every_answer_varies_by_origin(
+    db, client, origin, allowed, method, channel, status
+):
+    # given
+    headers = {"HTTP_ORIGIN": origin} if origin else {}
+
+    # when
+    response = client.generic(
+        method,
+        f"/graphql/{channel}/",
+        data=json.dumps({"query": "{ myJourney { stage } }"}),
+        content_type="application/json",
+        **headers,
+    )
+
+    # then
+    assert response.status_code == status
+    assert response["Vary"] == "Origin"
+    assert response.headers.get("Access-Control-Allow-Origin") == allowed
+
+
+def test_with_any_origin_allowed_answers_do_not_vary(db, client):
+    # when
+    response = graphql(client, "{ myJourney { stage } }", HTTP_ORIGIN=SHOP)
+
+    # then
+    assert response["Access-Control-Allow-Origin"] == "*"
+    assert not response.has_header("Vary")
+
+
+def test_preflight_for_a_channel_without_a_journey_is_not_found(db, client):
+    # when
+    response = client.options(
+        "/graphql/web-eur/",
+        HTTP_ORIGIN=SHOP,
+        HTTP_ACCESS_CONTROL_REQUEST_METHOD="POST",
+    )
+
+    # then
+    assert response.status_code == 404
+    assert response.json() == {
+        "errors": [
+            {
+                "message": "No journey in channel 'web-eur'.",
+                "extensions": {"exception": {"code": "BadRequest"}},
+            }
+        ]
+    }

@@ -7,6 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.cache import patch_vary_headers
 
 from ..core.host import AuthenticationFailed, get_host
 from . import operation
@@ -38,11 +39,13 @@ def graphql_response(request: HttpRequest, channel: str) -> HttpResponse:
 
 
 def _respond(request: HttpRequest, channel: str) -> HttpResponse:
+    host = get_host()
     if request.method == "OPTIONS":
+        if host.channel_settings(channel) is None:
+            return _no_journey(channel)
         return HttpResponse(status=200)
     if request.method != "POST":
         return _error("Send GraphQL requests with POST.", 405)
-    host = get_host()
     channel_settings = host.channel_settings(channel)
     if channel_settings is None:
         return _no_journey(channel)
@@ -130,9 +133,12 @@ def _with_cors(request: HttpRequest, response: HttpResponse) -> HttpResponse:
     origin = request.headers.get("Origin")
     if allowed == "*" or allowed == ["*"]:
         response["Access-Control-Allow-Origin"] = "*"
-    elif origin and origin in allowed:
-        response["Access-Control-Allow-Origin"] = origin
-        response["Vary"] = "Origin"
+    else:
+        # The answer names the origin or leaves it out, so a shared cache must
+        # key on Origin for every response, refusals included.
+        patch_vary_headers(response, ["Origin"])
+        if origin and origin in allowed:
+            response["Access-Control-Allow-Origin"] = origin
     response["Access-Control-Allow-Methods"] = "POST, OPTIONS"
     response["Access-Control-Allow-Headers"] = (
         "Origin, Content-Type, Accept, Authorization, Authorization-Bearer"
