@@ -445,8 +445,8 @@ def test_signing_in_with_the_visitor_id_joins_that_visitor_to_the_account(ann, c
     [
         (
             "productId",
-            "p" * 1_000_000,
-            "'productId' must be at most 100 characters, got 1000000.",
+            "p" * 101,
+            "'productId' must be at most 100 characters, got 101.",
         ),
         (
             "email",
@@ -609,3 +609,47 @@ def test_forwarded_for_is_ignored_unless_proxies_are_trusted(
         "recorded": True,
         "pendingConfirmation": False,
     }
+
+
+def test_a_million_character_product_id_is_refused_before_parsing(db, client):
+    # given: the review's request, a 1,000,000-character productId
+    view = {
+        "eventType": "PRODUCT_VIEWED",
+        "eventId": "v-1",
+        "visitorId": VISITOR,
+        "productId": "p" * 1_000_000,
+    }
+
+    # when
+    response = graphql(client, TRACK, {"input": view})
+
+    # then: too large to read, and nothing stored
+    assert response.status_code == 413
+    assert response.json()["errors"][0]["extensions"] == {
+        "exception": {"code": "RequestTooLarge"}
+    }
+    assert JourneyEvent.objects.count() == 0
+
+
+def test_staff_lookup_by_email_prefers_the_guest_over_visitors_who_typed_it(db, client):
+    # given: a visitor typed bob's address first; bob then ordered as a guest
+    visit = {
+        "eventType": "PRODUCT_VIEWED",
+        "eventId": "v-1",
+        "visitorId": VISITOR,
+        "email": "bob@example.com",
+    }
+    assert graphql(client, TRACK, {"input": visit}).json() == RECORDED
+    drain()
+    seed(E.ORDER_PLACED, "order:1:placed", days=0, email="bob@example.com")
+
+    # when
+    response = graphql(
+        client,
+        '{ customerJourney(email: "bob@example.com") { stage } }',
+        token=issue_token(**STAFF),
+    )
+
+    # then: the guest's own journey, not the visitor's
+    assert response.json() == {"data": {"customerJourney": {"stage": "PURCHASE"}}}
+    assert Customer.objects.filter(email="bob@example.com").count() == 2
