@@ -18,8 +18,17 @@ def find_customer(*, user_id: str = "", email: str = "") -> Customer | None:
     email = normalize_email(email)
     if not email:
         return None
-    # A registered account wins over a guest record with the same email.
-    return Customer.objects.filter(email=email).order_by("user_id").first()
+    # An account wins over a guest with the same email, and a guest over the
+    # visitors who typed it (their address is unverified).
+    return (
+        Customer.objects.filter(email=email)
+        .order_by(
+            F("user_id").asc(nulls_last=True),
+            F("visitor_id").asc(nulls_first=True),
+            "pk",
+        )
+        .first()
+    )
 
 
 def journey_of(customer: Customer | None, channel: str) -> Journey | None:
