@@ -1,0 +1,124 @@
+"""The funnel: how far the customers who entered it in the period got.
+
+The cohort is the journeys of the channel whose first stage transition (from
+no stage) happened in the period. A customer *reached* a stage when, by the end
+of the period, their journey had been in it or in any later funnel stage
+(stages may be skipped: a guest who orders at once reached AWARENESS,
+INTEREST and CONSIDERATION with that order). LAPSED is outside the funnel; a
+lapsed customer keeps the stages reached before lapsing.
+
+In the preset view, a label covering several canonical stages (``five_stage``
+puts INTEREST and CONSIDERATION under "Interest") counts the customers who
+reached any of its stages, which is the customers who reached its first stage.
+Adding up the customers of each of its stages instead would count a customer
+who passed through both twice.
+"""
+
+from django.db.models import Count, Q
+
+from ..core.presets import PRESETS, Language, preset_columns
+from ..core.stages import FUNNEL, Stage, rank
+from .period import Period
+from .rates import MEDIAN, quantiles, rate
+from .registry import register
+from .results import Funnel, FunnelStep
+from .transitions import channel_transitions, with_time_in_from_stage
+
+
+@register("funnel")
+def compute_funnel(
+    channel: str,
+    period: Period,
+    *,
+    preset: str | None = None,
+    language: str = Language.EN.value,
+) -> Funnel:
+    """The funnel of canonical stages, or of ``preset``'s labels in ``language``.
+
+    ``drop_off`` is the customers who reached the previous step and not this
+    one; the first step's previous step is the cohort itself.
+    ``median_time_from_previous`` is, over the cohort's customers who entered
+    the step from an earlier stage by the end of the period, the median
+    (nearest rank) of the time from entering the stage they came from (the
+    previous step's stage, or an earlier one if they skipped it) to entering
+    the step. Customers whose first stage is in the step have no time from a
+    previous stage and are left out of it.
+    """
+    columns = _columns(preset, language)
+    cohort = (
+        channel_transitions(channel)
+        .filter(
+            from_stage__isnull=True,
+            occurred_at__gte=period.start_utc,
+            occurred_at__lt=period.end_utc,
+        )
+        .values("journey_id")
+    )
+    by_end = channel_transitions(channel).filter(
+        journey_id__in=cohort, occurred_at__lt=period.end_utc
+    )
+    entered = cohort.count()
+    reached = by_end.aggregate(
+        **{
+            stage.value: Count(
+                "journey_id",
+                distinct=True,
+                filter=Q(
+                    to_stage__in=[s.value for s in FUNNEL if rank(s) >= rank(stage)]
+                ),
+            )
+            for stage in FUNNEL
+        }
+    )
+    steps: list[FunnelStep] = []
+    previous = entered
+    first: int | None = None
+    for label, stages in columns:
+        customers = int(reached[stages[0].value])
+        first = customers if first is None else first
+        earlier = [s.value for s in FUNNEL if rank(s) < rank(stages[0])]
+        into_step = by_end.filter(
+            to_stage__in=[s.value for s in stages], from_stage__in=earlier
+        )
+        _, (median,) = quantiles(with_time_in_from_stage(into_step), "duration", MEDIAN)
+        steps.append(
+            FunnelStep(
+                label=label,
+                stages=tuple(stages),
+                customers=customers,
+                conversion_from_previous=rate(customers, previous),
+                conversion_from_first=rate(customers, first),
+                drop_off=previous - customers,
+                median_time_from_previous=median,
+            )
+        )
+        previous = customers
+    return Funnel(
+        channel=channel,
+        period=period,
+        preset=preset,
+        language=language,
+        entered=entered,
+        steps=tuple(steps),
+    )
+
+
+def _columns(preset: str | None, language: str) -> list[tuple[str, list[Stage]]]:
+    try:
+        Language(language)
+    except ValueError:
+        raise ValueError(
+            f"`language` must be one of {', '.join(lang.value for lang in Language)}, "
+            f"got {language!r}."
+        ) from None
+    if preset is None:
+        return [(stage.value, [stage]) for stage in FUNNEL]
+    if preset not in PRESETS:
+        raise ValueError(
+            f"`preset` must be one of {', '.join(PRESETS)}, got {preset!r}."
+        )
+    return [
+        (label, stages)
+        for label, stages in preset_columns(preset, language)
+        if Stage.LAPSED not in stages
+    ]

@@ -1,0 +1,65 @@
+"""The event log as the reports read it: a channel's events in a period.
+
+Two kinds of figure read it differently:
+
+- Store facts (checkouts, orders, money, reviews) count every recorded event of
+  the channel, processed or not, including those of erased customers (an
+  erasure keeps amounts and ratings so that these stay right).
+- Figures about customers (active customers, buyers, returning and repeat
+  buyers) need ``customer_id``, which is set once an event is processed and
+  cleared by an erasure: an event without one is nobody's.
+
+Customer-wide events (channel ``''``: an account created or deleted) are not
+tied to any channel and count in no channel's report: an account created is
+not a visit to every channel.
+"""
+
+from datetime import datetime
+
+from django.db.models import QuerySet
+from django.db.models.fields.json import KeyTextTransform
+
+from ..core.events import EventType
+from ..models import JourneyEvent
+from .period import Period
+
+# Facts the plugin infers from a customer's silence: they are no activity.
+INFERRED = (EventType.LAPSE_DETECTED, EventType.CHECKOUT_ABANDONED)
+
+
+def channel_events(channel: str, *types: EventType) -> QuerySet[JourneyEvent]:
+    events = JourneyEvent.objects.filter(channel=channel)
+    if types:
+        events = events.filter(type__in=[t.value for t in types])
+    return events
+
+
+def during(events: QuerySet[JourneyEvent], period: Period) -> QuerySet[JourneyEvent]:
+    return between(events, period.start_utc, period.end_utc)
+
+
+def between(
+    events: QuerySet[JourneyEvent], since: datetime | None, until: datetime
+) -> QuerySet[JourneyEvent]:
+    """Events at or after ``since`` (None: from the beginning) and before ``until``."""
+    events = events.filter(occurred_at__lt=until)
+    return events if since is None else events.filter(occurred_at__gte=since)
+
+
+def touchpoints(channel: str) -> QuerySet[JourneyEvent]:
+    """The channel's events that show a customer doing something.
+
+    Every event of a customer's journey is a touchpoint, except the two the
+    plugin records when nothing happens (a lapse, an abandoned checkout):
+    counting them would make a customer active by staying away.
+    """
+    return (
+        channel_events(channel)
+        .filter(customer_id__isnull=False)
+        .exclude(type__in=[t.value for t in INFERRED])
+    )
+
+
+def payload_text(key: str) -> KeyTextTransform:
+    """The payload's ``key`` as text (NULL when absent)."""
+    return KeyTextTransform(key, "payload")
