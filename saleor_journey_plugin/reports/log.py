@@ -16,8 +16,9 @@ not a visit to every channel.
 
 from datetime import datetime
 
-from django.db.models import QuerySet
+from django.db.models import QuerySet, TextField
 from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Cast
 
 from ..core.events import EventType
 from ..models import JourneyEvent
@@ -60,6 +61,12 @@ def touchpoints(channel: str) -> QuerySet[JourneyEvent]:
     )
 
 
-def payload_text(key: str) -> KeyTextTransform:
-    """The payload's ``key`` as text (NULL when absent)."""
-    return KeyTextTransform(key, "payload")
+def payload_text(key: str) -> Cast:
+    """The payload's ``key`` as text (NULL when absent).
+
+    Cast to text so that comparisons are plain text comparisons on every
+    database (SQLite otherwise reads the other side of ``=`` as JSON).
+    PostgreSQL drops the cast: ``->>`` is text already, and the checkout
+    token index still serves it.
+    """
+    return Cast(KeyTextTransform(key, "payload"), output_field=TextField())

@@ -25,6 +25,10 @@ def register(name: str) -> Callable[[R], R]:
     return add
 
 
+def unregister(name: str) -> None:
+    _RUNNERS.pop(name, None)
+
+
 def runner(name: str) -> Runner:
     try:
         return _RUNNERS[name]
