@@ -11,6 +11,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models.expressions import CombinedExpression
 
 from ..core.events import EventType
 from ..core.stages import Stage
@@ -93,11 +94,15 @@ def checkouts(channel: str, period: Period) -> tuple[int, int]:
         .filter(order_checkout=OuterRef("token"))
     )
     counts = started.annotate(ordered=Exists(ordered)).aggregate(
-        with_token=Count("token", distinct=True),
-        without_token=Count("pk", filter=Q(token__isnull=True)),
+        started=started_count(),
         converted=Count("token", distinct=True, filter=Q(ordered=True)),
     )
-    return counts["with_token"] + counts["without_token"], counts["converted"]
+    return counts["started"], counts["converted"]
+
+
+def started_count() -> CombinedExpression:
+    """Distinct checkout tokens (annotated ``token``), plus events without one."""
+    return Count("token", distinct=True) + Count("pk", filter=Q(token__isnull=True))
 
 
 def revenue(channel: str, period: Period, currency: str | None) -> Money | None:

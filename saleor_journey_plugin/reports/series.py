@@ -5,12 +5,14 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Aggregate, Count, QuerySet, Sum
+from django.db.models.expressions import CombinedExpression
 from django.db.models.functions import Trunc
 
 from ..core.events import EventType
 from ..models import JourneyEvent
 from . import orders
-from .log import channel_events, during, touchpoints
+from .kpis import started_count
+from .log import channel_events, during, payload_text, touchpoints
 from .money import quantize
 from .period import Period, local_day
 from .registry import register
@@ -48,7 +50,7 @@ def compute_series(
     code = orders.report_currency(channel, currency)
 
     def per_bucket(
-        events: QuerySet[JourneyEvent], figure: Aggregate
+        events: QuerySet[JourneyEvent], figure: Aggregate | CombinedExpression
     ) -> dict[date, Any]:
         rows = (
             events.annotate(bucket=Trunc("occurred_at", interval, tzinfo=period.zone))
@@ -63,8 +65,10 @@ def compute_series(
         Count("customer_id", distinct=True),
     )
     checkouts = per_bucket(
-        during(channel_events(channel, EventType.CHECKOUT_STARTED), period),
-        Count("pk"),
+        during(channel_events(channel, EventType.CHECKOUT_STARTED), period).annotate(
+            token=payload_text("checkout")
+        ),
+        started_count(),
     )
     placed = per_bucket(orders.placed(channel, start, end), Count("pk"))
     buyers = per_bucket(

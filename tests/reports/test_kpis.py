@@ -268,3 +268,23 @@ def test_a_review_and_a_visit_record_the_same_customer_once(db):
     assert kpis.reviews == 1
     assert kpis.csat == Decimal(0)
     assert kpis.conversion_rate == Decimal(0)
+
+
+def test_a_deleted_customers_orders_stay_in_the_store_figures(usd_store):
+    # given: Bob's account is deleted on Mar 2; his events keep their totals
+    # but lose his identity and the order number
+    record(E.CUSTOMER_DELETED, "user:2:deleted", ny(2026, 3, 2, 9, 0), BOB, channel="")
+    drain()
+
+    # when
+    kpis = compute_kpis(USD, FEBRUARY)
+
+    # then: #3 and its refund still count; Bob is no longer a customer
+    assert kpis.orders == 5
+    assert kpis.revenue == Money(Decimal("40.00"), "USD")
+    assert kpis.buyers == 4
+    assert kpis.active_customers == 5
+    assert kpis.checkouts_started == 4
+    # c-bob's token was erased with him: started, no longer converted
+    assert kpis.checkouts_converted == 2
+    assert kpis.reviews == 3
