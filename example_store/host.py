@@ -64,7 +64,16 @@ class ExampleStoreHost(Host):
             preset=str(config.get("preset", "standard")),
             language=Language(str(config.get("language", "en"))),
             lapse_after_days=int(str(config.get("lapse_after_days", 90))),
+            count_new_accounts=bool(config.get("count_new_accounts", True)),
+            time_zone=str(config.get("time_zone", "UTC")),
         )
+
+    def new_account_channels(self) -> list[str]:
+        return [
+            channel
+            for channel in settings.JOURNEY_CHANNELS
+            if (found := self.channel_settings(channel)) and found.count_new_accounts
+        ]
 
     def authenticate(self, request: Any) -> Viewer:
         header = request.headers.get("Authorization")

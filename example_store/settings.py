@@ -103,7 +103,14 @@ JOURNEY_HOST = "example_store.host.ExampleStoreHost"
 # Per-channel settings, as a Saleor store sets them in the dashboard.
 JOURNEY_CHANNELS = {
     "web-usd": {"preset": "standard", "language": "en", "lapse_after_days": 90},
-    "web-krw": {"preset": "five_stage", "language": "ko", "lapse_after_days": 60},
+    # A store abroad: its funnel keeps to customers who shopped in it.
+    "web-krw": {
+        "preset": "five_stage",
+        "language": "ko",
+        "lapse_after_days": 60,
+        "count_new_accounts": False,
+        "time_zone": "Asia/Seoul",
+    },
 }
 ALLOWED_GRAPHQL_ORIGINS = "*"
 # Seconds an API token from `journey_token` lives: its default and its maximum.

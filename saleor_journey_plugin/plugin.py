@@ -25,11 +25,15 @@ class JourneyPlugin(BasePlugin):
     )
     CONFIGURATION_PER_CHANNEL = True
     DEFAULT_ACTIVE = False
-    DEFAULT_CONFIGURATION = [
-        {"name": name, "value": value} for name, value in config.DEFAULTS.items()
-    ]
+    DEFAULT_CONFIGURATION = config.dashboard_defaults()
     CONFIG_STRUCTURE = {
-        name: {"type": ConfigurationTypeField.STRING, "label": label, "help_text": text}
+        name: {
+            "type": ConfigurationTypeField.BOOLEAN
+            if name in config.BOOLEAN_FIELDS
+            else ConfigurationTypeField.STRING,
+            "label": label,
+            "help_text": text,
+        }
         for name, (label, text) in config.HELP.items()
     }
 

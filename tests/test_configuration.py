@@ -32,3 +32,59 @@ def test_valid_lapse_after_days_is_used(value, days):
     # then
     assert found == {}
     assert settings.lapse_after_days == days
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        (
+            "time_zone",
+            "Mars/Olympus",
+            "Unknown time zone 'Mars/Olympus'; use an IANA name such as UTC, "
+            "Europe/Berlin or Asia/Seoul.",
+        ),
+        (
+            "time_zone",
+            "../../etc/passwd",
+            "Unknown time zone '../../etc/passwd'; use an IANA name such as UTC, "
+            "Europe/Berlin or Asia/Seoul.",
+        ),
+        (
+            "count_new_accounts",
+            "maybe",
+            "Count new accounts must be true or false, got 'maybe'.",
+        ),
+    ],
+)
+def test_time_zone_and_count_new_accounts_are_checked(name, value, message):
+    # when
+    found = config.errors([{"name": name, "value": value}])
+
+    # then
+    assert found == {name: message}
+
+
+def test_channel_settings_read_the_time_zone_and_the_new_accounts_switch():
+    # given: what Saleor stores after a pluginUpdate (a switch is a boolean)
+    saved = [
+        {"name": "time_zone", "value": "Asia/Seoul"},
+        {"name": "count_new_accounts", "value": False},
+    ]
+
+    # when
+    settings = config.channel_settings(saved)
+
+    # then
+    assert (settings.time_zone, settings.count_new_accounts) == ("Asia/Seoul", False)
+    assert config.channel_settings([]).time_zone == "UTC"
+    assert config.channel_settings([]).count_new_accounts is True
+
+
+def test_dashboard_defaults_give_the_switch_as_a_boolean():
+    assert config.dashboard_defaults() == [
+        {"name": "stage_preset", "value": "standard"},
+        {"name": "label_language", "value": "en"},
+        {"name": "lapse_after_days", "value": "90"},
+        {"name": "count_new_accounts", "value": True},
+        {"name": "time_zone", "value": "UTC"},
+    ]

@@ -118,7 +118,7 @@ def test_deletion_leaves_the_person_in_no_text_column(person):
     assert sorted(
         JourneyEvent.objects.exclude(payload={}).values_list("payload", flat=True),
         key=str,
-    ) == [{"currency": "USD", "total": "10.00"}]
+    ) == [{"currency": "USD", "total": "10.00", "order_id": "1"}]
     assert JourneyEvent.objects.count() == 7
 
 

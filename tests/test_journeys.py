@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+import pytest
 from django.db.models import Count
 
 from saleor_journey_plugin.core.events import EventType as E
@@ -71,18 +72,87 @@ def test_full_journey_records_every_transition_with_its_cause(store):
     ]
 
 
-def test_account_created_waits_for_the_customers_first_channel(store):
-    # given: a new account, not yet seen in any channel
+@pytest.fixture
+def krw_keeps_to_its_own_shoppers(settings):
+    settings.JOURNEY_CHANNELS = {
+        **settings.JOURNEY_CHANNELS,
+        "web-krw": {
+            **settings.JOURNEY_CHANNELS["web-krw"],
+            "count_new_accounts": False,
+        },
+    }
+
+
+def test_new_account_enters_the_funnel_of_channels_that_count_new_accounts(
+    store, krw_keeps_to_its_own_shoppers
+):
+    # given: web-usd counts new accounts (the default), web-krw does not
+    who = {"user_id": "1", "email": "a@example.com"}
+
+    # when: the account is created (Saleor reports it with no channel)
+    store.event(E.ACCOUNT_CREATED, "user:1:created", **who, channel="")
+
+    # then: AWARENESS in web-usd from that moment, nothing in web-krw
+    journey = Journey.objects.get()
+    assert (journey.channel, journey.stage, journey.stage_entered_at) == (
+        CHANNEL,
+        "AWARENESS",
+        store.clock,
+    )
+    assert list(journey.transitions.values_list("from_stage", "to_stage")) == [
+        (None, "AWARENESS")
+    ]
+
+
+@pytest.fixture
+def every_channel_counts_new_accounts(settings):
+    settings.JOURNEY_CHANNELS = {
+        name: {**channel, "count_new_accounts": True}
+        for name, channel in settings.JOURNEY_CHANNELS.items()
+    }
+
+
+def test_new_account_enters_every_counting_channel_once_in_a_batch(
+    store, every_channel_counts_new_accounts
+):
+    # given: two accounts created, waiting together for one batch
+    for n in (1, 2):
+        store.event(
+            E.ACCOUNT_CREATED,
+            f"user:{n}:created",
+            user_id=str(n),
+            email=f"{n}@example.com",
+            channel="",
+            process=False,
+        )
+
+    # when
+    assert drain() == 2
+
+    # then: each has an AWARENESS journey in both channels (both count)
+    assert sorted(
+        Journey.objects.values_list("customer__user_id", "channel", "stage")
+    ) == [
+        ("1", "web-krw", "AWARENESS"),
+        ("1", "web-usd", "AWARENESS"),
+        ("2", "web-krw", "AWARENESS"),
+        ("2", "web-usd", "AWARENESS"),
+    ]
+
+
+def test_account_created_waits_for_the_customers_first_channel_where_not_counted(
+    store, krw_keeps_to_its_own_shoppers
+):
+    # given: a new account, counted in web-usd only
     who = {"user_id": "1", "email": "a@example.com"}
     store.event(E.ACCOUNT_CREATED, "user:1:created", **who, channel="")
-    assert Journey.objects.count() == 0
+    assert list(Journey.objects.values_list("channel", flat=True)) == [CHANNEL]
 
-    # when: the customer views a product in one channel
-    store.event(E.PRODUCT_VIEWED, "view:1", **who, days=1)
+    # when: the customer views a product in web-krw
+    store.event(E.PRODUCT_VIEWED, "view:1", **who, days=1, channel="web-krw")
 
-    # then: that journey starts with the account, and no other channel has one
-    journey = Journey.objects.get()
-    assert journey.channel == CHANNEL
+    # then: that journey starts with the account, at the time it was created
+    journey = Journey.objects.get(channel="web-krw")
     causes = journey.transitions.order_by("occurred_at", "id").values_list(
         "from_stage", "to_stage", "event__idempotency_key"
     )
@@ -306,7 +376,7 @@ def test_deletion_erases_journey_and_anonymises_events(store):
         )
     )
     assert rows == [
-        ("", "", None, {"total": "10.00", "currency": "USD"}),
+        ("", "", None, {"total": "10.00", "currency": "USD", "order_id": "1"}),
         ("", "", None, {"total": "5.00"}),
         ("", "", None, {}),
     ]
@@ -345,7 +415,11 @@ def test_guest_and_account_in_one_batch_become_one_customer(store):
     customer = Customer.objects.get()
     assert (customer.user_id, customer.email) == ("9", "batch@example.com")
     journey = Journey.objects.get()
-    assert (journey.stage, journey.paid_orders) == ("PURCHASE", 1)
+    assert (journey.channel, journey.stage, journey.paid_orders) == (
+        CHANNEL,
+        "PURCHASE",
+        1,
+    )
 
 
 def test_account_and_its_email_only_events_in_one_batch_stay_one_customer(store):

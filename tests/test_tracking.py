@@ -44,7 +44,7 @@ def refused(message, field, code="INVALID"):
 
 def history(email):
     journey = Journey.objects.get(
-        customer__email=email, customer__user_id__isnull=False
+        customer__email=email, customer__user_id__isnull=False, channel="web-usd"
     )
     return list(
         journey.transitions.order_by("occurred_at", "id").values_list(

@@ -9,12 +9,14 @@ alone, so events still apply in order.
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from functools import cached_property
 
 from django.db.models import Q
 
 from ..models import Customer, Journey, JourneyEvent, StageTransition
 from .bulk import mark_processed, save_journeys
 from .events import EventType, normalize_email
+from .host import get_host
 from .processing import advance_journey, apply_rewriting_event
 
 
@@ -178,6 +180,9 @@ def _apply_run(
             run.advance(journey, event)
             event.stage = journey.stage or ""
         else:
+            if event.type == EventType.ACCOUNT_CREATED.value:
+                for channel in run.new_account_channels:
+                    run.journey(owner, channel)
             for journey in run.journeys_of(owner):
                 run.advance(journey, event)
             run.customer_wide[owner].append(event)
@@ -213,6 +218,10 @@ class _Run:
             for earlier in self.customer_wide[customer_id]:
                 self.advance(journey, earlier)
         return journey
+
+    @cached_property
+    def new_account_channels(self) -> list[str]:
+        return get_host().new_account_channels()
 
     def journeys_of(self, customer_id: int) -> list[Journey]:
         return [j for (c, _), j in self.journeys.items() if c == customer_id]

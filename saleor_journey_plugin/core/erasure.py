@@ -8,8 +8,10 @@ from django.db.models import Q, QuerySet
 from ..models import Customer, JourneyEvent
 from .events import normalize_email
 
-# Payload keys that carry no personal data and keep KPIs (order value) correct.
-KEPT_PAYLOAD_KEYS = ("total", "currency", "rating", "lines")
+# Payload keys that carry no personal data and keep the store's figures right:
+# amounts, ratings, and the store's own order and checkout ids, which tie a
+# cancellation to its order and an order to its checkout.
+KEPT_PAYLOAD_KEYS = ("total", "currency", "rating", "lines", "order_id", "checkout")
 # Every free-text column of an event that a caller or an adapter can fill.
 SCRUBBED = {
     "user_id": "",

@@ -26,6 +26,11 @@ class ChannelSettings:
     preset: str = DEFAULT_PRESET
     language: Language = Language.EN
     lapse_after_days: int = DEFAULT_LAPSE_AFTER_DAYS
+    # A new account enters this channel's funnel at AWARENESS; off keeps the
+    # channel to customers who did something in it.
+    count_new_accounts: bool = True
+    # IANA name: the calendar days reports count in.
+    time_zone: str = "UTC"
 
 
 @dataclass(frozen=True)
@@ -58,6 +63,10 @@ class Host:
 
     def authenticate(self, request: Any) -> Viewer:
         return ANONYMOUS
+
+    def new_account_channels(self) -> list[str]:
+        """Channels with the journey on and ``count_new_accounts`` set."""
+        return []
 
     def writer(self) -> AbstractContextManager[Any]:
         """Context for database writes made outside a request (Celery tasks)."""

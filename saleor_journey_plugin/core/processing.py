@@ -15,7 +15,7 @@ from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from ..models import Journey, JourneyEvent, StageTransition
+from ..models import Customer, Journey, JourneyEvent, StageTransition
 from .bulk import mark_processed
 from .engine import JourneyState, advance
 from .erasure import erase_customer
@@ -143,6 +143,8 @@ def apply_rewriting_event(event: JourneyEvent) -> list[Journey]:
         # Customer-wide events (an account created) join the journeys the
         # customer has; a journey started later replays them first.
         journeys = list(Journey.objects.select_for_update().filter(customer=customer))
+        if event_type is EventType.ACCOUNT_CREATED:
+            journeys += _open_new_account_journeys(customer, journeys)
     else:
         journey, created = Journey.objects.select_for_update().get_or_create(
             customer=customer, channel=event.channel
@@ -160,6 +162,24 @@ def apply_rewriting_event(event: JourneyEvent) -> list[Journey]:
     if event.channel:
         event.stage = journeys[0].stage or ""
     return changed
+
+
+def _open_new_account_journeys(
+    customer: Customer, journeys: list[Journey]
+) -> list[Journey]:
+    """Journeys, from account creation on, in channels that count new accounts."""
+    have = {journey.channel for journey in journeys}
+    opened = []
+    for channel in get_host().new_account_channels():
+        if channel in have:
+            continue
+        journey, created = Journey.objects.select_for_update().get_or_create(
+            customer=customer, channel=channel
+        )
+        if created:
+            rebuild_journey(journey)
+        opened.append(journey)
+    return opened
 
 
 def advance_journey(

@@ -1,6 +1,8 @@
 """The plugin's dashboard settings: defaults, parsing, validation."""
 
 import re
+from functools import cache
+from zoneinfo import available_timezones
 
 from ..core.host import DEFAULT_LAPSE_AFTER_DAYS, ChannelSettings
 from ..core.presets import DEFAULT_PRESET, PRESETS, Language
@@ -8,14 +10,21 @@ from ..core.presets import DEFAULT_PRESET, PRESETS, Language
 PRESET = "stage_preset"
 LANGUAGE = "label_language"
 LAPSE_AFTER_DAYS = "lapse_after_days"
+COUNT_NEW_ACCOUNTS = "count_new_accounts"
+TIME_ZONE = "time_zone"
 MAX_LAPSE_AFTER_DAYS = 3650
 _WHOLE_NUMBER = re.compile(r"[0-9]{1,9}")
+_BOOLEANS = {"true": True, "false": False}
 
 DEFAULTS: dict[str, str] = {
     PRESET: DEFAULT_PRESET,
     LANGUAGE: Language.EN.value,
     LAPSE_AFTER_DAYS: str(DEFAULT_LAPSE_AFTER_DAYS),
+    COUNT_NEW_ACCOUNTS: "true",
+    TIME_ZONE: "UTC",
 }
+# Fields the dashboard shows as a switch; the rest are text.
+BOOLEAN_FIELDS = frozenset({COUNT_NEW_ACCOUNTS})
 
 HELP: dict[str, tuple[str, str]] = {
     PRESET: (
@@ -28,7 +37,25 @@ HELP: dict[str, tuple[str, str]] = {
         "A customer with no paid order for this many days after buying is "
         f"moved to At risk (LAPSED). 1 to {MAX_LAPSE_AFTER_DAYS}.",
     ),
+    COUNT_NEW_ACCOUNTS: (
+        "Count new accounts",
+        "A customer who creates an account enters this channel's funnel at "
+        "Awareness. Turn off to count only customers who did something in it.",
+    ),
+    TIME_ZONE: (
+        "Time zone",
+        "IANA time zone of this channel's reports (their calendar days), e.g. "
+        "Asia/Seoul. Default UTC.",
+    ),
 }
+
+
+def dashboard_defaults() -> list[dict]:
+    """The defaults as Saleor keeps them: a switch's value is a boolean."""
+    return [
+        {"name": name, "value": _BOOLEANS[value] if name in BOOLEAN_FIELDS else value}
+        for name, value in DEFAULTS.items()
+    ]
 
 
 def as_dict(configuration: list[dict]) -> dict[str, str]:
@@ -58,7 +85,23 @@ def errors(configuration: list[dict]) -> dict[str, str]:
             f"Lapse after days must be a whole number from 1 to "
             f"{MAX_LAPSE_AFTER_DAYS}, got '{days}'."
         )
+    if values[COUNT_NEW_ACCOUNTS].lower() not in _BOOLEANS:
+        found[COUNT_NEW_ACCOUNTS] = (
+            f"Count new accounts must be true or false, got "
+            f"'{values[COUNT_NEW_ACCOUNTS]}'."
+        )
+    if values[TIME_ZONE] not in _time_zones():
+        found[TIME_ZONE] = (
+            f"Unknown time zone '{values[TIME_ZONE]}'; use an IANA name such as "
+            "UTC, Europe/Berlin or Asia/Seoul."
+        )
     return found
+
+
+@cache
+def _time_zones() -> frozenset[str]:
+    # Reading the tz database's index takes a while; it does not change.
+    return frozenset(available_timezones())
 
 
 def channel_settings(configuration: list[dict]) -> ChannelSettings:
@@ -70,4 +113,6 @@ def channel_settings(configuration: list[dict]) -> ChannelSettings:
         preset=values[PRESET],
         language=Language(values[LANGUAGE]),
         lapse_after_days=int(values[LAPSE_AFTER_DAYS]),
+        count_new_accounts=_BOOLEANS[values[COUNT_NEW_ACCOUNTS].lower()],
+        time_zone=values[TIME_ZONE],
     )

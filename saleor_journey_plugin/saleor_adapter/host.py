@@ -42,6 +42,16 @@ class SaleorHost(Host):
         )
         return config.channel_settings(row.configuration) if row else None
 
+    def new_account_channels(self) -> list[str]:
+        rows = PluginConfiguration.objects.filter(
+            identifier=PLUGIN_ID, active=True, channel__isnull=False
+        ).values_list("channel__slug", "configuration")
+        return [
+            slug
+            for slug, configuration in rows
+            if config.channel_settings(configuration).count_new_accounts
+        ]
+
     def authenticate(self, request: Any) -> Viewer:
         token = get_token_from_request(request)
         if not token:

@@ -66,8 +66,11 @@ def _history(user, channel):
     )
 
 
+MY_STAGE = "query { myJourney { stage stageLabel } }"
+
+
 @override_settings(ENABLE_ACCOUNT_CONFIRMATION_BY_EMAIL=False)
-def test_account_register_starts_the_journey_in_the_channel_the_customer_uses(
+def test_account_register_enters_the_funnel_of_channels_that_count_new_accounts(
     journey_config,
     channel_USD,
     channel_PLN,
@@ -77,33 +80,47 @@ def test_account_register_starts_the_journey_in_the_channel_the_customer_uses(
     journey_api,
     access_token,
 ):
-    # given the plugin active in USD and PLN, inactive in JPY, and self sign-up
-    # without e-mail confirmation
+    # given the plugin active in USD (counting new accounts, the default) and
+    # PLN (keeping to its own shoppers), inactive in JPY; sign-up without
+    # e-mail confirmation
     journey_config(channel_USD)
-    journey_config(channel_PLN)
+    journey_config(channel_PLN, count_new_accounts=False)
     journey_config(channel_JPY, active=False)
     site_settings.enable_account_confirmation_by_email = False
     site_settings.save(update_fields=["enable_account_confirmation_by_email"])
 
     # when a visitor registers (Saleor fires customer_created from the Celery
-    # task finish_creating_user, eager in tests)
+    # task finish_creating_user, eager in tests, with no channel loaded)
     response = api_client.post_graphql(
         ACCOUNT_REGISTER,
         {"input": {"email": "New.Customer@example.com", "password": "Password"}},
     )
 
-    # then one ACCOUNT_CREATED fact (hook and signal deduplicated) is applied:
-    # the customer exists, with no journey yet (an account has no channel)
+    # then one ACCOUNT_CREATED fact (hook and signal deduplicated) puts the new
+    # customer at AWARENESS in USD only, and tags the Saleor user
     assert get_graphql_content(response)["data"]["accountRegister"]["errors"] == []
     user = User.objects.get(email="new.customer@example.com")
     assert _events(user) == [("ACCOUNT_CREATED", True)]
-    customer = Customer.objects.get(user_id=str(user.pk))
-    assert customer.email == "new.customer@example.com"
-    assert _journeys(user) == []
+    assert Customer.objects.get(user_id=str(user.pk)).email == (
+        "new.customer@example.com"
+    )
+    assert _journeys(user) == [(channel_USD.slug, "AWARENESS")]
+    token = access_token(user)
+    assert journey_api(channel_USD.slug, MY_STAGE, token=token).json() == {
+        "data": {"myJourney": {"stage": "AWARENESS", "stageLabel": "Awareness"}}
+    }
+    assert journey_api(channel_PLN.slug, MY_STAGE, token=token).json() == {
+        "data": {"myJourney": None}
+    }
+    user.refresh_from_db()
+    assert user.metadata == {
+        "journey_stage": "awareness",
+        f"journey_stage.{channel_USD.slug}": "awareness",
+    }
 
-    # when the new customer, signed in, views a product in channel_USD
+    # when the new customer, signed in, views a product in channel_PLN
     tracked = journey_api(
-        channel_USD.slug,
+        channel_PLN.slug,
         TRACK,
         {
             "input": {
@@ -112,22 +129,19 @@ def test_account_register_starts_the_journey_in_the_channel_the_customer_uses(
                 "productId": "P1",
             }
         },
-        token=access_token(user),
+        token=token,
     )
 
-    # then their journey in channel_USD starts with the account creation, and
-    # no other channel gets one
+    # then their PLN journey starts with the account creation; JPY has none
     assert tracked.json() == {"data": {"trackJourneyEvent": {"recorded": True}}}
-    assert _journeys(user) == [(channel_USD.slug, "INTEREST")]
-    assert _history(user, channel_USD) == [
+    assert _journeys(user) == [
+        (channel_PLN.slug, "INTEREST"),
+        (channel_USD.slug, "AWARENESS"),
+    ]
+    assert _history(user, channel_PLN) == [
         (None, "AWARENESS", "ACCOUNT_CREATED"),
         ("AWARENESS", "INTEREST", "PRODUCT_VIEWED"),
     ]
-    user.refresh_from_db()
-    assert user.metadata == {
-        "journey_stage": "interest",
-        f"journey_stage.{channel_USD.slug}": "interest",
-    }
 
 
 def test_staff_customer_create_starts_awareness(
@@ -152,12 +166,14 @@ def test_staff_customer_create_starts_awareness(
         },
     )
 
-    # then the account creation is recorded once and applied
+    # then the account creation is recorded once and puts them at AWARENESS
     data = get_graphql_content(response)["data"]["customerCreate"]
     assert data["errors"] == []
     user = User.objects.get(email="created.by.staff@example.com")
     assert _events(user) == [("ACCOUNT_CREATED", True)]
     assert Customer.objects.filter(user_id=str(user.pk)).count() == 1
+    assert _journeys(user) == [(channel_USD.slug, "AWARENESS")]
+    assert _history(user, channel_USD) == [(None, "AWARENESS", "ACCOUNT_CREATED")]
 
     # when the customer's first visit in channel_USD is tracked
     journey_api(
@@ -167,8 +183,7 @@ def test_staff_customer_create_starts_awareness(
         token=access_token(user),
     )
 
-    # then the customer is in AWARENESS there, because of the account creation
-    assert _journeys(user) == [(channel_USD.slug, "AWARENESS")]
+    # then nothing moves: they were aware already
     assert _history(user, channel_USD) == [(None, "AWARENESS", "ACCOUNT_CREATED")]
 
 
@@ -216,14 +231,16 @@ def test_staff_customer_delete_erases_the_journey(
     assert deleted.processed_at is not None
     assert deleted.idempotency_key == stored_key(f"user:{user_id}:deleted")
 
-    # and no event names the customer any more, while order totals are kept
+    # and no event names the customer any more, while order totals and the
+    # store's order id are kept
     assert not JourneyEvent.objects.filter(user_id=user_id).exists()
     assert not JourneyEvent.objects.filter(email=email).exists()
     for event in JourneyEvent.objects.filter(pk__in=theirs):
         assert (event.user_id, event.email, event.customer_id) == ("", "", None)
     for event in JourneyEvent.objects.filter(pk__in=order_events):
         assert (event.user_id, event.email, event.customer_id) == ("", "", None)
-        assert set(event.payload) == {"total", "currency"}
+        assert set(event.payload) == {"total", "currency", "order_id"}
+        assert event.payload["order_id"] == str(order.pk)
         assert Decimal(event.payload["total"]) == order.total_gross_amount
         assert event.payload["currency"] == order.currency
 

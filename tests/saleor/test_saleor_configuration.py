@@ -70,10 +70,13 @@ def test_plugin_update_enables_the_plugin_with_a_valid_configuration(
         if c["channel"]["slug"] == channel_USD.slug
     ]
     assert usd["active"] is True
+    # the fields left out keep their defaults; the API shows a switch as text
     assert {item["name"]: item["value"] for item in usd["configuration"]} == {
         "stage_preset": "five_stage",
         "label_language": "ko",
         "lapse_after_days": "60",
+        "count_new_accounts": "true",
+        "time_zone": "UTC",
     }
     row = _saved(channel_USD)
     assert row.active is True
@@ -81,6 +84,8 @@ def test_plugin_update_enables_the_plugin_with_a_valid_configuration(
         "stage_preset": "five_stage",
         "label_language": "ko",
         "lapse_after_days": "60",
+        "count_new_accounts": True,
+        "time_zone": "UTC",
     }
 
 
@@ -92,6 +97,8 @@ def test_plugin_update_enables_the_plugin_with_a_valid_configuration(
         ("lapse_after_days", "0"),
         ("lapse_after_days", "abc"),
         ("lapse_after_days", "3651"),
+        ("lapse_after_days", "²"),
+        ("time_zone", "Mars/Olympus"),
     ],
 )
 def test_plugin_update_rejects_an_invalid_value_and_keeps_the_saved_configuration(
@@ -103,10 +110,8 @@ def test_plugin_update_rejects_an_invalid_value_and_keeps_the_saved_configuratio
     before = _saved(channel_USD)
 
     # when one value is replaced by an invalid one (and active is switched off)
-    bad = [
-        item if item["name"] != name else {"name": name, "value": value}
-        for item in VALID
-    ]
+    bad = [item for item in VALID if item["name"] != name]
+    bad.append({"name": name, "value": value})
     data = _update(staff_api_client, channel_USD, False, bad)
 
     # then a field error with code INVALID, and the saved row is unchanged
@@ -175,6 +180,8 @@ def test_first_plugin_update_with_an_invalid_value_leaves_the_plugin_inactive(
         "stage_preset": "standard",
         "label_language": "en",
         "lapse_after_days": "90",
+        "count_new_accounts": True,
+        "time_zone": "UTC",
     }
 
 

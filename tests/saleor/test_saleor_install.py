@@ -63,6 +63,8 @@ def test_manager_loads_the_plugin_per_channel(channel_USD):
         "stage_preset": "standard",
         "label_language": "en",
         "lapse_after_days": "90",
+        "count_new_accounts": True,
+        "time_zone": "UTC",
     }
 
 

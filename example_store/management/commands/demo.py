@@ -111,7 +111,7 @@ class Command(BaseCommand):
             .count()
         )
         if elsewhere:
-            # ACCOUNT_CREATED has no channel: it starts a journey in every channel.
+            # A channel that counts new accounts gives every new account a journey.
             self.stdout.write(
                 f"  ({elsewhere} of them only through an account created in "
                 "another channel)"
