@@ -239,8 +239,9 @@ def test_staff_customer_delete_erases_the_journey(
         assert (event.user_id, event.email, event.customer_id) == ("", "", None)
     for event in JourneyEvent.objects.filter(pk__in=order_events):
         assert (event.user_id, event.email, event.customer_id) == ("", "", None)
-        assert set(event.payload) == {"total", "currency", "order_id"}
+        assert set(event.payload) == {"total", "currency", "order_id", "checkout"}
         assert event.payload["order_id"] == str(order.pk)
+        assert event.payload["checkout"] == str(order.checkout_token)
         assert Decimal(event.payload["total"]) == order.total_gross_amount
         assert event.payload["currency"] == order.currency
 
