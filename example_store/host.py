@@ -66,6 +66,7 @@ class ExampleStoreHost(Host):
             lapse_after_days=int(str(config.get("lapse_after_days", 90))),
             count_new_accounts=bool(config.get("count_new_accounts", True)),
             time_zone=str(config.get("time_zone", "UTC")),
+            currency=str(config["currency"]) if config.get("currency") else None,
         )
 
     def new_account_channels(self) -> list[str]:

@@ -102,7 +102,12 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 JOURNEY_HOST = "example_store.host.ExampleStoreHost"
 # Per-channel settings, as a Saleor store sets them in the dashboard.
 JOURNEY_CHANNELS = {
-    "web-usd": {"preset": "standard", "language": "en", "lapse_after_days": 90},
+    "web-usd": {
+        "preset": "standard",
+        "language": "en",
+        "lapse_after_days": 90,
+        "currency": "USD",
+    },
     # A store abroad: its funnel keeps to customers who shopped in it.
     "web-krw": {
         "preset": "five_stage",
@@ -110,6 +115,7 @@ JOURNEY_CHANNELS = {
         "lapse_after_days": 60,
         "count_new_accounts": False,
         "time_zone": "Asia/Seoul",
+        "currency": "KRW",
     },
 }
 ALLOWED_GRAPHQL_ORIGINS = "*"

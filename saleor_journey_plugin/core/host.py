@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 
 DEFAULT_LAPSE_AFTER_DAYS = 90
 MANAGE_USERS = "MANAGE_USERS"
+MANAGE_ORDERS = "MANAGE_ORDERS"
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,8 @@ class ChannelSettings:
     count_new_accounts: bool = True
     # IANA name: the calendar days reports count in.
     time_zone: str = "UTC"
+    # ISO 4217 code of the channel's prices: the reports' money is in it.
+    currency: str | None = None
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,7 @@
 """Saleor as the journey host: settings from the dashboard, Saleor's tokens."""
 
 from contextlib import AbstractContextManager
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 import jwt
@@ -8,11 +9,12 @@ from saleor.core.auth import get_token_from_request
 from saleor.core.auth_backend import load_user_from_request
 from saleor.core.db.connection import allow_writer
 from saleor.graphql.app.dataloaders.utils import get_app_promise
-from saleor.permission.enums import AccountPermissions
+from saleor.permission.enums import AccountPermissions, OrderPermissions
 from saleor.plugins.models import PluginConfiguration
 
 from ..core.host import (
     ANONYMOUS,
+    MANAGE_ORDERS,
     MANAGE_USERS,
     AuthenticationFailed,
     ChannelSettings,
@@ -28,7 +30,10 @@ PLUGIN_ID = "saleor.journey"
 APP_TOKEN_LENGTH = 30
 
 # Our permission names, mapped to the Saleor permissions that grant them.
-PERMISSIONS = {MANAGE_USERS: AccountPermissions.MANAGE_USERS}
+PERMISSIONS = {
+    MANAGE_USERS: AccountPermissions.MANAGE_USERS,
+    MANAGE_ORDERS: OrderPermissions.MANAGE_ORDERS,
+}
 
 
 class SaleorHost(Host):
@@ -37,10 +42,15 @@ class SaleorHost(Host):
             PluginConfiguration.objects.filter(
                 identifier=PLUGIN_ID, channel__slug=channel, active=True
             )
-            .only("configuration")
+            .values("configuration", "channel__currency_code")
             .first()
         )
-        return config.channel_settings(row.configuration) if row else None
+        if row is None:
+            return None
+        return replace(
+            config.channel_settings(row["configuration"]),
+            currency=row["channel__currency_code"] or None,
+        )
 
     def new_account_channels(self) -> list[str]:
         rows = PluginConfiguration.objects.filter(
