@@ -14,6 +14,7 @@ EXAMPLES = GRAPHQL_DIR / "examples"
 EXPECTED_EXAMPLES = [
     "customer_journey.graphql",
     "customers_by_stage.graphql",
+    "journey_report.graphql",
     "my_journey.graphql",
     "stage_distribution.graphql",
     "track_visit.graphql",

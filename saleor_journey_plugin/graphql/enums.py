@@ -17,3 +17,13 @@ EmotionEnum = graphene.Enum("JourneyEmotion", [(e.value, e.value) for e in Emoti
 JourneyLanguageEnum = graphene.Enum(
     "JourneyLanguage", [(lang.name, lang.value) for lang in Language]
 )
+JourneyFunnelViewEnum = graphene.Enum(
+    "JourneyFunnelView",
+    [("CANONICAL", "CANONICAL"), ("PRESET", "PRESET")],
+    description="CANONICAL: one step per stage; PRESET: one per preset label.",
+)
+JourneyIntervalEnum = graphene.Enum(
+    "JourneyInterval",
+    [("DAY", "DAY"), ("WEEK", "WEEK"), ("MONTH", "MONTH")],
+    description="Calendar days, weeks from Monday, or months.",
+)

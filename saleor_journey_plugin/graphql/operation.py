@@ -19,6 +19,7 @@ from graphql.language.ast import Document
 from graphql.language.parser import parse
 from graphql.validation import validate
 
+from .argument_errors import coded
 from .context import JourneyContext
 from .cost import MAX_COST, query_cost
 from .errors import JourneyGraphQLError, QueryCostError, QueryTooComplex
@@ -70,20 +71,23 @@ def _checked(query: str, variables: dict, operation_name: str | None) -> Documen
     check_shape(document)
     errors = validate(schema, document)
     if errors:
-        raise Refused(errors)
+        raise Refused([coded(error, document) for error in errors])
     # graphql-core's own choice of operation and coercion of variables, so the
     # cost is that of what execution will run.
-    prepared = ExecutionContext(
-        schema=schema,
-        document_ast=document,
-        root_value=None,
-        context_value=None,
-        variable_values=variables,
-        operation_name=operation_name,
-        executor=SyncExecutor(),
-        middleware=None,
-        allow_subscriptions=False,
-    )
+    try:
+        prepared = ExecutionContext(
+            schema=schema,
+            document_ast=document,
+            root_value=None,
+            context_value=None,
+            variable_values=variables,
+            operation_name=operation_name,
+            executor=SyncExecutor(),
+            middleware=None,
+            allow_subscriptions=False,
+        )
+    except GraphQLError as error:  # a variable's value refused
+        raise Refused([coded(error, document)]) from None
     cost = query_cost(
         schema, prepared.operation, prepared.fragments, prepared.variable_values
     )

@@ -4,7 +4,7 @@ from functools import wraps
 
 import graphene
 
-from ..core.host import MANAGE_USERS
+from ..core.host import MANAGE_ORDERS, MANAGE_USERS
 from .errors import PermissionDenied
 
 CUSTOMER = "AUTHENTICATED_CUSTOMER"
@@ -50,4 +50,4 @@ class PermissionsField(graphene.Field):
         return checked
 
 
-__all__ = ["CUSTOMER", "MANAGE_USERS", "PermissionsField"]
+__all__ = ["CUSTOMER", "MANAGE_ORDERS", "MANAGE_USERS", "PermissionsField"]

@@ -1,9 +1,11 @@
 import graphene
+from graphene.types.datetime import Date
 
-from . import resolvers
+from . import report_resolvers, resolvers
 from .enums import JourneyLanguageEnum, JourneyStageEnum
 from .mutations import TrackJourneyEvent
-from .permissions import CUSTOMER, MANAGE_USERS, PermissionsField
+from .permissions import CUSTOMER, MANAGE_ORDERS, MANAGE_USERS, PermissionsField
+from .report_types import JourneyReport
 from .types import Journey, JourneyConnection, StageDistribution
 
 
@@ -34,6 +36,14 @@ class Query(graphene.ObjectType):
         permissions=[MANAGE_USERS],
         description="How many customers stand in each stage.",
     )
+    journey_report = PermissionsField(
+        JourneyReport,
+        from_=Date(required=True, name="from", description="The first day."),
+        to=Date(required=True, description="The first day after the period."),
+        permissions=[MANAGE_ORDERS],
+        description="The store reports over calendar days [from, to) in the "
+        "channel's time zone, at most 1096 days.",
+    )
 
     @staticmethod
     def resolve_my_journey(root, info):
@@ -50,6 +60,10 @@ class Query(graphene.ObjectType):
     @staticmethod
     def resolve_stage_distribution(root, info, language=None):
         return resolvers.resolve_stage_distribution(info, language)
+
+    @staticmethod
+    def resolve_journey_report(root, info, from_, to):
+        return report_resolvers.resolve_journey_report(info, from_, to)
 
 
 class Mutation(graphene.ObjectType):
