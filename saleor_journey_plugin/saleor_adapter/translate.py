@@ -5,6 +5,8 @@ first line was not logged yet, one EXISTS): these run inside Saleor's checkout
 and order requests.
 """
 
+from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
 from django.db import connection
@@ -42,19 +44,27 @@ def checkout_keys(checkout: Any) -> list[str]:
 
 
 def checkout_events(
-    checkout: Any, channel: str, recorded: set[str]
+    checkout: Any,
+    channel: str,
+    recorded: set[str],
+    *,
+    occurred_at: Mapping[str, datetime] | None = None,
+    has_lines: bool | None = None,
 ) -> list[JourneyEventData]:
     """The milestones a checkout has newly reached, each keyed once per checkout.
 
     Saleor reports every checkout change; keying by milestone turns a stream of
     updates into at most three facts, and milestones in ``recorded`` (already
     logged) are not looked at again, so a busy checkout costs one lookup.
+
+    Hooks leave ``occurred_at`` (milestone name -> time) and ``has_lines`` out:
+    now, and one EXISTS. The backfill passes what it read in bulk.
     """
     keys = checkout_keys(checkout)
     if not keys:
         return []
     reached = {
-        "started": lambda: _has_lines(checkout),
+        "started": lambda: _has_lines(checkout) if has_lines is None else has_lines,
         "details": lambda: bool(
             checkout.email and getattr(checkout, "shipping_address_id", None)
         ),
@@ -62,11 +72,12 @@ def checkout_events(
     }
     user_id, email = _identity(checkout, "email")
     now = timezone.now()
+    times = occurred_at or {}
     return [
         JourneyEventData(
             type=event_type,
             idempotency_key=key,
-            occurred_at=now,
+            occurred_at=times.get(milestone, now),
             channel=channel,
             payload={"checkout": str(checkout.pk)},
             user_id=user_id,
@@ -99,14 +110,16 @@ def _delivery_chosen(checkout: Any) -> bool:
     )
 
 
-def checkout_paid_event(checkout: Any, channel: str) -> JourneyEventData | None:
+def checkout_paid_event(
+    checkout: Any, channel: str, occurred_at: datetime | None = None
+) -> JourneyEventData | None:
     user_id, email = _identity(checkout, "email")
     if not user_id and not email:
         return None
     return JourneyEventData(
         type=EventType.CHECKOUT_PAID,
         idempotency_key=f"checkout:{checkout.pk}:paid",
-        occurred_at=timezone.now(),
+        occurred_at=occurred_at or timezone.now(),
         channel=channel,
         payload={"checkout": str(checkout.pk)},
         user_id=user_id,
@@ -124,17 +137,26 @@ ORDER_MILESTONES = {
 
 
 def order_event(
-    order: Any, event_type: EventType, channel: str
+    order: Any,
+    event_type: EventType,
+    channel: str,
+    occurred_at: datetime | None = None,
 ) -> JourneyEventData | None:
-    """One order milestone; drafts are not orders yet and record nothing."""
+    """One order milestone; drafts are not orders yet and record nothing.
+
+    An order is placed at its ``created_at``; other milestones happen now (a
+    hook) or at ``occurred_at`` (the backfill, from Saleor's records).
+    """
     if order.status == DRAFT:
         return None
-    placed = event_type is EventType.ORDER_PLACED
+    if occurred_at is None:
+        placed = event_type is EventType.ORDER_PLACED
+        occurred_at = order.created_at if placed else timezone.now()
     user_id, email = _identity(order, "user_email")
     return JourneyEventData(
         type=event_type,
         idempotency_key=f"order:{order.pk}:{ORDER_MILESTONES[event_type]}",
-        occurred_at=order.created_at if placed else timezone.now(),
+        occurred_at=occurred_at,
         channel=channel,
         touch_channel=TouchChannel.OFFLINE
         if order.origin == DRAFT
