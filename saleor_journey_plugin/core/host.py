@@ -4,8 +4,10 @@ An adapter subclasses :class:`Host` and names it in the ``JOURNEY_HOST``
 setting; ``apps.py`` picks the Saleor host when Saleor is installed.
 """
 
+from collections.abc import Iterable
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
+from datetime import datetime
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
@@ -16,6 +18,7 @@ from .presets import DEFAULT_PRESET, Language
 
 if TYPE_CHECKING:
     from ..models import Journey
+    from .events import JourneyEventData
 
 DEFAULT_LAPSE_AFTER_DAYS = 90
 MANAGE_USERS = "MANAGE_USERS"
@@ -77,6 +80,24 @@ class Host:
 
     def stages_changed(self, journeys: "list[Journey]") -> None:
         """Called after commit with the journeys whose stage changed."""
+
+    def history(
+        self, channel: str | None, since: datetime | None
+    ) -> "Iterable[JourneyEventData]":
+        """The store's past as events, for ``journey_backfill``.
+
+        Every fact the live hooks would have recorded, with the same
+        idempotency keys and the time it happened: in ``channel`` (every
+        channel with the journey on when None; customer-wide facts whatever
+        the channel), and only what happened at or after ``since``. Read
+        lazily (the store may be large); it may tell ``operator.length_hint``
+        how many events to expect, for the progress bar.
+        """
+        raise NotImplementedError(
+            f"{type(self).__name__} has no store history to backfill: it does "
+            "not implement Host.history (a host whose store keeps orders, "
+            "checkouts or accounts of its own can)."
+        )
 
 
 @cache
