@@ -24,7 +24,10 @@ from ..core.host import (
 from . import config, metadata
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from ..models import Journey
+    from .backfill import History
 
 PLUGIN_ID = "saleor.journey"
 APP_TOKEN_LENGTH = 30
@@ -86,6 +89,19 @@ class SaleorHost(Host):
 
     def stages_changed(self, journeys: "list[Journey]") -> None:
         metadata.write_stages(journeys)
+
+    def history(self, channel: str | None, since: "datetime | None") -> "History":
+        from .backfill import History
+
+        if channel is None:
+            channels = list(
+                PluginConfiguration.objects.filter(
+                    identifier=PLUGIN_ID, active=True, channel__isnull=False
+                ).values_list("channel__slug", flat=True)
+            )
+        else:
+            channels = [channel]
+        return History(channels, since)
 
 
 def _granted(requestor: Any) -> frozenset[str]:
