@@ -9,11 +9,14 @@ from saleor.plugins.error_codes import PluginErrorCode
 
 from .core.events import EventType
 from .graphql.views import graphql_response
+from .journey_map.views import map_asset, map_page
 from .saleor_adapter import config, translate
 from .saleor_adapter.host import PLUGIN_ID
 from .saleor_adapter.safe import never_raises, record, record_checkout
 
 GRAPHQL_PATH = "graphql"
+MAP_PATH = "map"
+MAP_ASSETS = "map/assets/"
 
 
 class JourneyPlugin(BasePlugin):
@@ -100,6 +103,27 @@ class JourneyPlugin(BasePlugin):
         self._order(order, EventType.ORDER_REFUNDED)
 
     def webhook(self, request, path: str, previous_value: Any) -> HttpResponse:
-        if path.strip("/") == GRAPHQL_PATH and self.channel:
+        if not self.channel:
+            return HttpResponseNotFound()
+        route = (path or "").strip("/")
+        if route == GRAPHQL_PATH:
             return graphql_response(request, self.channel.slug)
+        if route == MAP_PATH:
+            base = self._base_url(request, path)
+            return map_page(
+                request,
+                channel=self.channel.slug,
+                api_url=base + GRAPHQL_PATH + "/",
+                signin_url="/graphql/",  # Saleor's own API, for tokenCreate
+                assets_url=base + MAP_ASSETS,
+            )
+        if route.startswith(MAP_ASSETS):
+            return map_asset(request, route.removeprefix(MAP_ASSETS))
         return HttpResponseNotFound()
+
+    def _base_url(self, request, path: str) -> str:
+        """This plugin's URL in the channel, e.g. /plugins/channel/x/saleor.journey/."""
+        full = request.path
+        if path and full.endswith(path):
+            return full[: len(full) - len(path)].rstrip("/") + "/"
+        return f"/plugins/channel/{self.channel.slug}/{PLUGIN_ID}/"
