@@ -1,10 +1,16 @@
 from django.urls import path
 from django.views.decorators.csrf import csrf_exempt
 
+from example_store.pages import journey_map, journey_map_asset
+from example_store.signin import store_graphql
 from saleor_journey_plugin.graphql.views import graphql_response
 
 urlpatterns = [
     path(
         "graphql/<slug:channel>/", csrf_exempt(graphql_response), name="journey-graphql"
     ),
+    # Saleor's main API, as far as the journey map's sign-in needs it.
+    path("graphql/", csrf_exempt(store_graphql), name="store-graphql"),
+    path("map/<slug:channel>/", journey_map, name="journey-map"),
+    path("map/<slug:channel>/assets/<str:name>", journey_map_asset),
 ]
