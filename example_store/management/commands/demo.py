@@ -1,8 +1,10 @@
 """``python -m example_store demo``: simulate the store, print its journey stages."""
 
 import unicodedata
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -13,6 +15,8 @@ from saleor_journey_plugin.core.host import get_host
 from saleor_journey_plugin.core.presets import Language, preset_columns
 from saleor_journey_plugin.core.queries import stage_counts
 from saleor_journey_plugin.models import Journey, JourneyEvent
+from saleor_journey_plugin.reports import Period, compute_funnel, compute_kpis
+from saleor_journey_plugin.reports.results import Money
 
 LANGUAGES = {Language.EN: "English", Language.KO: "Korean"}
 BAR_WIDTH = 30
@@ -61,8 +65,18 @@ class Command(BaseCommand):
         for channel in settings.JOURNEY_CHANNELS:
             self.stdout.write("")
             self._channel_table(channel, summary)
+            self._last_30_days(channel, summary)
         self.stdout.write("")
         self._totals(summary)
+        self.stdout.write("")
+        last_day = (summary.end - timedelta(seconds=1)).date()
+        days = f"from={last_day - timedelta(days=29)}&to={last_day}"
+        self.stdout.write(
+            "See it as a journey map: `make serve`, create a staff sign-in with\n"
+            "  .venv/bin/python -m example_store journey_staff "
+            "--email you@example.com\n"
+            f"then open http://127.0.0.1:8000/map/web-usd/?{days} (or /map/web-krw/)."
+        )
 
     def _channel_table(self, channel: str, summary: SimulationSummary) -> None:
         settings = get_host().channel_settings(channel)
@@ -125,6 +139,41 @@ class Command(BaseCommand):
                 f"{result.lapses} lapsed, {result.win_backs} won back"
             )
 
+    def _last_30_days(self, channel: str, summary: SimulationSummary) -> None:
+        """The KPI tiles and the funnel of the map page, as text."""
+        settings = get_host().channel_settings(channel)
+        if settings is None:
+            return
+        zone = ZoneInfo(settings.time_zone)
+        last_day = (summary.end - timedelta(seconds=1)).astimezone(zone).date()
+        period = Period(
+            last_day - timedelta(days=29),
+            last_day + timedelta(days=1),
+            settings.time_zone,
+        )
+        kpis = compute_kpis(channel, period, currency=settings.currency)
+        self.stdout.write(
+            f"  Last 30 days ({period.start:%b %d} to {last_day:%b %d}, "
+            f"{settings.time_zone}): {kpis.active_customers} active customers, "
+            f"{kpis.orders} orders, revenue {_money_or_none(kpis.revenue)}"
+        )
+        self.stdout.write(
+            f"    conversion {_percent(kpis.conversion_rate)}, cart abandonment "
+            f"{_percent(kpis.cart_abandonment_rate)} "
+            f"({kpis.checkouts_started - kpis.checkouts_converted} of "
+            f"{kpis.checkouts_started} checkouts), AOV "
+            f"{_money_or_none(kpis.average_order_value)}"
+        )
+        self.stdout.write(
+            f"    returning customers {_percent(kpis.returning_customer_rate)}, "
+            f"CSAT {_percent(kpis.csat)} ({kpis.reviews} reviews)"
+        )
+        funnel = compute_funnel(
+            channel, period, preset=settings.preset, language=settings.language
+        )
+        steps = " > ".join(f"{step.label} {step.customers}" for step in funnel.steps)
+        self.stdout.write(f"    funnel of the {funnel.entered} who entered it: {steps}")
+
     def _totals(self, summary: SimulationSummary) -> None:
         self.stdout.write(
             f"{summary.events_recorded:,} events recorded in {summary.seconds:.1f} s; "
@@ -163,6 +212,14 @@ def _width(text: str) -> int:
 
 def _pad(text: str, width: int) -> str:
     return text + " " * max(0, width - _width(text))
+
+
+def _percent(rate: Decimal | None) -> str:
+    return "n/a" if rate is None else f"{rate * 100:.1f}%"
+
+
+def _money_or_none(money: Money | None) -> str:
+    return "n/a" if money is None else _money(money.amount, money.currency)
 
 
 def _money(amount: Decimal, currency: str) -> str:

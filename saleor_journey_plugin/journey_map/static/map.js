@@ -161,11 +161,22 @@
   };
 
   function readPrefs() {
+    var saved;
     try {
-      return JSON.parse(sessionStorage.getItem(PREFS_KEY) || "{}") || {};
+      saved = JSON.parse(sessionStorage.getItem(PREFS_KEY) || "{}") || {};
     } catch (e) {
-      return {};
+      saved = {};
     }
+    // A link may name the days to show (?from=2026-07-30&to=2026-08-28, both
+    // included): it wins over what this tab chose before.
+    var query = new URLSearchParams(window.location.search);
+    var day = /^\d{4}-\d{2}-\d{2}$/;
+    if (day.test(query.get("from") || "") && day.test(query.get("to") || "")) {
+      saved.period = "custom";
+      saved.customFrom = query.get("from");
+      saved.customTo = query.get("to");
+    }
+    return saved;
   }
   function savePrefs() {
     sessionStorage.setItem(PREFS_KEY, JSON.stringify({
