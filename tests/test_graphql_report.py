@@ -7,14 +7,12 @@ from pathlib import Path
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from graphql.execution.executors.sync import SyncExecutor
-from graphql.execution.utils import ExecutionContext
 from graphql.language.parser import parse
 
 from example_store.host import issue_token
 from saleor_journey_plugin.core.presets import stage_label
-from saleor_journey_plugin.graphql.cost import MAX_COST, query_cost
-from saleor_journey_plugin.graphql.schema import schema
+from saleor_journey_plugin.graphql.cost import MAX_COST
+from saleor_journey_plugin.graphql.operation import measured_cost
 from saleor_journey_plugin.graphql.shape import MAX_DEPTH, MAX_SELECTIONS, measure
 from saleor_journey_plugin.reports import (
     Period,
@@ -656,21 +654,7 @@ def test_only_manage_orders_sees_the_report(usd_store, client, token):
 
 
 def _cost(query, variables):
-    document = parse(query)
-    prepared = ExecutionContext(
-        schema=schema,
-        document_ast=document,
-        root_value=None,
-        context_value=None,
-        variable_values=variables,
-        operation_name=None,
-        executor=SyncExecutor(),
-        middleware=None,
-        allow_subscriptions=False,
-    )
-    return query_cost(
-        schema, prepared.operation, prepared.fragments, prepared.variable_values
-    )
+    return measured_cost(parse(query), variables, None)
 
 
 def test_the_page_query_is_within_every_limit(db):

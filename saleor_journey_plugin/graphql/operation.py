@@ -72,28 +72,35 @@ def _checked(query: str, variables: dict, operation_name: str | None) -> Documen
     errors = validate(schema, document)
     if errors:
         raise Refused([coded(error, document) for error in errors])
-    # graphql-core's own choice of operation and coercion of variables, so the
-    # cost is that of what execution will run.
     try:
-        prepared = ExecutionContext(
-            schema=schema,
-            document_ast=document,
-            root_value=None,
-            context_value=None,
-            variable_values=variables,
-            operation_name=operation_name,
-            executor=SyncExecutor(),
-            middleware=None,
-            allow_subscriptions=False,
-        )
+        cost = measured_cost(document, variables, operation_name)
     except GraphQLError as error:  # a variable's value refused
         raise Refused([coded(error, document)]) from None
-    cost = query_cost(
-        schema, prepared.operation, prepared.fragments, prepared.variable_values
-    )
     if cost > MAX_COST:
         raise QueryCostError(cost, MAX_COST)
     return document
+
+
+def measured_cost(
+    document: Document, variables: dict, operation_name: str | None
+) -> int:
+    """The cost of the operation execution will run, before it runs."""
+    # graphql-core's own choice of operation and coercion of variables, so the
+    # cost is that of what execution will run.
+    prepared = ExecutionContext(
+        schema=schema,
+        document_ast=document,
+        root_value=None,
+        context_value=None,
+        variable_values=variables,
+        operation_name=operation_name,
+        executor=SyncExecutor(),
+        middleware=None,
+        allow_subscriptions=False,
+    )
+    return query_cost(
+        schema, prepared.operation, prepared.fragments, prepared.variable_values
+    )
 
 
 def _refused(error: GraphQLError) -> Refused:
