@@ -37,11 +37,11 @@ from ..models import Journey, JourneyEvent, StageTransition
 from .events import JourneyEventData
 from .processing import (
     MAX_ATTEMPTS,
-    _one_batch_at_a_time,
-    _report_stage_changes,
-    advance_journey,
     drain,
+    one_batch_at_a_time,
     rebuild_journey,
+    replay,
+    report_stage_changes,
 )
 from .recording import record_event, stored_key
 
@@ -268,7 +268,7 @@ def rebuild_out_of_order(journey_ids: Sequence[int]) -> int:
     """
     rebuilt: list[Journey] = []
     with transaction.atomic():
-        _one_batch_at_a_time()
+        one_batch_at_a_time()
         journeys = list(
             Journey.objects.select_for_update()
             .filter(pk__in=journey_ids)
@@ -282,7 +282,7 @@ def rebuild_out_of_order(journey_ids: Sequence[int]) -> int:
                 rebuild_journey(journey)
                 rebuilt.append(journey)
         # The store's own tags (Saleor's user metadata) follow the rebuilt stages.
-        transaction.on_commit(lambda: _report_stage_changes(rebuilt))
+        transaction.on_commit(lambda: report_stage_changes(rebuilt))
     return len(rebuilt)
 
 
@@ -317,24 +317,15 @@ def _transitions_of(journeys: list[Journey]) -> dict[int, list[tuple]]:
 
 def _replay(journey: Journey, events: list[JourneyEvent]) -> tuple:
     """The journey's fields, transitions and event stages if applied in order."""
-    fresh = Journey(pk=journey.pk, customer_id=journey.customer_id)
-    fresh.channel = journey.channel
-    transitions = []
-    stages = []
-    for event in events:
-        _, transition = advance_journey(fresh, event)
-        if transition is not None:
-            transitions.append(
-                (
-                    event.pk,
-                    transition.from_stage,
-                    transition.to_stage,
-                    transition.occurred_at,
-                    transition.win_back,
-                )
-            )
-        if event.channel:
-            stages.append((event.pk, fresh.stage or ""))
+    fresh = Journey(
+        pk=journey.pk, customer_id=journey.customer_id, channel=journey.channel
+    )
+    result = replay(fresh, events)
+    transitions = [
+        (t.event_id, t.from_stage, t.to_stage, t.occurred_at, t.win_back)
+        for t in result.transitions
+    ]
+    stages = [(event.pk, stage) for event, stage in result.stages]
     return (_fields(fresh), transitions, stages)
 
 

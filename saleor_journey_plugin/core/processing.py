@@ -8,6 +8,7 @@ are applied set-wise (``batch.py``); the rare ones that rewrite a customer
 
 import logging
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db import connection, transaction
@@ -69,7 +70,7 @@ def _process(events: QuerySet[JourneyEvent], limit: int = 1) -> tuple[int, int]:
     from .batch import apply_events
 
     with transaction.atomic():
-        _one_batch_at_a_time()
+        one_batch_at_a_time()
         locked = list(
             events.select_for_update(skip_locked=True).filter(
                 processed_at__isnull=True
@@ -90,11 +91,11 @@ def _process(events: QuerySet[JourneyEvent], limit: int = 1) -> tuple[int, int]:
                 except Exception as error:
                     failed += 1
                     _record_failure(event, error)
-        transaction.on_commit(lambda: _report_stage_changes(changed))
+        transaction.on_commit(lambda: report_stage_changes(changed))
     return len(locked) - failed, failed
 
 
-def _one_batch_at_a_time() -> None:
+def one_batch_at_a_time() -> None:
     """Wait for any other worker's batch to commit before starting ours.
 
     Two batches creating the same customers or journeys in different orders
@@ -227,28 +228,47 @@ def _parse_time(value: str | None) -> datetime | None:
     return parse_datetime(value) if value else None
 
 
-def rebuild_journey(journey: Journey) -> None:
-    """Replay the customer's processed events in this channel from scratch."""
-    StageTransition.objects.filter(journey=journey).delete()
+@dataclass
+class Replay:
+    """What applying a journey's events in time order gives, held in memory."""
+
+    transitions: list[StageTransition]
+    # Each channel event with the stage the journey was in once it applied.
+    stages: list[tuple[JourneyEvent, str]]
+
+
+def replay(journey: Journey, events: Iterable[JourneyEvent]) -> Replay:
+    """Reset ``journey`` in memory and apply ``events`` (oldest first) to it."""
     journey.stage = None
     journey.stage_entered_at = None
     journey.paid_orders = 0
     journey.lapse_clock_from = None
+    result = Replay(transitions=[], stages=[])
+    for event in events:
+        _, transition = advance_journey(journey, event)
+        if transition:
+            result.transitions.append(transition)
+        if event.channel:
+            result.stages.append((event, journey.stage or ""))
+    return result
+
+
+def rebuild_journey(journey: Journey) -> None:
+    """Replay the customer's processed events in this channel from scratch."""
     events = JourneyEvent.objects.filter(
         customer_id=journey.customer_id,
         channel__in=[journey.channel, ""],
         processed_at__isnull=False,
     ).order_by("occurred_at", "id")
-    for event in events:
-        _, transition = advance_journey(journey, event)
-        if transition:
-            transition.save()
-        if event.channel:
-            JourneyEvent.objects.filter(pk=event.pk).update(stage=journey.stage or "")
+    result = replay(journey, events)
+    StageTransition.objects.filter(journey=journey).delete()
+    StageTransition.objects.bulk_create(result.transitions)
+    for event, stage in result.stages:
+        JourneyEvent.objects.filter(pk=event.pk).update(stage=stage)
     journey.save()
 
 
-def _report_stage_changes(journeys: Iterable[Journey]) -> None:
+def report_stage_changes(journeys: Iterable[Journey]) -> None:
     journeys = list(journeys)
     if not journeys:
         return
