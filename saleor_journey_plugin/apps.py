@@ -11,6 +11,11 @@ class JourneyConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from .core import followers
+        from .reports.rollups import ROLLUPS
+
+        # The reports' rollups follow every event the drain applies.
+        followers.follow(ROLLUPS)
         # Inside Saleor the plugin needs no settings of its own: Saleor is the host.
         if not getattr(settings, "JOURNEY_HOST", "") and apps.is_installed(
             "saleor.account"

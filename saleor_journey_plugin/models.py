@@ -154,6 +154,13 @@ class StageTransition(models.Model):
     to_stage = models.CharField(max_length=32, choices=STAGE_CHOICES)
     occurred_at = models.DateTimeField()
     win_back = models.BooleanField(default=False)
+    # The journey's channel, so that reports find a channel's transitions by time.
+    channel = models.CharField(max_length=255, blank=True, default="")
+    # Facts from the journey's other transitions (``core/timeline.py``).
+    entered_from_at = models.DateTimeField(null=True, blank=True)
+    left_at = models.DateTimeField(null=True, blank=True)
+    cohort_at = models.DateTimeField(null=True, blank=True)
+    reached_rank = models.PositiveSmallIntegerField(null=True, blank=True)
 
     class Meta:
         db_table = "journey_stage_transition"
@@ -162,7 +169,27 @@ class StageTransition(models.Model):
                 fields=["journey", "event"], name="journey_one_transition_per_event"
             )
         ]
-        indexes = [models.Index(fields=["journey", "occurred_at"])]
+        indexes = [
+            models.Index(fields=["journey", "occurred_at"]),
+            # Transitions of a period (time in stage, lapses, win-backs).
+            models.Index(
+                fields=["channel", "occurred_at"], name="journey_transition_when"
+            ),
+            # A funnel cohort's transitions.
+            models.Index(
+                fields=["channel", "cohort_at"], name="journey_transition_cohort"
+            ),
+            # Where journeys are now, and where they were at a recent instant.
+            models.Index(
+                fields=["channel", "to_stage", "occurred_at"],
+                condition=Q(left_at__isnull=True),
+                name="journey_transition_latest",
+            ),
+            models.Index(
+                fields=["channel", "to_stage", "left_at"],
+                name="journey_transition_left",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.from_stage} -> {self.to_stage}"
@@ -183,3 +210,33 @@ class ProcessingRequest(models.Model):
 
     def __str__(self) -> str:
         return "requested" if self.requested else "idle"
+
+
+# The reports' rollups are the reports' own tables; Django finds models through
+# this module. (Imported last: the reports read the models above.)
+from .reports.rollups.models import (  # noqa: E402
+    RollupActiveDay,
+    RollupChannel,
+    RollupCheckout,
+    RollupOrder,
+    RollupOrderEvent,
+    RollupReview,
+    RollupSource,
+    RollupTouch,
+)
+
+__all__ = [
+    "Customer",
+    "Journey",
+    "JourneyEvent",
+    "ProcessingRequest",
+    "RollupActiveDay",
+    "RollupChannel",
+    "RollupCheckout",
+    "RollupOrder",
+    "RollupOrderEvent",
+    "RollupReview",
+    "RollupSource",
+    "RollupTouch",
+    "StageTransition",
+]

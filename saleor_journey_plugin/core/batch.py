@@ -14,6 +14,7 @@ from functools import cached_property
 from django.db.models import Q
 
 from ..models import Customer, Journey, JourneyEvent, StageTransition
+from . import timeline
 from .bulk import mark_processed, save_journeys
 from .events import EventType, normalize_email
 from .host import get_host
@@ -240,6 +241,7 @@ class _Run:
         save_journeys([j for key, j in self.touched.items() if key not in new_ids])
         StageTransition.objects.bulk_create(self.transitions)
         self.changed = {j.pk: j for j in self.changed.values()}
+        timeline.refresh(self.changed)
 
 
 def _earlier_customer_wide_events(

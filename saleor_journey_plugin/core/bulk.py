@@ -10,6 +10,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from ..models import Journey, JourneyEvent
+from . import followers
 
 JOURNEY_FIELDS = [
     "stage",
@@ -45,9 +46,15 @@ def _postgres() -> bool:
 
 
 def mark_processed(events: list[JourneyEvent]) -> None:
-    """Store each event's customer and stage, and stamp it processed."""
+    """Store each event's customer and stage, stamp it processed, and tell the
+    followers (the reports' rollups) in the same transaction."""
     if not events:
         return
+    _stamp(events)
+    followers.applied(e.pk for e in events)
+
+
+def _stamp(events: list[JourneyEvent]) -> None:
     now = timezone.now()
     if not _postgres():
         JourneyEvent.objects.bulk_update(events, ["customer", "stage"])

@@ -6,6 +6,7 @@ from django.db import connection
 from django.db.models import Q, QuerySet
 
 from ..models import Customer, JourneyEvent
+from . import followers
 from .events import normalize_email
 
 # Payload keys that carry no personal data and keep the store's figures right:
@@ -56,6 +57,14 @@ def erase_customer(*, user_id: str, email: str) -> int:
     email = normalize_email(email)
     customers = Customer.objects.filter(_identity(user_id, email))
     ids = list(customers.values_list("pk", flat=True))
+    # The rollups take the events back and fold them again without the person.
+    with followers.rewriting(JourneyEvent.objects.filter(customer_id__in=ids)):
+        _scrub_events(ids, user_id, email)
+        Customer.objects.filter(pk__in=ids).delete()  # journeys, transitions cascade
+    return len(ids)
+
+
+def _scrub_events(ids: list[int], user_id: str, email: str) -> None:
     if connection.vendor == "postgresql":
         params: dict[str, Any] = {
             "kept": list(KEPT_PAYLOAD_KEYS),
@@ -74,8 +83,6 @@ def erase_customer(*, user_id: str, email: str) -> int:
                 | Q(processed_at__isnull=True) & _identity(user_id, email)
             )
         )
-    Customer.objects.filter(pk__in=ids).delete()  # journeys, transitions cascade
-    return len(ids)
 
 
 def _scrub_one_by_one(events: QuerySet[JourneyEvent]) -> None:

@@ -1,8 +1,11 @@
 """Who an event belongs to, and merging a guest into the account that claims it."""
 
+from collections.abc import Callable
+
 from django.db import IntegrityError, transaction
 
 from ..models import Customer, Journey, JourneyEvent, StageTransition
+from . import followers
 from .events import normalize_email
 
 
@@ -91,6 +94,15 @@ def merge_into(guest: Customer, customer: Customer) -> list[Journey]:
     """Move the guest's history to ``customer``; one history, no event twice."""
     from .processing import rebuild_journey
 
+    with followers.rewriting(
+        JourneyEvent.objects.filter(customer__in=[guest, customer])
+    ):
+        return _merge(guest, customer, rebuild_journey)
+
+
+def _merge(
+    guest: Customer, customer: Customer, rebuild_journey: Callable[[Journey], None]
+) -> list[Journey]:
     JourneyEvent.objects.filter(customer=guest).update(customer=customer)
     rebuilt = []
     for guest_journey in list(guest.journeys.all()):

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from ..models import Customer, Journey, JourneyEvent, StageTransition
+from . import followers, timeline
 from .bulk import mark_processed
 from .engine import JourneyState, advance
 from .erasure import erase_customer
@@ -160,6 +161,7 @@ def apply_rewriting_event(event: JourneyEvent) -> list[Journey]:
         if transition:
             transition.save()
             changed.append(journey)
+    timeline.refresh(j.pk for j in changed)
     if event.channel:
         event.stage = journeys[0].stage or ""
     return changed
@@ -213,6 +215,7 @@ def advance_journey(
         return True, None
     transition = StageTransition(
         journey=journey,
+        channel=journey.channel,
         event=event,
         from_stage=journey.stage,
         to_stage=step.moved_to.value,
@@ -260,12 +263,14 @@ def rebuild_journey(journey: Journey) -> None:
         channel__in=[journey.channel, ""],
         processed_at__isnull=False,
     ).order_by("occurred_at", "id")
-    result = replay(journey, events)
-    StageTransition.objects.filter(journey=journey).delete()
-    StageTransition.objects.bulk_create(result.transitions)
-    for event, stage in result.stages:
-        JourneyEvent.objects.filter(pk=event.pk).update(stage=stage)
-    journey.save()
+    with followers.rewriting(events.filter(channel=journey.channel)):
+        result = replay(journey, events)
+        StageTransition.objects.filter(journey=journey).delete()
+        StageTransition.objects.bulk_create(result.transitions)
+        for event, stage in result.stages:
+            JourneyEvent.objects.filter(pk=event.pk).update(stage=stage)
+        journey.save()
+        timeline.refresh([journey.pk])
 
 
 def report_stage_changes(journeys: Iterable[Journey]) -> None:

@@ -20,13 +20,11 @@ from ..core.presets import PRESETS, Language, preset_columns
 from ..core.stages import FUNNEL, Stage, rank
 from .period import Period
 from .rates import MEDIAN, quantiles, rate
-from .registry import register
 from .results import Funnel, FunnelStep
 from .transitions import channel_transitions, with_time_in_from_stage
 
 
-@register("funnel")
-def compute_funnel(
+def reference_funnel(
     channel: str,
     period: Period,
     *,
@@ -44,7 +42,7 @@ def compute_funnel(
     the step. Customers whose first stage is in the step have no time from a
     previous stage and are left out of it.
     """
-    columns = _columns(preset, language)
+    steps_of = columns(preset, language)
     cohort = (
         channel_transitions(channel)
         .filter(
@@ -73,7 +71,7 @@ def compute_funnel(
     steps: list[FunnelStep] = []
     previous = entered
     first: int | None = None
-    for label, stages in columns:
+    for label, stages in steps_of:
         customers = int(reached[stages[0].value])
         first = customers if first is None else first
         earlier = [s.value for s in FUNNEL if rank(s) < rank(stages[0])]
@@ -103,7 +101,7 @@ def compute_funnel(
     )
 
 
-def _columns(preset: str | None, language: str) -> list[tuple[str, list[Stage]]]:
+def columns(preset: str | None, language: str) -> list[tuple[str, list[Stage]]]:
     try:
         Language(language)
     except ValueError:

@@ -10,7 +10,6 @@ from ..core.stages import FUNNEL, Stage
 from ..models import JourneyEvent
 from .log import channel_events, during
 from .period import Period
-from .registry import register
 from .results import Emotions, JourneyMap, StageTouchpoints
 
 DEFAULT_TOP = 5
@@ -26,8 +25,7 @@ _LOW_REVIEW = _REVIEW & Q(payload__rating__lte=2)
 _PAIN = Q(type__in=[t.value for t in PAIN_POINTS]) | _LOW_REVIEW
 
 
-@register("journey_map")
-def compute_journey_map(
+def reference_journey_map(
     channel: str, period: Period, *, top: int = DEFAULT_TOP
 ) -> JourneyMap:
     """Per stage: the touchpoints of the period and what they were.
@@ -45,8 +43,7 @@ def compute_journey_map(
     ``REVIEW_SUBMITTED``) and negative, 3 neutral, 4 or 5 positive; every
     other pain point is negative.
     """
-    if not isinstance(top, int) or isinstance(top, bool) or not 1 <= top <= MAX_TOP:
-        raise ValueError(f"`top` must be from 1 to {MAX_TOP}, got {top!r}.")
+    check_top(top)
     events = map_events(channel, period)
     by_type = _grouped(events, "type")
     by_touch = _grouped(events, "touch_channel")
@@ -92,6 +89,11 @@ def compute_journey_map(
             )
         )
     return JourneyMap(channel=channel, period=period, stages=tuple(columns))
+
+
+def check_top(top: int) -> None:
+    if not isinstance(top, int) or isinstance(top, bool) or not 1 <= top <= MAX_TOP:
+        raise ValueError(f"`top` must be from 1 to {MAX_TOP}, got {top!r}.")
 
 
 def map_events(channel: str, period: Period) -> QuerySet[JourneyEvent]:

@@ -21,15 +21,15 @@ from .log import channel_events, during, payload_text, touchpoints
 from .money import quantize
 from .period import Period
 from .rates import PRECISION, rate
-from .registry import register
 from .results import Kpis, Money
 
 TOP_TWO_BOX = 4
 MAX_RATING = 5
 
 
-@register("kpis")
-def compute_kpis(channel: str, period: Period, *, currency: str | None = None) -> Kpis:
+def reference_kpis(
+    channel: str, period: Period, *, currency: str | None = None
+) -> Kpis:
     """Every KPI of ``docs/kpis.md`` for ``channel`` over ``period``.
 
     ``currency`` is the channel's currency (Saleor's ``Channel.currency_code``);

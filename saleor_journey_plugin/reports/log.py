@@ -2,9 +2,11 @@
 
 Two kinds of figure read it differently:
 
-- Store facts (checkouts, orders, money, reviews) count every recorded event of
-  the channel, processed or not, including those of erased customers (an
-  erasure keeps amounts and ratings so that these stay right).
+- Every figure counts the events the drain has applied (normally within
+  seconds of recording): the rollups the reports read are kept by the drain,
+  in the same transaction, so both always agree. Store facts (checkouts,
+  orders, money, reviews) include erased customers' events (an erasure keeps
+  amounts and ratings so that these stay right).
 - Figures about customers (active customers, buyers, returning and repeat
   buyers) need ``customer_id``, which is set once an event is processed and
   cleared by an erasure: an event without one is nobody's.
@@ -29,7 +31,8 @@ INFERRED = (EventType.LAPSE_DETECTED, EventType.CHECKOUT_ABANDONED)
 
 
 def channel_events(channel: str, *types: EventType) -> QuerySet[JourneyEvent]:
-    events = JourneyEvent.objects.filter(channel=channel)
+    """The channel's applied events (of ``types``, if given)."""
+    events = JourneyEvent.objects.filter(channel=channel, processed_at__isnull=False)
     if types:
         events = events.filter(type__in=[t.value for t in types])
     return events

@@ -22,9 +22,9 @@ Revenue rules (Shopify "total sales", with the plugin's events):
   Only events in the report's currency are added (a Saleor channel has one
   currency, so this only drops events that carry none).
 
-Erasure keeps ``total`` and ``currency`` but not ``order_id``: an erased
-customer's order cannot be matched to its cancellation, so it counts as not
-cancelled.
+Erasure keeps ``total``, ``currency``, ``order_id`` and ``checkout`` (the
+store's own ids, no personal data), so an erased customer's orders still
+match their cancellations, refunds and checkouts.
 """
 
 from datetime import datetime
@@ -45,13 +45,6 @@ from ..models import JourneyEvent
 from .log import between, channel_events, payload_text
 from .money import check_currency, decimal_places, quantize
 
-ORDER_EVENTS = (
-    EventType.ORDER_PLACED,
-    EventType.ORDER_PAID,
-    EventType.ORDER_FULFILLED,
-    EventType.ORDER_CANCELLED,
-    EventType.ORDER_REFUNDED,
-)
 # Wide enough for any order total; the amount is rounded to the currency next.
 _AMOUNT = DecimalField(max_digits=30, decimal_places=6)
 
@@ -60,12 +53,12 @@ def report_currency(channel: str, currency: str | None) -> str | None:
     """The currency the caller names, or the one the channel's orders carry.
 
     Without one from the caller, the currency of the channel's latest order
-    event is used; None when the channel has never recorded an order.
+    placed is used; None when the channel has never had an order.
     """
     if currency is not None:
         return check_currency(currency)
     latest = (
-        channel_events(channel, *ORDER_EVENTS)
+        channel_events(channel, EventType.ORDER_PLACED)
         .annotate(currency_code=payload_text("currency"))
         .filter(currency_code__isnull=False)
         .exclude(currency_code="")

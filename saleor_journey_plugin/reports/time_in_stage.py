@@ -15,15 +15,13 @@ from ..core.stages import FUNNEL, Stage
 from ..models import Journey, StageTransition
 from .period import Period
 from .rates import MEDIAN, P90, quantiles
-from .registry import register
 from .results import Durations, StageTime, TimeInStage
 from .transitions import channel_transitions, with_time_in_from_stage
 
 STAGES: tuple[Stage, ...] = (*FUNNEL, Stage.LAPSED)
 
 
-@register("time_in_stage")
-def compute_time_in_stage(channel: str, period: Period) -> TimeInStage:
+def reference_time_in_stage(channel: str, period: Period) -> TimeInStage:
     """Per stage (the six funnel stages, then LAPSED):
 
     - ``left``: the transitions out of the stage that happened in the period,

@@ -1,0 +1,240 @@
+"""What the drain keeps for the reports, in step with the events it applies.
+
+Rows are keyed by the event that made them (``event_id``) where a report needs
+one row per fact (an order, a checkout, a review), and by channel and day
+where a report only adds counts up (the journey map). Customers are plain ids,
+not foreign keys: an erasure rewrites these rows itself (``fold.py``).
+"""
+
+from django.db import models
+from django.db.models import Q
+
+_EVENT = {"primary_key": True, "serialize": False}
+
+
+class RollupChannel(models.Model):
+    """A channel's rollups: the time zone their days are in, and whether they
+    hold every applied event (a rebuild is under way while they don't)."""
+
+    channel = models.CharField(max_length=255, primary_key=True)
+    time_zone = models.CharField(max_length=64, default="UTC")
+    ready = models.BooleanField(default=True)
+
+    class Meta:
+        db_table = "journey_rollup_channel"
+
+    def __str__(self) -> str:
+        return f"{self.channel} ({self.time_zone}{'' if self.ready else ', stale'})"
+
+
+class RollupOrder(models.Model):
+    """An order placed (an ORDER_PLACED event), with what the KPIs ask of it."""
+
+    event_id = models.BigIntegerField(**_EVENT)
+    channel = models.CharField(max_length=255)
+    customer_id = models.BigIntegerField(null=True)
+    placed_at = models.DateTimeField()
+    currency = models.CharField(max_length=16, blank=True, default="")
+    total = models.DecimalField(max_digits=30, decimal_places=6, null=True)
+    order_id = models.CharField(max_length=255, null=True)  # noqa: DJ001
+    checkout = models.CharField(max_length=255, null=True)  # noqa: DJ001
+    # The earliest cancellation of the order (by ``order_id``) in the channel.
+    cancelled_at = models.DateTimeField(null=True)
+    # The customer's 1st, 2nd ... order in the channel, and when the one before
+    # it was placed (None for the first, or for an order of nobody).
+    ordinal = models.PositiveIntegerField(null=True)
+    previous_placed_at = models.DateTimeField(null=True)
+
+    class Meta:
+        db_table = "journey_rollup_order"
+        indexes = [
+            models.Index(
+                fields=["channel", "placed_at"],
+                include=[
+                    "customer_id",
+                    "previous_placed_at",
+                    "currency",
+                    "total",
+                    "cancelled_at",
+                ],
+                name="journey_rollup_order_placed",
+            ),
+            models.Index(
+                fields=["channel", "order_id"], name="journey_rollup_order_id"
+            ),
+            models.Index(
+                fields=["channel", "checkout"], name="journey_rollup_order_checkout"
+            ),
+            models.Index(
+                fields=["channel", "ordinal", "placed_at"],
+                condition=Q(ordinal__lte=2),
+                name="journey_rollup_order_buyers",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"order {self.order_id} in {self.channel}"
+
+
+class RollupOrderEvent(models.Model):
+    """A cancellation or a refund of an order, by ``order_id``."""
+
+    CANCELLED = "C"
+    REFUNDED = "R"
+
+    event_id = models.BigIntegerField(**_EVENT)
+    channel = models.CharField(max_length=255)
+    kind = models.CharField(max_length=1)
+    order_id = models.CharField(max_length=255, null=True)  # noqa: DJ001
+    occurred_at = models.DateTimeField()
+    currency = models.CharField(max_length=16, blank=True, default="")
+    amount = models.DecimalField(max_digits=30, decimal_places=6, null=True)
+
+    class Meta:
+        db_table = "journey_rollup_order_event"
+        indexes = [
+            models.Index(
+                fields=["channel", "order_id", "kind"],
+                name="journey_rollup_order_event_id",
+            ),
+            models.Index(
+                fields=["channel", "kind", "occurred_at"],
+                name="journey_rollup_order_event_at",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.order_id} in {self.channel}"
+
+
+class RollupCheckout(models.Model):
+    """A checkout started (a CHECKOUT_STARTED event) and whether it was ordered."""
+
+    event_id = models.BigIntegerField(**_EVENT)
+    channel = models.CharField(max_length=255)
+    token = models.CharField(max_length=255, null=True)  # noqa: DJ001
+    started_at = models.DateTimeField()
+    # When the same token was last started before (None: never): a period
+    # counts a token once, at its first start in the period.
+    previous_started_at = models.DateTimeField(null=True)
+    converted = models.BooleanField(default=False)
+
+    class Meta:
+        db_table = "journey_rollup_checkout"
+        indexes = [
+            models.Index(
+                fields=["channel", "started_at"],
+                include=["token", "previous_started_at", "converted"],
+                name="journey_rollup_checkout_at",
+            ),
+            models.Index(
+                fields=["channel", "token"], name="journey_rollup_checkout_tok"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"checkout {self.token} in {self.channel}"
+
+
+class RollupReview(models.Model):
+    """A review rated 1 to 5, and whether it was top-2-box."""
+
+    event_id = models.BigIntegerField(**_EVENT)
+    channel = models.CharField(max_length=255)
+    occurred_at = models.DateTimeField()
+    satisfied = models.BooleanField()
+
+    class Meta:
+        db_table = "journey_rollup_review"
+        indexes = [
+            models.Index(
+                fields=["channel", "occurred_at"],
+                include=["satisfied"],
+                name="journey_rollup_review_at",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"review {self.event_id} in {self.channel}"
+
+
+class RollupActiveDay(models.Model):
+    """A day (in the channel's time zone) a customer had a touchpoint."""
+
+    channel = models.CharField(max_length=255)
+    customer_id = models.BigIntegerField()
+    day = models.DateField()
+    events = models.IntegerField()
+    # The customer's active day before this one: a period counts a customer
+    # once, on the first of its days in the period.
+    previous_day = models.DateField(null=True)
+
+    class Meta:
+        db_table = "journey_rollup_active_day"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["channel", "customer_id", "day"],
+                name="journey_rollup_one_active_day",
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["channel", "day"],
+                include=["previous_day"],
+                name="journey_rollup_active_on",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"customer {self.customer_id} on {self.day} in {self.channel}"
+
+
+class RollupTouch(models.Model):
+    """Touchpoints of a day by the stage they counted in, type and channel.
+
+    ``mood`` classes a review: 1 rated 2 or less, 2 rated 3, 3 rated 4 or
+    more; 0 for every other event.
+    """
+
+    channel = models.CharField(max_length=255)
+    day = models.DateField()
+    stage = models.CharField(max_length=32, blank=True)
+    type = models.CharField(max_length=32)
+    touch_channel = models.CharField(max_length=16)
+    mood = models.PositiveSmallIntegerField()
+    events = models.IntegerField()
+
+    class Meta:
+        db_table = "journey_rollup_touch"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["channel", "day", "stage", "type", "touch_channel", "mood"],
+                name="journey_rollup_one_touch_row",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.events} {self.type} on {self.day} in {self.channel}"
+
+
+class RollupSource(models.Model):
+    """Touchpoints of a day by stage and UTM source (``kind`` s) or campaign (c)."""
+
+    channel = models.CharField(max_length=255)
+    day = models.DateField()
+    stage = models.CharField(max_length=32, blank=True)
+    kind = models.CharField(max_length=1)
+    value = models.CharField(max_length=255)
+    events = models.IntegerField()
+
+    class Meta:
+        db_table = "journey_rollup_source"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["channel", "day", "stage", "kind", "value"],
+                name="journey_rollup_one_source_row",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.events} from {self.value} on {self.day} in {self.channel}"

@@ -1,0 +1,71 @@
+"""Whether a channel's rollups can answer a report, and rebuilding them."""
+
+from django.db import connection, transaction
+
+from ...core import timeline
+from ...core.processing import one_batch_at_a_time
+from ...models import JourneyEvent, StageTransition
+from ..period import Period
+from .fold import (
+    ACTIVE,
+    CHECKOUTS,
+    ORDER_EVENTS,
+    ORDERS,
+    REVIEWS,
+    SOURCES,
+    TOUCHES,
+    fold,
+)
+from .models import RollupChannel
+
+REBUILD_CHUNK = 50_000
+
+
+def usable(channel: str, period: Period) -> bool:
+    """Whether the rollups hold the channel's applied events, in the period's zone.
+
+    A channel without rollups yet has no applied event (channels that had
+    some when the rollups were introduced got a row then, waiting for a
+    rebuild), so the empty rollups are right for it.
+    """
+    if connection.vendor != "postgresql":
+        return False
+    state = RollupChannel.objects.filter(channel=channel).first()
+    return state is None or (state.ready and state.time_zone == period.time_zone)
+
+
+def rebuild(channel: str, time_zone: str) -> int:
+    """Refold every applied event of the channel, with days in ``time_zone``.
+
+    Holds the drain's batch lock for the whole rebuild, in one transaction:
+    events are still recorded meanwhile, and applied once it is done. Returns
+    how many events were folded.
+    """
+    folded = 0
+    with transaction.atomic():
+        one_batch_at_a_time()
+        with connection.cursor() as cursor:
+            for table in (ACTIVE, TOUCHES, SOURCES, ORDERS, ORDER_EVENTS, CHECKOUTS):
+                cursor.execute(f"DELETE FROM {table} WHERE channel = %s", [channel])
+            cursor.execute(f"DELETE FROM {REVIEWS} WHERE channel = %s", [channel])
+        RollupChannel.objects.update_or_create(
+            channel=channel, defaults={"time_zone": time_zone, "ready": True}
+        )
+        events = JourneyEvent.objects.filter(
+            channel=channel, processed_at__isnull=False
+        ).order_by("pk")
+        last = 0
+        while True:
+            ids = list(
+                events.filter(pk__gt=last).values_list("pk", flat=True)[:REBUILD_CHUNK]
+            )
+            if not ids:
+                break
+            fold(ids, 1)
+            folded += len(ids)
+            last = ids[-1]
+        journeys = StageTransition.objects.filter(channel=channel).values_list(
+            "journey_id", flat=True
+        )
+        timeline.refresh(set(journeys))
+    return folded

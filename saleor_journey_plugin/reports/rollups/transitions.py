@@ -1,0 +1,192 @@
+"""The funnel and time in stage from the transitions' timeline facts.
+
+``core/timeline.py`` keeps, on every transition, when its journey entered the
+stage it left, when it left the stage it entered, its journey's cohort and
+furthest stage. A journey's stage at instant ``b`` is then the one transition
+with ``occurred_at < b <= left_at`` (or no ``left_at``), found by index.
+"""
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db import connection
+
+from ...core.stages import RANK, Stage, rank
+from ...models import StageTransition
+from ..funnel import columns
+from ..period import Period
+from ..rates import rate
+from ..results import Durations, Funnel, FunnelStep, StageTime, TimeInStage
+from ..time_in_stage import STAGES
+
+_TRANSITIONS = StageTransition._meta.db_table
+# The transition each journey was at, at instant %(end)s.
+_AT_END = "occurred_at < %(end)s AND (left_at IS NULL OR left_at >= %(end)s)"
+# Nearest-rank positions (``rates.nearest_rank``) in integer arithmetic.
+_MEDIAN_RANK = "greatest(1, (n + 1) / 2)"
+_P90_RANK = "greatest(1, (9 * n + 9) / 10)"
+
+REACHED = f"""
+SELECT reached_rank, count(*) FROM {_TRANSITIONS}
+WHERE channel = %(channel)s AND cohort_at >= %(start)s AND cohort_at < %(end)s
+  AND {_AT_END}
+GROUP BY reached_rank
+"""
+# Per step: cohort transitions into it from an earlier stage, by the end.
+STEP_MEDIANS = f"""
+WITH timed AS (
+    SELECT s.step, t.occurred_at - t.entered_from_at AS duration
+    FROM {_TRANSITIONS} AS t
+    JOIN unnest(%(step_stages)s::text[], %(steps)s::int[], %(first_ranks)s::int[])
+        AS s(stage, step, first_rank) ON s.stage = t.to_stage
+    JOIN unnest(%(rank_stages)s::text[], %(ranks)s::int[]) AS r(stage, rank)
+        ON r.stage = t.from_stage AND r.rank < s.first_rank
+    WHERE t.channel = %(channel)s AND t.cohort_at >= %(start)s
+      AND t.cohort_at < %(end)s AND t.occurred_at < %(end)s
+      AND t.entered_from_at IS NOT NULL
+), ranked AS (
+    SELECT step, duration, row_number() OVER (PARTITION BY step ORDER BY duration) AS k,
+           count(*) OVER (PARTITION BY step) AS n
+    FROM timed
+)
+SELECT step, duration FROM ranked WHERE k = {_MEDIAN_RANK}
+"""
+LEFT = f"""
+WITH ranked AS (
+    SELECT from_stage, occurred_at - entered_from_at AS duration,
+           row_number() OVER (PARTITION BY from_stage
+                              ORDER BY occurred_at - entered_from_at) AS k,
+           count(*) OVER (PARTITION BY from_stage) AS n
+    FROM {_TRANSITIONS}
+    WHERE channel = %(channel)s AND occurred_at >= %(start)s
+      AND occurred_at < %(end)s AND entered_from_at IS NOT NULL
+)
+SELECT from_stage, n, k = {_MEDIAN_RANK}, k = {_P90_RANK}, duration FROM ranked
+WHERE k = {_MEDIAN_RANK} OR k = {_P90_RANK}
+"""
+_IN_STAGE_AT_END = f"""
+    SELECT occurred_at FROM {_TRANSITIONS}
+    WHERE channel = %(channel)s AND to_stage = %(stage)s AND left_at IS NULL
+      AND occurred_at < %(end)s
+    UNION ALL
+    SELECT occurred_at FROM {_TRANSITIONS}
+    WHERE channel = %(channel)s AND to_stage = %(stage)s AND left_at >= %(end)s
+      AND occurred_at < %(end)s
+"""
+IN_STAGE = f"SELECT count(*) FROM ({_IN_STAGE_AT_END}) AS now_in"
+# The k-th youngest is the k-th latest to enter.
+KTH_LATEST_ENTRY = f"""
+SELECT occurred_at FROM ({_IN_STAGE_AT_END}) AS now_in
+ORDER BY occurred_at DESC OFFSET %(offset)s LIMIT 1
+"""
+
+
+def rollup_funnel(
+    channel: str,
+    period: Period,
+    *,
+    preset: str | None = None,
+    language: str = "en",
+) -> Funnel:
+    """The same funnel as ``reports.funnel.reference_funnel``."""
+    steps_of = columns(preset, language)
+    params: dict[str, Any] = {
+        "channel": channel,
+        "start": period.start_utc,
+        "end": period.end_utc,
+        "step_stages": [],
+        "steps": [],
+        "first_ranks": [],
+        "rank_stages": [s.value for s in RANK],
+        "ranks": list(RANK.values()),
+    }
+    for index, (_, stages) in enumerate(steps_of):
+        for stage in stages:
+            params["step_stages"].append(stage.value)
+            params["steps"].append(index)
+            params["first_ranks"].append(rank(stages[0]))
+    with connection.cursor() as cursor:
+        cursor.execute(REACHED, params)
+        by_rank = dict(cursor.fetchall())
+        cursor.execute(STEP_MEDIANS, params)
+        medians: dict[int, timedelta] = dict(cursor.fetchall())
+    entered = sum(by_rank.values())
+    steps: list[FunnelStep] = []
+    previous = entered
+    first: int | None = None
+    for index, (label, stages) in enumerate(steps_of):
+        needed = rank(stages[0])
+        customers = sum(
+            n
+            for reached, n in by_rank.items()
+            if reached is not None and reached >= needed
+        )
+        first = customers if first is None else first
+        steps.append(
+            FunnelStep(
+                label=label,
+                stages=tuple(stages),
+                customers=customers,
+                conversion_from_previous=rate(customers, previous),
+                conversion_from_first=rate(customers, first),
+                drop_off=previous - customers,
+                median_time_from_previous=medians.get(index),
+            )
+        )
+        previous = customers
+    return Funnel(
+        channel=channel,
+        period=period,
+        preset=preset,
+        language=language,
+        entered=entered,
+        steps=tuple(steps),
+    )
+
+
+def rollup_time_in_stage(channel: str, period: Period) -> TimeInStage:
+    """The same figures as ``reports.time_in_stage.reference_time_in_stage``."""
+    params: dict[str, Any] = {
+        "channel": channel,
+        "start": period.start_utc,
+        "end": period.end_utc,
+    }
+    left: dict[str, dict[str, Any]] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(LEFT, params)
+        for stage, count, is_median, is_p90, duration in cursor.fetchall():
+            row = left.setdefault(stage, {"count": count})
+            if is_median:
+                row["median"] = duration
+            if is_p90:
+                row["p90"] = duration
+        stages = []
+        for stage in STAGES:
+            current, age = _in_stage_at_end(cursor, params, stage, period.end_utc)
+            row = left.get(stage.value, {"count": 0})
+            stages.append(
+                StageTime(
+                    stage=stage,
+                    left=Durations(
+                        count=row["count"],
+                        median=row.get("median"),
+                        p90=row.get("p90"),
+                    ),
+                    current=current,
+                    current_median_age=age,
+                )
+            )
+    return TimeInStage(channel=channel, period=period, stages=tuple(stages))
+
+
+def _in_stage_at_end(
+    cursor: Any, params: dict[str, Any], stage: Stage, end: datetime
+) -> tuple[int, timedelta | None]:
+    params = {**params, "stage": stage.value}
+    cursor.execute(IN_STAGE, params)
+    (count,) = cursor.fetchone()
+    if not count:
+        return 0, None
+    cursor.execute(KTH_LATEST_ENTRY, {**params, "offset": (count + 1) // 2 - 1})
+    (entered,) = cursor.fetchone()
+    return count, end - entered
