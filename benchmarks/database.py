@@ -10,16 +10,35 @@ from saleor_journey_plugin.models import (
     Customer,
     Journey,
     JourneyEvent,
+    RollupActiveDay,
+    RollupChannel,
+    RollupCheckout,
+    RollupOrder,
+    RollupOrderEvent,
+    RollupReview,
+    RollupSource,
+    RollupTouch,
     StageTransition,
 )
 
 from .stats import Table, median_us
 
+ROLLUPS = (
+    RollupActiveDay,
+    RollupChannel,
+    RollupCheckout,
+    RollupOrder,
+    RollupOrderEvent,
+    RollupReview,
+    RollupSource,
+    RollupTouch,
+)
+
 
 def reset_tables() -> None:
     tables = ", ".join(
         model._meta.db_table
-        for model in (StageTransition, JourneyEvent, Journey, Customer)
+        for model in (StageTransition, JourneyEvent, Journey, Customer, *ROLLUPS)
     )
     with connection.cursor() as cursor:
         cursor.execute(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")

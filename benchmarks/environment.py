@@ -14,9 +14,10 @@ import redis
 
 ROOT = Path(__file__).resolve().parent.parent
 PG_SERVER = "postgres://postgres@127.0.0.1:5432"
-DATABASE_NAME = "journey_bench"
+# Overridable to run two benchmarks side by side.
+DATABASE_NAME = os.environ.get("BENCH_DATABASE", "journey_bench")
 DATABASE_URL = f"{PG_SERVER}/{DATABASE_NAME}"
-BROKER_URL = "redis://127.0.0.1:6379/14"
+BROKER_URL = os.environ.get("BENCH_BROKER_URL", "redis://127.0.0.1:6379/14")
 
 
 def configure() -> dict[str, str]:

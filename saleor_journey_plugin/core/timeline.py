@@ -39,7 +39,7 @@ WITH facts AS (
             AS reached_rank
     FROM {_TRANSITIONS} AS t
     LEFT JOIN (VALUES {_RANKS}) AS r(stage, rank) ON r.stage = t.to_stage
-    WHERE t.journey_id = ANY(%s)
+    WHERE t.journey_id IN (SELECT unnest(%s::bigint[]))
     WINDOW journey AS (PARTITION BY t.journey_id ORDER BY t.occurred_at, t.id)
 )
 UPDATE {_TRANSITIONS} AS s

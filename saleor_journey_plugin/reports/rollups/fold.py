@@ -65,7 +65,7 @@ def amount(key: str) -> str:
 # Applied events of channels with rollups; ``%(ids)s`` names them.
 _FOLDED = f"""
 FROM {EVENTS} AS e JOIN {CHANNELS} AS c ON c.channel = e.channel
-WHERE e.id = ANY(%(ids)s) AND e.processed_at IS NOT NULL
+WHERE e.id IN (SELECT unnest(%(ids)s::bigint[])) AND e.processed_at IS NOT NULL
 """
 _ACTIVITY = "e.customer_id IS NOT NULL AND e.type NOT IN ({})".format(
     ", ".join(f"'{t.value}'" for t in INFERRED)
@@ -83,7 +83,11 @@ def _counted(table: str, key: str, select: str, where: str) -> tuple[str, str]:
     ON CONFLICT ({key}) DO UPDATE SET events = {table}.events + EXCLUDED.events
     RETURNING id, events
     """
-    return add, f"DELETE FROM {table} WHERE id = ANY(%s) AND events <= 0"
+    return (
+        add,
+        f"DELETE FROM {table} WHERE id IN (SELECT unnest(%s::bigint[])) "
+        "AND events <= 0",
+    )
 
 
 ACTIVE_DAYS = _counted(
@@ -142,17 +146,20 @@ SELECT e.id, e.channel, e.occurred_at, e.payload -> 'rating' >= '4'::jsonb
 ON CONFLICT (event_id) DO NOTHING
 """
 DELETE_ORDERS = (
-    f"DELETE FROM {ORDERS} WHERE event_id = ANY(%(ids)s) "
+    f"DELETE FROM {ORDERS} WHERE event_id IN (SELECT unnest(%(ids)s::bigint[])) "
     "RETURNING channel, customer_id, order_id, checkout"
 )
 DELETE_ORDER_EVENTS = (
-    f"DELETE FROM {ORDER_EVENTS} WHERE event_id = ANY(%(ids)s) "
+    f"DELETE FROM {ORDER_EVENTS} WHERE event_id IN (SELECT unnest(%(ids)s::bigint[])) "
     "RETURNING channel, order_id"
 )
 DELETE_CHECKOUTS = (
-    f"DELETE FROM {CHECKOUTS} WHERE event_id = ANY(%(ids)s) RETURNING channel, token"
+    f"DELETE FROM {CHECKOUTS} WHERE event_id IN (SELECT unnest(%(ids)s::bigint[])) "
+    "RETURNING channel, token"
 )
-DELETE_REVIEWS = f"DELETE FROM {REVIEWS} WHERE event_id = ANY(%(ids)s)"
+DELETE_REVIEWS = (
+    f"DELETE FROM {REVIEWS} WHERE event_id IN (SELECT unnest(%(ids)s::bigint[]))"
+)
 
 # Recomputing rows from their neighbours, for the keys in two arrays.
 _KEYS = "SELECT * FROM unnest(%(channels)s::text[], %(keys)s::{type}[])"
@@ -210,7 +217,7 @@ SELECT DISTINCT e.channel, e.customer_id {_FOLDED} AND {_ACTIVITY}
 """
 NEW_CHANNELS = f"""
 SELECT DISTINCT e.channel FROM {EVENTS} AS e
-WHERE e.id = ANY(%(ids)s) AND e.channel <> ''
+WHERE e.id IN (SELECT unnest(%(ids)s::bigint[])) AND e.channel <> ''
   AND NOT EXISTS (SELECT 1 FROM {CHANNELS} AS c WHERE c.channel = e.channel)
 """
 
@@ -234,11 +241,66 @@ class _Touched:
                 self.checkouts.add((channel, checkout))
 
 
+# The same statements over a whole channel, for a rebuild.
+# (A join on the unnested ids, not ``= ANY``: the planner then reads them by
+# primary key instead of testing every row against the whole array.)
+_BY_ID = "e.id IN (SELECT unnest(%(ids)s::bigint[]))"
+_BY_CHANNEL = "e.channel = %(channel)s"
+
+
+def _whole_channel(statement: str) -> str:
+    return statement.replace(_BY_ID, _BY_CHANNEL)
+
+
+def _all_keys(statement: str, keys: str) -> str:
+    """A recompute statement over every key of the channel."""
+    return statement.replace(_KEYS.format(type="bigint"), keys).replace(
+        _KEYS.format(type="text"), keys
+    )
+
+
+CHANNEL_RECOMPUTE = (
+    _all_keys(
+        ORDER_NUMBERS,
+        f"SELECT channel, customer_id FROM {ORDERS} WHERE channel = %(channel)s",
+    ),
+    _all_keys(
+        CANCELLATIONS,
+        f"SELECT DISTINCT channel, order_id FROM {ORDER_EVENTS} "
+        "WHERE channel = %(channel)s AND kind = 'C' AND order_id IS NOT NULL",
+    ),
+    _all_keys(
+        CHECKOUT_FACTS,
+        f"SELECT channel, token FROM {CHECKOUTS} WHERE channel = %(channel)s",
+    ),
+    _all_keys(
+        ACTIVE_FACTS,
+        f"SELECT channel, customer_id FROM {ACTIVE} WHERE channel = %(channel)s",
+    ),
+)
+
+
+def fold_channel(channel: str) -> None:
+    """Fold every applied event of a channel whose rollups are empty."""
+    params: dict[str, Any] = {"channel": channel, "sign": 1}
+    with connection.cursor() as cursor:
+        for add, _ in (ACTIVE_DAYS, TOUCH_ROWS, *SOURCE_ROWS):
+            cursor.execute(_whole_channel(add), params)
+        for statement in (
+            INSERT_ORDERS,
+            INSERT_ORDER_EVENTS,
+            INSERT_CHECKOUTS,
+            INSERT_REVIEWS,
+            *CHANNEL_RECOMPUTE,
+        ):
+            cursor.execute(_whole_channel(statement), params)
+
+
 def fold(event_ids: Sequence[int], sign: int) -> None:
     """Add (``sign`` 1) or take back (-1) these applied events."""
     if connection.vendor != "postgresql" or not event_ids:
         return
-    params = {"ids": list(event_ids), "sign": sign}
+    params: dict[str, Any] = {"ids": list(event_ids), "sign": sign}
     touched = _Touched()
     with connection.cursor() as cursor:
         if sign > 0:

@@ -39,7 +39,7 @@ ORDER BY stage, kind, place
 def rollup_journey_map(channel: str, period: Period, *, top: int = 5) -> JourneyMap:
     """The same map as ``reports.journey_map.reference_journey_map``."""
     check_top(top)
-    params = {
+    params: dict[str, Any] = {
         "channel": channel,
         "first_day": period.start,
         "end_day": period.end,

@@ -1,6 +1,7 @@
 """The KPIs from the rollups: a handful of index range scans."""
 
 from decimal import Decimal
+from typing import Any
 
 from django.db import connection
 
@@ -84,7 +85,7 @@ ORDER BY placed_at DESC, event_id DESC LIMIT 1
 
 def rollup_kpis(channel: str, period: Period, *, currency: str | None = None) -> Kpis:
     """The same figures as ``reports.kpis.reference_kpis``, from the rollups."""
-    params = {
+    params: dict[str, Any] = {
         "channel": channel,
         "start": period.start_utc,
         "end": period.end_utc,
@@ -93,9 +94,9 @@ def rollup_kpis(channel: str, period: Period, *, currency: str | None = None) ->
     }
     with connection.cursor() as cursor:
 
-        def one(sql: str) -> tuple:  # type: ignore[type-arg]
+        def one(sql: str) -> Any:
             cursor.execute(sql, params)
-            return cursor.fetchone()  # type: ignore[no-any-return]
+            return cursor.fetchone()
 
         if currency is not None:
             code: str | None = check_currency(currency)

@@ -9,8 +9,6 @@ not foreign keys: an erasure rewrites these rows itself (``fold.py``).
 from django.db import models
 from django.db.models import Q
 
-_EVENT = {"primary_key": True, "serialize": False}
-
 
 class RollupChannel(models.Model):
     """A channel's rollups: the time zone their days are in, and whether they
@@ -30,7 +28,7 @@ class RollupChannel(models.Model):
 class RollupOrder(models.Model):
     """An order placed (an ORDER_PLACED event), with what the KPIs ask of it."""
 
-    event_id = models.BigIntegerField(**_EVENT)
+    event_id = models.BigIntegerField(primary_key=True, serialize=False)
     channel = models.CharField(max_length=255)
     customer_id = models.BigIntegerField(null=True)
     placed_at = models.DateTimeField()
@@ -82,7 +80,7 @@ class RollupOrderEvent(models.Model):
     CANCELLED = "C"
     REFUNDED = "R"
 
-    event_id = models.BigIntegerField(**_EVENT)
+    event_id = models.BigIntegerField(primary_key=True, serialize=False)
     channel = models.CharField(max_length=255)
     kind = models.CharField(max_length=1)
     order_id = models.CharField(max_length=255, null=True)  # noqa: DJ001
@@ -110,7 +108,7 @@ class RollupOrderEvent(models.Model):
 class RollupCheckout(models.Model):
     """A checkout started (a CHECKOUT_STARTED event) and whether it was ordered."""
 
-    event_id = models.BigIntegerField(**_EVENT)
+    event_id = models.BigIntegerField(primary_key=True, serialize=False)
     channel = models.CharField(max_length=255)
     token = models.CharField(max_length=255, null=True)  # noqa: DJ001
     started_at = models.DateTimeField()
@@ -139,7 +137,7 @@ class RollupCheckout(models.Model):
 class RollupReview(models.Model):
     """A review rated 1 to 5, and whether it was top-2-box."""
 
-    event_id = models.BigIntegerField(**_EVENT)
+    event_id = models.BigIntegerField(primary_key=True, serialize=False)
     channel = models.CharField(max_length=255)
     occurred_at = models.DateTimeField()
     satisfied = models.BooleanField()

@@ -14,11 +14,9 @@ from .fold import (
     REVIEWS,
     SOURCES,
     TOUCHES,
-    fold,
+    fold_channel,
 )
 from .models import RollupChannel
-
-REBUILD_CHUNK = 50_000
 
 
 def usable(channel: str, period: Period) -> bool:
@@ -41,7 +39,6 @@ def rebuild(channel: str, time_zone: str) -> int:
     events are still recorded meanwhile, and applied once it is done. Returns
     how many events were folded.
     """
-    folded = 0
     with transaction.atomic():
         one_batch_at_a_time()
         with connection.cursor() as cursor:
@@ -51,19 +48,10 @@ def rebuild(channel: str, time_zone: str) -> int:
         RollupChannel.objects.update_or_create(
             channel=channel, defaults={"time_zone": time_zone, "ready": True}
         )
-        events = JourneyEvent.objects.filter(
+        fold_channel(channel)
+        folded = JourneyEvent.objects.filter(
             channel=channel, processed_at__isnull=False
-        ).order_by("pk")
-        last = 0
-        while True:
-            ids = list(
-                events.filter(pk__gt=last).values_list("pk", flat=True)[:REBUILD_CHUNK]
-            )
-            if not ids:
-                break
-            fold(ids, 1)
-            folded += len(ids)
-            last = ids[-1]
+        ).count()
         journeys = StageTransition.objects.filter(channel=channel).values_list(
             "journey_id", flat=True
         )
