@@ -14,6 +14,8 @@ Adding up the customers of each of its stages instead would count a customer
 who passed through both twice.
 """
 
+from datetime import timedelta
+
 from django.db.models import Count, Q
 
 from ..core.presets import PRESETS, Language, preset_columns
@@ -68,37 +70,55 @@ def reference_funnel(
             for stage in FUNNEL
         }
     )
-    steps: list[FunnelStep] = []
-    previous = entered
-    first: int | None = None
-    for label, stages in steps_of:
-        customers = int(reached[stages[0].value])
-        first = customers if first is None else first
+    medians = []
+    for _, stages in steps_of:
         earlier = [s.value for s in FUNNEL if rank(s) < rank(stages[0])]
         into_step = by_end.filter(
             to_stage__in=[s.value for s in stages], from_stage__in=earlier
         )
         _, (median,) = quantiles(with_time_in_from_stage(into_step), "duration", MEDIAN)
-        steps.append(
-            FunnelStep(
-                label=label,
-                stages=tuple(stages),
-                customers=customers,
-                conversion_from_previous=rate(customers, previous),
-                conversion_from_first=rate(customers, first),
-                drop_off=previous - customers,
-                median_time_from_previous=median,
-            )
-        )
-        previous = customers
+        medians.append(median)
+    steps = funnel_steps(
+        steps_of,
+        entered,
+        [int(reached[stages[0].value]) for _, stages in steps_of],
+        medians,
+    )
     return Funnel(
         channel=channel,
         period=period,
         preset=preset,
         language=language,
         entered=entered,
-        steps=tuple(steps),
+        steps=steps,
     )
+
+
+def funnel_steps(
+    steps_of: list[tuple[str, list[Stage]]],
+    entered: int,
+    customers: list[int],
+    medians: list[timedelta | None],
+) -> tuple[FunnelStep, ...]:
+    """The steps, from the customers who reached each and its median time."""
+    steps: list[FunnelStep] = []
+    previous = entered
+    for (label, stages), reached, median in zip(
+        steps_of, customers, medians, strict=True
+    ):
+        steps.append(
+            FunnelStep(
+                label=label,
+                stages=tuple(stages),
+                customers=reached,
+                conversion_from_previous=rate(reached, previous),
+                conversion_from_first=rate(reached, customers[0]),
+                drop_off=previous - reached,
+                median_time_from_previous=median,
+            )
+        )
+        previous = reached
+    return tuple(steps)
 
 
 def columns(preset: str | None, language: str) -> list[tuple[str, list[Stage]]]:

@@ -49,7 +49,7 @@ def reference_kpis(
         active_customers=active,
         checkouts_started=started,
         checkouts_converted=converted,
-        cart_abandonment_rate=_complement(rate(converted, started)),
+        cart_abandonment_rate=complement(rate(converted, started)),
         orders=order_count,
         buyers=buyer_count,
         conversion_rate=rate(buyer_count, active),
@@ -112,7 +112,7 @@ def revenue(channel: str, period: Period, currency: str | None) -> Money | None:
     """
     if currency is None:
         return None
-    return _money(
+    return as_money(
         orders.revenue(channel, period.start_utc, period.end_utc, currency), currency
     )
 
@@ -131,7 +131,7 @@ def average_order_value(
     count = sales.count()
     if not count:
         return None
-    return _money(PRECISION.divide(orders.total(sales, currency), count), currency)
+    return as_money(PRECISION.divide(orders.total(sales, currency), count), currency)
 
 
 def returning_buyers(channel: str, period: Period) -> int:
@@ -175,7 +175,7 @@ def average_customer_value(
     if not buyers:
         return None
     total = orders.revenue(channel, None, until, currency)
-    return _money(PRECISION.divide(total, buyers), currency)
+    return as_money(PRECISION.divide(total, buyers), currency)
 
 
 def review_counts(channel: str, period: Period) -> tuple[int, int]:
@@ -207,11 +207,11 @@ def _customers(events: QuerySet[JourneyEvent]) -> int:
     return int(counted["customers"])
 
 
-def _complement(fraction: Decimal | None) -> Decimal | None:
+def complement(fraction: Decimal | None) -> Decimal | None:
     return None if fraction is None else PRECISION.subtract(1, fraction)
 
 
-def _money(amount: Decimal | None, currency: str | None) -> Money | None:
+def as_money(amount: Decimal | None, currency: str | None) -> Money | None:
     if amount is None or currency is None:
         return None
     return Money(quantize(amount, currency), currency)

@@ -7,10 +7,11 @@ from django.db import connection
 
 from ...core.stages import Stage
 from ...models import StageTransition
-from ..money import check_currency, decimal_places, quantize
+from ..kpis import as_money, complement
+from ..money import check_currency, decimal_places
 from ..period import Period
 from ..rates import PRECISION, rate
-from ..results import Kpis, Money
+from ..results import Kpis
 from .fold import ACTIVE, CHECKOUTS, ORDER_EVENTS, ORDERS, REVIEWS
 
 _TRANSITIONS = StageTransition._meta.db_table
@@ -120,7 +121,6 @@ def rollup_kpis(channel: str, period: Period, *, currency: str | None = None) ->
             (all_refunded,) = one(REFUNDS)
             (all_sales,) = one(SALES_TO_END)
             all_time = Decimal(all_sales) - Decimal(all_refunded)
-    abandonment = rate(converted, started)
     return Kpis(
         channel=channel,
         period=period,
@@ -128,20 +128,18 @@ def rollup_kpis(channel: str, period: Period, *, currency: str | None = None) ->
         active_customers=active,
         checkouts_started=started,
         checkouts_converted=converted,
-        cart_abandonment_rate=None
-        if abandonment is None
-        else PRECISION.subtract(1, abandonment),
+        cart_abandonment_rate=complement(rate(converted, started)),
         orders=orders,
         buyers=buyers,
         conversion_rate=rate(buyers, active),
-        revenue=_money(revenue, code),
-        average_order_value=_money(
+        revenue=as_money(revenue, code),
+        average_order_value=as_money(
             PRECISION.divide(Decimal(sales), sales_count) if sales_count else None,
             code,
         ),
         returning_customer_rate=rate(returning, buyers),
         repeat_purchase_rate=rate(bought_twice, ever_bought),
-        average_customer_value=_money(
+        average_customer_value=as_money(
             PRECISION.divide(all_time, ever_bought)
             if ever_bought and all_time is not None
             else None,
@@ -152,9 +150,3 @@ def rollup_kpis(channel: str, period: Period, *, currency: str | None = None) ->
         lapsed_customers=lapsed,
         win_backs=win_backs,
     )
-
-
-def _money(amount: Decimal | None, currency: str | None) -> Money | None:
-    if amount is None or currency is None:
-        return None
-    return Money(quantize(amount, currency), currency)

@@ -13,10 +13,9 @@ from django.db import connection
 
 from ...core.stages import RANK, Stage, rank
 from ...models import StageTransition
-from ..funnel import columns
+from ..funnel import columns, funnel_steps
 from ..period import Period
-from ..rates import rate
-from ..results import Durations, Funnel, FunnelStep, StageTime, TimeInStage
+from ..results import Durations, Funnel, StageTime, TimeInStage
 from ..time_in_stage import STAGES
 
 _TRANSITIONS = StageTransition._meta.db_table
@@ -111,36 +110,24 @@ def rollup_funnel(
         cursor.execute(STEP_MEDIANS, params)
         medians: dict[int, timedelta] = dict(cursor.fetchall())
     entered = sum(by_rank.values())
-    steps: list[FunnelStep] = []
-    previous = entered
-    first: int | None = None
-    for index, (label, stages) in enumerate(steps_of):
-        needed = rank(stages[0])
-        customers = sum(
+    reached = [
+        sum(
             n
-            for reached, n in by_rank.items()
-            if reached is not None and reached >= needed
+            for furthest, n in by_rank.items()
+            if furthest is not None and furthest >= rank(stages[0])
         )
-        first = customers if first is None else first
-        steps.append(
-            FunnelStep(
-                label=label,
-                stages=tuple(stages),
-                customers=customers,
-                conversion_from_previous=rate(customers, previous),
-                conversion_from_first=rate(customers, first),
-                drop_off=previous - customers,
-                median_time_from_previous=medians.get(index),
-            )
-        )
-        previous = customers
+        for _, stages in steps_of
+    ]
+    steps = funnel_steps(
+        steps_of, entered, reached, [medians.get(i) for i in range(len(steps_of))]
+    )
     return Funnel(
         channel=channel,
         period=period,
         preset=preset,
         language=language,
         entered=entered,
-        steps=tuple(steps),
+        steps=steps,
     )
 
 
