@@ -344,7 +344,7 @@ def steps() -> st.SearchStrategy[Step]:
 def stores(draw: st.DrawFn) -> list[Step]:
     """Random steps, and in them at random places: a guest merge, an erasure,
     a lapse and a win-back, an event that fails, and a late event."""
-    story: list[Step] = draw(st.lists(steps(), min_size=5, max_size=40))
+    story: list[Step] = draw(st.lists(steps(), min_size=5, max_size=30))
     # Eve's account and her guest self are both applied when she signs in.
     merge = draw(st.integers(0, len(story)))
     story[merge:merge] = [
