@@ -3,43 +3,24 @@
 import time
 
 from django.db import connection
+from django.db.models import Model
 
 from saleor_journey_plugin.core.events import JourneyEventData
 from saleor_journey_plugin.core.recording import record_event
 from saleor_journey_plugin.models import (
+    ROLLUP_MODELS,
     Customer,
     Journey,
     JourneyEvent,
-    RollupActiveDay,
-    RollupChannel,
-    RollupCheckout,
-    RollupOrder,
-    RollupOrderEvent,
-    RollupReview,
-    RollupSource,
-    RollupTouch,
     StageTransition,
 )
 
 from .stats import Table, median_us
 
-ROLLUPS = (
-    RollupActiveDay,
-    RollupChannel,
-    RollupCheckout,
-    RollupOrder,
-    RollupOrderEvent,
-    RollupReview,
-    RollupSource,
-    RollupTouch,
-)
-
 
 def reset_tables() -> None:
-    tables = ", ".join(
-        model._meta.db_table
-        for model in (StageTransition, JourneyEvent, Journey, Customer, *ROLLUPS)
-    )
+    models: list[type[Model]] = [StageTransition, JourneyEvent, Journey, Customer]
+    tables = ", ".join(model._meta.db_table for model in [*models, *ROLLUP_MODELS])
     with connection.cursor() as cursor:
         cursor.execute(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
 

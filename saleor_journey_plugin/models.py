@@ -215,6 +215,7 @@ class ProcessingRequest(models.Model):
 # The reports' rollups are the reports' own tables; Django finds models through
 # this module. (Imported last: the reports read the models above.)
 from .reports.rollups.models import (  # noqa: E402
+    ROLLUP_MODELS,
     RollupActiveDay,
     RollupChannel,
     RollupCheckout,
@@ -226,6 +227,7 @@ from .reports.rollups.models import (  # noqa: E402
 )
 
 __all__ = [
+    "ROLLUP_MODELS",
     "Customer",
     "Journey",
     "JourneyEvent",

@@ -3,7 +3,7 @@
 A follower (the reports' rollups) folds applied events into what it keeps.
 Most events are folded once, when the drain applies them. A few operations
 rewrite events already applied (a guest merged into an account, a journey
-rebuilt, an erasure): they run inside ``rewriting(ids)``, which unfolds those
+rebuilt, an erasure): they run inside ``rewriting(events)``, which unfolds those
 events first and folds them again, as they then are, when the outermost
 rewrite ends. Everything happens in the caller's transaction, so a follower
 never disagrees with the events.
@@ -13,6 +13,8 @@ import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Protocol
+
+from django.db.models import QuerySet
 
 from ..models import JourneyEvent
 
@@ -43,14 +45,15 @@ def applied(event_ids: Iterable[int]) -> None:
 
 
 @contextmanager
-def rewriting(events: "Iterable[int] | object") -> Iterator[None]:
-    """Unfold these applied events (ids, or a queryset of events) for a rewrite."""
+def rewriting(events: QuerySet[JourneyEvent]) -> Iterator[None]:
+    """Unfold the applied ones of these events for a rewrite of them."""
     outermost = not hasattr(_state, "unfolded")
     if outermost:
         _state.unfolded = set()
     try:
         if _FOLLOWERS:
-            ids = _applied_ids(events) - _state.unfolded
+            folded = events.filter(processed_at__isnull=False)
+            ids = set(folded.values_list("pk", flat=True)) - _state.unfolded
             _fold(sorted(ids), -1)
             _state.unfolded |= ids
         yield
@@ -63,18 +66,6 @@ def rewriting(events: "Iterable[int] | object") -> Iterator[None]:
 
 def _unfolded() -> set[int]:
     return getattr(_state, "unfolded", set())
-
-
-def _applied_ids(events: "Iterable[int] | object") -> set[int]:
-    if hasattr(events, "values_list"):
-        queryset = events.filter(processed_at__isnull=False)  # type: ignore[attr-defined]
-        return set(queryset.values_list("pk", flat=True))
-    ids = list(events)  # type: ignore[call-overload]
-    return set(
-        JourneyEvent.objects.filter(pk__in=ids, processed_at__isnull=False).values_list(
-            "pk", flat=True
-        )
-    )
 
 
 def _fold(ids: Sequence[int], sign: int) -> None:

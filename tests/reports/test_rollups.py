@@ -30,18 +30,12 @@ from saleor_journey_plugin.core.presets import PRESETS
 from saleor_journey_plugin.core.processing import drain
 from saleor_journey_plugin.core.recording import record_event
 from saleor_journey_plugin.models import (
+    ROLLUP_MODELS,
     Customer,
     Journey,
     JourneyEvent,
     ProcessingRequest,
-    RollupActiveDay,
     RollupChannel,
-    RollupCheckout,
-    RollupOrder,
-    RollupOrderEvent,
-    RollupReview,
-    RollupSource,
-    RollupTouch,
     StageTransition,
 )
 from saleor_journey_plugin.reports import (
@@ -116,14 +110,7 @@ JOURNEY_TABLES = [
     Journey,
     Customer,
     ProcessingRequest,
-    RollupChannel,
-    RollupOrder,
-    RollupOrderEvent,
-    RollupCheckout,
-    RollupReview,
-    RollupActiveDay,
-    RollupTouch,
-    RollupSource,
+    *ROLLUP_MODELS,
 ]
 
 

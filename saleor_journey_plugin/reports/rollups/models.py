@@ -236,3 +236,16 @@ class RollupSource(models.Model):
 
     def __str__(self) -> str:
         return f"{self.events} from {self.value} on {self.day} in {self.channel}"
+
+
+# Every rollup table, children of nothing: emptied or truncated as one set.
+ROLLUP_MODELS: tuple[type[models.Model], ...] = (
+    RollupChannel,
+    RollupOrder,
+    RollupOrderEvent,
+    RollupCheckout,
+    RollupReview,
+    RollupActiveDay,
+    RollupTouch,
+    RollupSource,
+)

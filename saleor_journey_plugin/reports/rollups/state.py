@@ -6,17 +6,8 @@ from ...core import timeline
 from ...core.processing import one_batch_at_a_time
 from ...models import JourneyEvent, StageTransition
 from ..period import Period
-from .fold import (
-    ACTIVE,
-    CHECKOUTS,
-    ORDER_EVENTS,
-    ORDERS,
-    REVIEWS,
-    SOURCES,
-    TOUCHES,
-    fold_channel,
-)
-from .models import RollupChannel
+from .fold import fold_channel
+from .models import ROLLUP_MODELS, RollupChannel
 
 
 def usable(channel: str, period: Period) -> bool:
@@ -41,10 +32,9 @@ def rebuild(channel: str, time_zone: str) -> int:
     """
     with transaction.atomic():
         one_batch_at_a_time()
-        with connection.cursor() as cursor:
-            for table in (ACTIVE, TOUCHES, SOURCES, ORDERS, ORDER_EVENTS, CHECKOUTS):
-                cursor.execute(f"DELETE FROM {table} WHERE channel = %s", [channel])
-            cursor.execute(f"DELETE FROM {REVIEWS} WHERE channel = %s", [channel])
+        for model in ROLLUP_MODELS:
+            if model is not RollupChannel:
+                model._default_manager.filter(channel=channel).delete()
         RollupChannel.objects.update_or_create(
             channel=channel, defaults={"time_zone": time_zone, "ready": True}
         )
