@@ -37,6 +37,14 @@ def configure() -> dict[str, str]:
     return dict(os.environ)
 
 
+def database_exists() -> bool:
+    with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as conn:
+        found = conn.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", [DATABASE_NAME]
+        ).fetchone()
+    return found is not None
+
+
 def recreate_database() -> None:
     with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as conn:
         conn.execute(f"DROP DATABASE IF EXISTS {DATABASE_NAME} WITH (FORCE)")

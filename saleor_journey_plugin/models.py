@@ -223,6 +223,7 @@ from .reports.rollups.models import (  # noqa: E402
     RollupOrderEvent,
     RollupReview,
     RollupSource,
+    RollupStageDay,
     RollupTouch,
 )
 
@@ -239,6 +240,7 @@ __all__ = [
     "RollupOrderEvent",
     "RollupReview",
     "RollupSource",
+    "RollupStageDay",
     "RollupTouch",
     "StageTransition",
 ]

@@ -36,6 +36,7 @@ from saleor_journey_plugin.models import (
     JourneyEvent,
     ProcessingRequest,
     RollupChannel,
+    RollupStageDay,
     StageTransition,
 )
 from saleor_journey_plugin.reports import (
@@ -490,10 +491,29 @@ def test_every_rollup_report_equals_its_reference_on_a_random_store(
         .values_list("channel", flat=True)
         .distinct()
     }
+    # then: the triggers kept the stage days in step with every rewrite
+    assert kept_by_the_triggers() == counted_by_the_transitions()
     # then: every report, in both channels
     for channel in (USD, KRW):
         for period in periods(channel, fixed, drawn):
             assert_rollups_equal_the_reference(channel, period, preset)
+
+
+def counted_by_the_transitions() -> dict[tuple[str, str, date], int]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT channel, to_stage, (occurred_at AT TIME ZONE 'UTC')::date, "
+            "count(*) FROM journey_stage_transition "
+            "WHERE left_at IS NULL AND channel <> '' GROUP BY 1, 2, 3"
+        )
+        return {(c, s, d): n for c, s, d, n in cursor.fetchall()}
+
+
+def kept_by_the_triggers() -> dict[tuple[str, str, date], int]:
+    return {
+        (row.channel, row.stage, row.day): row.journeys
+        for row in RollupStageDay.objects.exclude(journeys=0)
+    }
 
 
 # --- rebuilding, and periods in another zone ---

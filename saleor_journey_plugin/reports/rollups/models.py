@@ -238,6 +238,34 @@ class RollupSource(models.Model):
         return f"{self.events} from {self.value} on {self.day} in {self.channel}"
 
 
+class RollupStageDay(models.Model):
+    """How many journeys are in ``stage`` now, having entered it on ``day`` (UTC).
+
+    Kept by triggers on ``journey_stage_transition`` (``stage_days.py``), not
+    by the fold: a journey's latest transition (``left_at`` NULL) changes in
+    every path that writes transitions, and the triggers see them all. Days
+    are UTC so the counts do not depend on the channel's time zone.
+    """
+
+    channel = models.CharField(max_length=255)
+    stage = models.CharField(max_length=32)
+    day = models.DateField()
+    journeys = models.IntegerField()
+
+    class Meta:
+        db_table = "journey_rollup_stage_day"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["channel", "stage", "day"],
+                include=["journeys"],
+                name="journey_rollup_one_stage_day",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.journeys} in {self.stage} since {self.day} in {self.channel}"
+
+
 # Every rollup table, children of nothing: emptied or truncated as one set.
 ROLLUP_MODELS: tuple[type[models.Model], ...] = (
     RollupChannel,
@@ -248,4 +276,5 @@ ROLLUP_MODELS: tuple[type[models.Model], ...] = (
     RollupActiveDay,
     RollupTouch,
     RollupSource,
+    RollupStageDay,
 )

@@ -6,6 +6,7 @@ from ...core import timeline
 from ...core.processing import one_batch_at_a_time
 from ...models import JourneyEvent, StageTransition
 from ..period import Period
+from . import stage_days
 from .fold import fold_channel
 from .models import ROLLUP_MODELS, RollupChannel
 
@@ -46,4 +47,7 @@ def rebuild(channel: str, time_zone: str) -> int:
             "journey_id", flat=True
         )
         timeline.refresh(set(journeys))
+        # After the refresh: the triggers counted its changes against rows
+        # the rebuild had just deleted.
+        stage_days.recount(channel)
     return folded

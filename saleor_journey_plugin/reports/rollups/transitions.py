@@ -6,7 +6,8 @@ furthest stage. A journey's stage at instant ``b`` is then the one transition
 with ``occurred_at < b <= left_at`` (or no ``left_at``), found by index.
 """
 
-from datetime import datetime, timedelta
+from collections import Counter, defaultdict
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from django.db import connection
@@ -17,8 +18,10 @@ from ..funnel import columns, funnel_steps
 from ..period import Period
 from ..results import Durations, Funnel, StageTime, TimeInStage
 from ..time_in_stage import STAGES
+from .models import RollupStageDay
 
 _TRANSITIONS = StageTransition._meta.db_table
+_STAGE_DAYS = RollupStageDay._meta.db_table
 # The transition each journey was at, at instant %(end)s.
 _AT_END = "occurred_at < %(end)s AND (left_at IS NULL OR left_at >= %(end)s)"
 # Nearest-rank positions (``rates.nearest_rank``) in integer arithmetic.
@@ -63,19 +66,36 @@ WITH ranked AS (
 SELECT from_stage, n, k = {_MEDIAN_RANK}, k = {_P90_RANK}, duration FROM ranked
 WHERE k = {_MEDIAN_RANK} OR k = {_P90_RANK}
 """
-_IN_STAGE_AT_END = f"""
+# The journeys in each stage at instant %(end)s come from three places: the
+# stage days (their latest transition entered before the UTC midnight before
+# it), the latest transitions entered since that midnight, and the transitions
+# that were latest at the end but have been left since. The last two are
+# rows: few, for a period that ends near now.
+STAGE_DAYS = f"""
+SELECT stage, day, journeys FROM {_STAGE_DAYS}
+WHERE channel = %(channel)s AND stage = ANY(%(stages)s) AND day < %(midnight)s
+  AND journeys <> 0
+"""
+ROWS_AT_END = f"""
+SELECT to_stage, occurred_at FROM {_TRANSITIONS}
+WHERE channel = %(channel)s AND to_stage = ANY(%(stages)s) AND left_at IS NULL
+  AND occurred_at >= %(midnight)s AND occurred_at < %(end)s
+UNION ALL
+SELECT to_stage, occurred_at FROM {_TRANSITIONS}
+WHERE channel = %(channel)s AND to_stage = ANY(%(stages)s) AND left_at >= %(end)s
+  AND occurred_at < %(end)s
+"""
+# The k-th latest entry of one UTC day, among the journeys in the stage at the end.
+KTH_LATEST_OF_DAY = f"""
+SELECT occurred_at FROM (
     SELECT occurred_at FROM {_TRANSITIONS}
     WHERE channel = %(channel)s AND to_stage = %(stage)s AND left_at IS NULL
-      AND occurred_at < %(end)s
+      AND occurred_at >= %(day_start)s AND occurred_at < %(day_end)s
     UNION ALL
     SELECT occurred_at FROM {_TRANSITIONS}
     WHERE channel = %(channel)s AND to_stage = %(stage)s AND left_at >= %(end)s
-      AND occurred_at < %(end)s
-"""
-IN_STAGE = f"SELECT count(*) FROM ({_IN_STAGE_AT_END}) AS now_in"
-# The k-th youngest is the k-th latest to enter.
-KTH_LATEST_ENTRY = f"""
-SELECT occurred_at FROM ({_IN_STAGE_AT_END}) AS now_in
+      AND occurred_at >= %(day_start)s AND occurred_at < %(day_end)s
+) AS on_day
 ORDER BY occurred_at DESC OFFSET %(offset)s LIMIT 1
 """
 
@@ -147,9 +167,10 @@ def rollup_time_in_stage(channel: str, period: Period) -> TimeInStage:
                 row["median"] = duration
             if is_p90:
                 row["p90"] = duration
+        at_end = _InStageAtEnd(cursor, channel, period.end_utc)
         stages = []
         for stage in STAGES:
-            current, age = _in_stage_at_end(cursor, params, stage, period.end_utc)
+            current, age = at_end.count_and_median_age(stage)
             row = left.get(stage.value, {"count": 0})
             stages.append(
                 StageTime(
@@ -166,14 +187,66 @@ def rollup_time_in_stage(channel: str, period: Period) -> TimeInStage:
     return TimeInStage(channel=channel, period=period, stages=tuple(stages))
 
 
-def _in_stage_at_end(
-    cursor: Any, params: dict[str, Any], stage: Stage, end: datetime
-) -> tuple[int, timedelta | None]:
-    params = {**params, "stage": stage.value}
-    cursor.execute(IN_STAGE, params)
-    (count,) = cursor.fetchone()
-    if not count:
-        return 0, None
-    cursor.execute(KTH_LATEST_ENTRY, {**params, "offset": (count + 1) // 2 - 1})
-    (entered,) = cursor.fetchone()
-    return count, end - entered
+class _InStageAtEnd:
+    """Journeys per stage at instant ``end``, by UTC day of entry."""
+
+    def __init__(self, cursor: Any, channel: str, end: datetime) -> None:
+        self.cursor = cursor
+        self.end = end
+        midnight = end.astimezone(UTC).replace(
+            hour=0, minute=0, second=0, microsecond=0
+        )
+        self.params: dict[str, Any] = {
+            "channel": channel,
+            "end": end,
+            "midnight": midnight,
+            "stages": [stage.value for stage in STAGES],
+        }
+        self.counted: dict[str, dict[date, int]] = defaultdict(dict)
+        cursor.execute(STAGE_DAYS, {**self.params, "midnight": midnight.date()})
+        for stage, day, journeys in cursor.fetchall():
+            self.counted[stage][day] = journeys
+        self.rows: dict[str, list[datetime]] = defaultdict(list)
+        cursor.execute(ROWS_AT_END, self.params)
+        for stage, entered in cursor.fetchall():
+            self.rows[stage].append(entered)
+
+    def count_and_median_age(self, stage: Stage) -> tuple[int, timedelta | None]:
+        counted = self.counted[stage.value]
+        rows = sorted(self.rows[stage.value], reverse=True)
+        per_day = Counter(counted)
+        per_day.update(_utc_day(entered) for entered in rows)
+        total = sum(per_day.values())
+        if not total:
+            return 0, None
+        # The median (nearest rank) is the k-th latest entry.
+        kth = (total + 1) // 2
+        for day in sorted(per_day, reverse=True):
+            if kth > per_day[day]:
+                kth -= per_day[day]
+                continue
+            if day in counted:
+                entered = self._kth_latest_of_day(stage, day, kth)
+            else:
+                entered = [at for at in rows if _utc_day(at) == day][kth - 1]
+            return total, self.end - entered
+        raise AssertionError("the median lies beyond the counted days")
+
+    def _kth_latest_of_day(self, stage: Stage, day: date, kth: int) -> datetime:
+        day_start = datetime.combine(day, time(), tzinfo=UTC)
+        self.cursor.execute(
+            KTH_LATEST_OF_DAY,
+            {
+                **self.params,
+                "stage": stage.value,
+                "day_start": day_start,
+                "day_end": day_start + timedelta(days=1),
+                "offset": kth - 1,
+            },
+        )
+        (entered,) = self.cursor.fetchone()
+        return entered
+
+
+def _utc_day(instant: datetime) -> date:
+    return instant.astimezone(UTC).date()
