@@ -13,8 +13,10 @@ from ..period import Period
 from ..rates import PRECISION, rate
 from ..results import Kpis
 from .fold import ACTIVE, CHECKOUTS, ORDER_EVENTS, ORDERS, REVIEWS
+from .models import RollupOrderTotal
 
 _TRANSITIONS = StageTransition._meta.db_table
+ORDER_TOTALS = RollupOrderTotal._meta.db_table
 
 ACTIVE_CUSTOMERS = f"""
 SELECT count(*) FROM {ACTIVE}
@@ -47,9 +49,18 @@ SELECT count(*),
 FROM {ORDERS}
 WHERE channel = %(channel)s AND placed_at >= %(start)s AND placed_at < %(end)s
 """
+# All-time figures: the running totals, less the orders placed, and plus the
+# cancellations made, since the end of the period (few, for a recent end).
+_PLACED_SINCE = "channel = %(channel)s AND placed_at >= %(end)s"
+_ROUNDED = "coalesce(round(total, %(places)s), 0)"
 SALES_TO_END = f"""
-SELECT coalesce(sum(round(total, %(places)s)), 0) FROM {ORDERS}
-WHERE channel = %(channel)s AND placed_at < %(end)s AND {_SALE}
+SELECT coalesce((SELECT sales - cancelled_sales FROM {ORDER_TOTALS}
+                 WHERE channel = %(channel)s AND currency = %(currency)s), 0)
+     + coalesce((SELECT sum({_ROUNDED}) FROM {ORDERS}
+                 WHERE channel = %(channel)s AND cancelled_at >= %(end)s
+                   AND currency = %(currency)s), 0)
+     - coalesce((SELECT sum({_ROUNDED}) FROM {ORDERS}
+                 WHERE {_PLACED_SINCE} AND {_SALE}), 0)
 """
 # Refunds of orders not cancelled by the end of the period.
 REFUNDS = f"""
@@ -63,9 +74,11 @@ WHERE r.channel = %(channel)s AND r.kind = 'R' AND r.occurred_at < %(end)s
         AND c.occurred_at < %(end)s)
 """
 BUYERS_TO_END = f"""
-SELECT count(*) FILTER (WHERE ordinal = 1), count(*) FILTER (WHERE ordinal = 2)
-FROM {ORDERS}
-WHERE channel = %(channel)s AND ordinal <= 2 AND placed_at < %(end)s
+SELECT coalesce(sum(first_orders), 0) - (SELECT count(*) FROM {ORDERS}
+                                         WHERE {_PLACED_SINCE} AND ordinal = 1),
+       coalesce(sum(second_orders), 0) - (SELECT count(*) FROM {ORDERS}
+                                          WHERE {_PLACED_SINCE} AND ordinal = 2)
+FROM {ORDER_TOTALS} WHERE channel = %(channel)s
 """
 REVIEWS_RECEIVED = f"""
 SELECT count(*), count(*) FILTER (WHERE satisfied) FROM {REVIEWS}

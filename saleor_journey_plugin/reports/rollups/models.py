@@ -60,6 +60,12 @@ class RollupOrder(models.Model):
             models.Index(
                 fields=["channel", "order_id"], name="journey_rollup_order_id"
             ),
+            # Orders cancelled after a period ended (the all-time sales).
+            models.Index(
+                fields=["channel", "cancelled_at"],
+                condition=Q(cancelled_at__isnull=False),
+                name="journey_rollup_order_cancelled",
+            ),
             models.Index(
                 fields=["channel", "checkout"], name="journey_rollup_order_checkout"
             ),
@@ -241,10 +247,7 @@ class RollupSource(models.Model):
 class RollupStageDay(models.Model):
     """How many journeys are in ``stage`` now, having entered it on ``day`` (UTC).
 
-    Kept by triggers on ``journey_stage_transition`` (``stage_days.py``), not
-    by the fold: a journey's latest transition (``left_at`` NULL) changes in
-    every path that writes transitions, and the triggers see them all. Days
-    are UTC so the counts do not depend on the channel's time zone.
+    Kept by triggers on ``journey_stage_transition`` (``tallies.py``).
     """
 
     channel = models.CharField(max_length=255)
@@ -266,6 +269,29 @@ class RollupStageDay(models.Model):
         return f"{self.journeys} in {self.stage} since {self.day} in {self.channel}"
 
 
+class RollupOrderTotal(models.Model):
+    """Every order placed in the channel and currency, summed (``tallies.py``)."""
+
+    channel = models.CharField(max_length=255)
+    currency = models.CharField(max_length=16)
+    orders = models.IntegerField()
+    first_orders = models.IntegerField()
+    second_orders = models.IntegerField()
+    sales = models.DecimalField(max_digits=30, decimal_places=6)
+    cancelled_sales = models.DecimalField(max_digits=30, decimal_places=6)
+
+    class Meta:
+        db_table = "journey_rollup_order_total"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["channel", "currency"], name="journey_rollup_one_order_total"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.orders} orders in {self.currency} in {self.channel}"
+
+
 # Every rollup table, children of nothing: emptied or truncated as one set.
 ROLLUP_MODELS: tuple[type[models.Model], ...] = (
     RollupChannel,
@@ -277,4 +303,5 @@ ROLLUP_MODELS: tuple[type[models.Model], ...] = (
     RollupTouch,
     RollupSource,
     RollupStageDay,
+    RollupOrderTotal,
 )

@@ -6,9 +6,9 @@ from ...core import timeline
 from ...core.processing import one_batch_at_a_time
 from ...models import JourneyEvent, StageTransition
 from ..period import Period
-from . import stage_days
 from .fold import fold_channel
 from .models import ROLLUP_MODELS, RollupChannel
+from .tallies import TALLIED, TALLIES
 
 
 def usable(channel: str, period: Period) -> bool:
@@ -34,7 +34,7 @@ def rebuild(channel: str, time_zone: str) -> int:
     with transaction.atomic():
         one_batch_at_a_time()
         for model in ROLLUP_MODELS:
-            if model is not RollupChannel:
+            if model is not RollupChannel and model._meta.db_table not in TALLIED:
                 model._default_manager.filter(channel=channel).delete()
         RollupChannel.objects.update_or_create(
             channel=channel, defaults={"time_zone": time_zone, "ready": True}
@@ -47,7 +47,6 @@ def rebuild(channel: str, time_zone: str) -> int:
             "journey_id", flat=True
         )
         timeline.refresh(set(journeys))
-        # After the refresh: the triggers counted its changes against rows
-        # the rebuild had just deleted.
-        stage_days.recount(channel)
+        for tally in TALLIES:
+            tally.recount(channel)
     return folded

@@ -1,0 +1,175 @@
+"""Running sums of a table's rows, kept in another table by PostgreSQL triggers.
+
+Some figures add up rows that every report would otherwise count one by one:
+the journeys in each stage now, the orders and sales of all time. Those rows
+are written by many paths (batches, rebuilds, merges, erasures, the timeline
+refresh, the rollups' own fold), so the sums are kept where every one of them
+passes: statement triggers on the watched table add what a statement wrote
+and take away what it replaced, in the same transaction. A report then reads
+a handful of sums and corrects them with the few rows that changed after its
+period ended.
+"""
+
+from dataclasses import dataclass
+
+from django.db import connection
+
+from ...models import StageTransition
+from ..money import THREE_DECIMAL_CURRENCIES, ZERO_DECIMAL_CURRENCIES
+from .models import RollupOrder, RollupOrderTotal, RollupStageDay
+
+
+def _quoted(codes: frozenset[str]) -> str:
+    return ", ".join(f"'{code}'" for code in sorted(codes))
+
+
+# ``round(total, places)`` as the reports round each order, in SQL.
+PLACES = (
+    f"CASE WHEN upper(currency) IN ({_quoted(ZERO_DECIMAL_CURRENCIES)}) THEN 0 "
+    f"WHEN upper(currency) IN ({_quoted(THREE_DECIMAL_CURRENCIES)}) THEN 3 "
+    "ELSE 2 END"
+)
+_ROUNDED = f"coalesce(round(total, {PLACES}), 0)"
+
+
+@dataclass(frozen=True)
+class Tally:
+    """``target`` holds, per ``keys``, the ``sums`` over the ``where`` rows of
+    ``source``; each is ``column: SQL expression over a source row``."""
+
+    name: str
+    source: str
+    target: str
+    keys: dict[str, str]
+    sums: dict[str, str]
+    where: str
+
+    def _rows(self, table: str, sign: str) -> str:
+        columns = [f"{expr} AS {name}" for name, expr in self.keys.items()]
+        columns += [f"{sign}({expr}) AS {name}" for name, expr in self.sums.items()]
+        return f"SELECT {', '.join(columns)} FROM {table} WHERE {self.where}"
+
+    def _insert(self, rows: str) -> str:
+        keys = ", ".join(self.keys)
+        sums = ", ".join(f"sum({name})" for name in self.sums)
+        changed = " OR ".join(f"sum({name}) <> 0" for name in self.sums)
+        return f"""
+            INSERT INTO {self.target} ({keys}, {", ".join(self.sums)})
+            SELECT {keys}, {sums} FROM ({rows}) AS changed
+            GROUP BY {keys} HAVING {changed}
+            -- One order for every writer: concurrent statements never deadlock.
+            ORDER BY {keys}
+        """
+
+    def _add(self, rows: str) -> str:
+        updates = ", ".join(
+            f"{name} = {self.target}.{name} + excluded.{name}" for name in self.sums
+        )
+        keys = ", ".join(self.keys)
+        return f"{self._insert(rows)} ON CONFLICT ({keys}) DO UPDATE SET {updates};"
+
+    def _function(self) -> str:
+        # A trigger with transition tables fires on one kind of statement,
+        # and a statement naming a table its trigger lacks fails when it is
+        # planned: each kind has its own branch (PL/pgSQL plans a branch when
+        # it first runs it).
+        added = self._rows("new_rows", "")
+        taken = self._rows("old_rows", "-")
+        return f"""
+            CREATE OR REPLACE FUNCTION {self.name}() RETURNS trigger
+            LANGUAGE plpgsql AS $$
+            BEGIN
+                IF TG_OP = 'INSERT' THEN {self._add(added)}
+                ELSIF TG_OP = 'DELETE' THEN {self._add(taken)}
+                ELSE {self._add(f"{added} UNION ALL {taken}")}
+                END IF;
+                RETURN NULL;
+            END
+            $$
+        """
+
+    def install(self) -> None:
+        """Create the triggers and sum the rows already there."""
+        with connection.cursor() as cursor:
+            cursor.execute(self._function())
+            for operation, tables in _TRANSITION_TABLES.items():
+                cursor.execute(
+                    f"CREATE TRIGGER {self.name}_on_{operation.lower()} "
+                    f"AFTER {operation} ON {self.source} {tables} "
+                    f"FOR EACH STATEMENT EXECUTE FUNCTION {self.name}()"
+                )
+        self.recount()
+
+    def uninstall(self) -> None:
+        with connection.cursor() as cursor:
+            for operation in _TRANSITION_TABLES:
+                cursor.execute(
+                    f"DROP TRIGGER IF EXISTS {self.name}_on_{operation.lower()} "
+                    f"ON {self.source}"
+                )
+            cursor.execute(f"DROP FUNCTION IF EXISTS {self.name}()")
+
+    def recount(self, channel: str | None = None) -> None:
+        """Sum again from the source rows (all, or one channel's)."""
+        only = "" if channel is None else " AND channel = %(channel)s"
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"DELETE FROM {self.target} WHERE true{only}", {"channel": channel}
+            )
+            cursor.execute(
+                self._insert(self._rows(self.source, "") + only), {"channel": channel}
+            )
+
+
+_TRANSITION_TABLES = {
+    "INSERT": "REFERENCING NEW TABLE AS new_rows",
+    "UPDATE": "REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows",
+    "DELETE": "REFERENCING OLD TABLE AS old_rows",
+}
+
+# Journeys in the stage of their latest transition, per UTC day they entered
+# it. Days are UTC so the counts do not depend on the channel's time zone; a
+# transition with no channel belongs to no report.
+STAGE_DAYS = Tally(
+    name="journey_tally_stage_days",
+    source=StageTransition._meta.db_table,
+    target=RollupStageDay._meta.db_table,
+    keys={
+        "channel": "channel",
+        "stage": "to_stage",
+        "day": "(occurred_at AT TIME ZONE 'UTC')::date",
+    },
+    sums={"journeys": "1"},
+    where="left_at IS NULL AND channel <> ''",
+)
+# Every order placed, per currency: first and second orders of customers, and
+# sales (each order rounded to its currency), all and cancelled.
+ORDER_TOTALS = Tally(
+    name="journey_tally_order_totals",
+    source=RollupOrder._meta.db_table,
+    target=RollupOrderTotal._meta.db_table,
+    keys={"channel": "channel", "currency": "currency"},
+    sums={
+        "orders": "1",
+        "first_orders": "CASE WHEN ordinal = 1 THEN 1 ELSE 0 END",
+        "second_orders": "CASE WHEN ordinal = 2 THEN 1 ELSE 0 END",
+        "sales": _ROUNDED,
+        "cancelled_sales": f"CASE WHEN cancelled_at IS NULL THEN 0 ELSE {_ROUNDED} END",
+    },
+    where="true",
+)
+TALLIES = (STAGE_DAYS, ORDER_TOTALS)
+# Their tables: a rebuild recounts them rather than refolding them.
+TALLIED: frozenset[str] = frozenset(tally.target for tally in TALLIES)
+
+
+def install() -> None:
+    if connection.vendor == "postgresql":
+        for tally in TALLIES:
+            tally.install()
+
+
+def uninstall() -> None:
+    if connection.vendor == "postgresql":
+        for tally in TALLIES:
+            tally.uninstall()
