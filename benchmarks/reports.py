@@ -18,6 +18,7 @@ from typing import Any
 
 from django.db import connection
 
+from saleor_journey_plugin.core.processing import drain
 from saleor_journey_plugin.models import (
     Customer,
     Journey,
@@ -37,6 +38,7 @@ from saleor_journey_plugin.reports import (
 )
 from saleor_journey_plugin.reports.rollups.state import rebuild
 
+from . import database, workload
 from .stats import Table, percentile
 
 CHANNEL = "web-usd"
@@ -290,6 +292,20 @@ def run(table: Table, runs: int, naive_runs: int) -> list[str]:
         )
     return explain(
         Period(LAST_DAY - timedelta(days=29), LAST_DAY + timedelta(1), TIME_ZONE)
+    )
+
+
+def drain_on_store(table: Table, events: int) -> None:
+    """The drain's throughput on this store: rollups and tallies as big as
+    the store's. New customers' events, applied by ``drain()`` in this
+    process."""
+    database.record(workload.generate(events, max(events // 5, 1), prefix="big"))
+    started = time.perf_counter()
+    applied = drain()
+    elapsed = time.perf_counter() - started
+    table.add(
+        f"drain() of {applied:,} new events on this store",
+        f"{applied / elapsed:,.0f} events/s",
     )
 
 
