@@ -23,6 +23,7 @@ from saleor_journey_plugin.models import (
     Customer,
     Journey,
     JourneyEvent,
+    RollupChannel,
     StageTransition,
 )
 from saleor_journey_plugin.reports import (
@@ -231,6 +232,12 @@ def build_store(events: int) -> tuple[int, float]:
         )
         cursor.execute(f"VACUUM ANALYZE {_EVENTS}")
     return customers, time.perf_counter() - started
+
+
+def rollups_ready() -> bool:
+    return RollupChannel.objects.filter(
+        channel=CHANNEL, time_zone=TIME_ZONE, ready=True
+    ).exists()
 
 
 def build_rollups() -> tuple[int, float]:

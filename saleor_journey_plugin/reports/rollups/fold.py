@@ -291,8 +291,12 @@ def fold_channel(channel: str) -> None:
             INSERT_ORDER_EVENTS,
             INSERT_CHECKOUTS,
             INSERT_REVIEWS,
-            *CHANNEL_RECOMPUTE,
         ):
+            cursor.execute(_whole_channel(statement), params)
+        # The recomputes join the tables just filled: without statistics the
+        # planner takes them for empty and nests loops over whole tables.
+        cursor.execute(f"ANALYZE {ORDERS}, {ORDER_EVENTS}, {CHECKOUTS}, {ACTIVE}")
+        for statement in CHANNEL_RECOMPUTE:
             cursor.execute(_whole_channel(statement), params)
 
 
