@@ -1,5 +1,6 @@
 """Forgetting a deleted customer while keeping the store's aggregate numbers."""
 
+from collections.abc import Callable
 from typing import Any
 
 from django.db import connection
@@ -27,6 +28,18 @@ SCRUBBED = {
 }
 
 _EVENTS = JourneyEvent._meta.db_table
+
+# Capabilities keeping personal data in tables of their own (reviews) forget it
+# through a listener: called in the erasure's transaction, before the customers
+# go, with their ids, the user id and the normalized email. The core imports no
+# capability; each registers itself from ``apps.ready()``.
+ErasureListener = Callable[[list[int], str, str], None]
+_LISTENERS: list[ErasureListener] = []
+
+
+def on_erase(listener: ErasureListener) -> None:
+    if listener not in _LISTENERS:
+        _LISTENERS.append(listener)
 
 
 def _scrub(where: str) -> str:
@@ -60,6 +73,8 @@ def erase_customer(*, user_id: str, email: str) -> int:
     # The rollups take the events back and fold them again without the person.
     with followers.rewriting(JourneyEvent.objects.filter(customer_id__in=ids)):
         _scrub_events(ids, user_id, email)
+        for listener in _LISTENERS:
+            listener(ids, user_id, email)
         Customer.objects.filter(pk__in=ids).delete()  # journeys, transitions cascade
     return len(ids)
 
