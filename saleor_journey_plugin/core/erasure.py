@@ -12,8 +12,17 @@ from .events import normalize_email
 
 # Payload keys that carry no personal data and keep the store's figures right:
 # amounts, ratings, and the store's own order and checkout ids, which tie a
-# cancellation to its order and an order to its checkout.
-KEPT_PAYLOAD_KEYS = ("total", "currency", "rating", "lines", "order_id", "checkout")
+# cancellation to its order and an order to its checkout, and a review service's
+# review ids, which tie a rating's edits to its review.
+KEPT_PAYLOAD_KEYS = (
+    "total",
+    "currency",
+    "rating",
+    "lines",
+    "order_id",
+    "checkout",
+    "review_id",
+)
 # Every free-text column of an event that a caller or an adapter can fill.
 SCRUBBED = {
     "user_id": "",
