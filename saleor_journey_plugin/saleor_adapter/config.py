@@ -124,7 +124,7 @@ def channel_settings(configuration: list[dict]) -> ChannelSettings:
 # -- Reviews -------------------------------------------------------------------
 REVIEW_WEBHOOK_SECRETS = "review_webhook_secrets"
 DEFAULTS[REVIEW_WEBHOOK_SECRETS] = ""
-# Fields the dashboard shows masked (Saleor's secret type): set, never read back.
+# Saleor secret fields: its API reads back only their last four characters.
 SECRET_FIELDS = frozenset({REVIEW_WEBHOOK_SECRETS})
 HELP[REVIEW_WEBHOOK_SECRETS] = (
     "Review webhook secrets",
