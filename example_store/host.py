@@ -7,6 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.core import signing
 
+from example_store import purchases
 from saleor_journey_plugin.core.host import (
     ANONYMOUS,
     AuthenticationFailed,
@@ -15,6 +16,7 @@ from saleor_journey_plugin.core.host import (
     Viewer,
 )
 from saleor_journey_plugin.core.presets import Language
+from saleor_journey_plugin.reviews.signature import parse_secrets
 
 TOKEN_SALT = "example_store.token"
 DEFAULT_TOKEN_MAX_AGE = 4 * 60 * 60
@@ -67,6 +69,9 @@ class ExampleStoreHost(Host):
             count_new_accounts=bool(config.get("count_new_accounts", True)),
             time_zone=str(config.get("time_zone", "UTC")),
             currency=str(config["currency"]) if config.get("currency") else None,
+            review_webhook_secrets=parse_secrets(
+                str(config.get("review_webhook_secrets", ""))
+            ),
         )
 
     def new_account_channels(self) -> list[str]:
@@ -105,3 +110,8 @@ class ExampleStoreHost(Host):
             email=str(data.get("email", "")),
             permissions=frozenset(data.get("permissions", [])),
         )
+
+    def has_paid_order(
+        self, channel: str, email: str, product: str, order: str
+    ) -> bool:
+        return purchases.has_paid_order(channel, email, product, order)

@@ -4,6 +4,7 @@ from django.views.decorators.csrf import csrf_exempt
 from example_store.pages import journey_map, journey_map_asset
 from example_store.signin import store_graphql
 from saleor_journey_plugin.graphql.views import graphql_response
+from saleor_journey_plugin.reviews.views import review_webhook
 
 urlpatterns = [
     path(
@@ -13,4 +14,10 @@ urlpatterns = [
     path("graphql/", csrf_exempt(store_graphql), name="store-graphql"),
     path("map/<slug:channel>/", journey_map, name="journey-map"),
     path("map/<slug:channel>/assets/<str:name>", journey_map_asset),
+    # The review webhook at the URL Saleor gives it.
+    path(
+        "plugins/channel/<slug:channel>/saleor.journey/webhooks/reviews/",
+        review_webhook,
+        name="journey-reviews",
+    ),
 ]

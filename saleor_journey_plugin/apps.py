@@ -16,6 +16,7 @@ class JourneyConfig(AppConfig):
 
         # The reports' rollups follow every event the drain applies.
         followers.follow(ROLLUPS)
+        self._receive_reviews()
         # Inside Saleor the plugin needs no settings of its own: Saleor is the host.
         if not getattr(settings, "JOURNEY_HOST", "") and apps.is_installed(
             "saleor.account"
@@ -25,3 +26,12 @@ class JourneyConfig(AppConfig):
             from .saleor_adapter import signals
 
             signals.connect()
+
+    def _receive_reviews(self) -> None:
+        from .core import erasure, followers
+        from .reviews.linking import REVIEW_CUSTOMERS
+        from .reviews.privacy import forget_reviews
+
+        # Reviews follow their customer through merges, and forget an erased one.
+        followers.follow(REVIEW_CUSTOMERS)
+        erasure.on_erase(forget_reviews)

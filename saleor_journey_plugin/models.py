@@ -228,12 +228,17 @@ from .reports.rollups.models import (  # noqa: E402
     RollupTouch,
 )
 
+# The review webhook's tables (imported last for the same reason).
+from .reviews.models import Review, ReviewDelivery  # noqa: E402
+
 __all__ = [
     "ROLLUP_MODELS",
     "Customer",
     "Journey",
     "JourneyEvent",
     "ProcessingRequest",
+    "Review",
+    "ReviewDelivery",
     "RollupActiveDay",
     "RollupChannel",
     "RollupCheckout",

@@ -10,6 +10,7 @@ from saleor.plugins.error_codes import PluginErrorCode
 from .core.events import EventType
 from .graphql.views import graphql_response
 from .journey_map.views import map_asset, map_page
+from .reviews.views import review_webhook
 from .saleor_adapter import config, translate
 from .saleor_adapter.host import PLUGIN_ID
 from .saleor_adapter.safe import never_raises, record, record_checkout
@@ -17,6 +18,7 @@ from .saleor_adapter.safe import never_raises, record, record_checkout
 GRAPHQL_PATH = "graphql"
 MAP_PATH = "map"
 MAP_ASSETS = "map/assets/"
+REVIEWS_PATH = "webhooks/reviews"
 
 
 class JourneyPlugin(BasePlugin):
@@ -33,6 +35,8 @@ class JourneyPlugin(BasePlugin):
         name: {
             "type": ConfigurationTypeField.BOOLEAN
             if name in config.BOOLEAN_FIELDS
+            else ConfigurationTypeField.SECRET
+            if name in config.SECRET_FIELDS
             else ConfigurationTypeField.STRING,
             "label": label,
             "help_text": text,
@@ -119,6 +123,8 @@ class JourneyPlugin(BasePlugin):
             )
         if route.startswith(MAP_ASSETS):
             return map_asset(request, route.removeprefix(MAP_ASSETS))
+        if route == REVIEWS_PATH:
+            return review_webhook(request, self.channel.slug)
         return HttpResponseNotFound()
 
     def _base_url(self, request, path: str) -> str:

@@ -87,4 +87,5 @@ def test_dashboard_defaults_give_the_switch_as_a_boolean():
         {"name": "lapse_after_days", "value": "90"},
         {"name": "count_new_accounts", "value": True},
         {"name": "time_zone", "value": "UTC"},
+        {"name": "review_webhook_secrets", "value": ""},
     ]

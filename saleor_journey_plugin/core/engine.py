@@ -3,7 +3,7 @@
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from .events import EventType
+from .events import REVIEWS, EventType
 from .stages import CAN_LAPSE, Stage, rank
 
 # Events that reach a stage outright; orders, reviews and lapses need more context.
@@ -70,7 +70,7 @@ def _target(
 ) -> Stage | None:
     if event_type is EventType.ORDER_PAID:
         return Stage.LOYALTY if state.paid_orders >= 2 else Stage.PURCHASE
-    if event_type is EventType.REVIEW_SUBMITTED:
+    if event_type in REVIEWS:
         return Stage.LOYALTY if rating is not None and rating >= LOYAL_RATING else None
     return _REACHES.get(event_type)
 

@@ -1,5 +1,6 @@
 """Forgetting a deleted customer while keeping the store's aggregate numbers."""
 
+from collections.abc import Callable
 from typing import Any
 
 from django.db import connection
@@ -11,8 +12,17 @@ from .events import normalize_email
 
 # Payload keys that carry no personal data and keep the store's figures right:
 # amounts, ratings, and the store's own order and checkout ids, which tie a
-# cancellation to its order and an order to its checkout.
-KEPT_PAYLOAD_KEYS = ("total", "currency", "rating", "lines", "order_id", "checkout")
+# cancellation to its order and an order to its checkout, and a review service's
+# review ids, which tie a rating's edits to its review.
+KEPT_PAYLOAD_KEYS = (
+    "total",
+    "currency",
+    "rating",
+    "lines",
+    "order_id",
+    "checkout",
+    "review_id",
+)
 # Every free-text column of an event that a caller or an adapter can fill.
 SCRUBBED = {
     "user_id": "",
@@ -27,6 +37,18 @@ SCRUBBED = {
 }
 
 _EVENTS = JourneyEvent._meta.db_table
+
+# Capabilities keeping personal data in tables of their own (reviews) forget it
+# through a listener: called in the erasure's transaction, before the customers
+# go, with their ids, the user id and the normalized email. The core imports no
+# capability; each registers itself from ``apps.ready()``.
+ErasureListener = Callable[[list[int], str, str], None]
+_LISTENERS: list[ErasureListener] = []
+
+
+def on_erase(listener: ErasureListener) -> None:
+    if listener not in _LISTENERS:
+        _LISTENERS.append(listener)
 
 
 def _scrub(where: str) -> str:
@@ -60,6 +82,8 @@ def erase_customer(*, user_id: str, email: str) -> int:
     # The rollups take the events back and fold them again without the person.
     with followers.rewriting(JourneyEvent.objects.filter(customer_id__in=ids)):
         _scrub_events(ids, user_id, email)
+        for listener in _LISTENERS:
+            listener(ids, user_id, email)
         Customer.objects.filter(pk__in=ids).delete()  # journeys, transitions cascade
     return len(ids)
 

@@ -24,6 +24,8 @@ class EventType(StrEnum):
     ORDER_CANCELLED = "ORDER_CANCELLED"
     ORDER_REFUNDED = "ORDER_REFUNDED"
     REVIEW_SUBMITTED = "REVIEW_SUBMITTED"
+    # A review edited at the review service with a new rating (the latest counts).
+    REVIEW_EDITED = "REVIEW_EDITED"
     UNSUBSCRIBED = "UNSUBSCRIBED"
     LAPSE_DETECTED = "LAPSE_DETECTED"
     CUSTOMER_DELETED = "CUSTOMER_DELETED"
@@ -53,15 +55,20 @@ PAIN_POINTS: frozenset[EventType] = frozenset(
 )
 
 
+REVIEWS: frozenset[EventType] = frozenset(
+    {EventType.REVIEW_SUBMITTED, EventType.REVIEW_EDITED}
+)
+
+
 def is_pain_point(event_type: EventType | str, rating: int | None = None) -> bool:
-    if event_type == EventType.REVIEW_SUBMITTED:
+    if event_type in REVIEWS:
         return rating is not None and rating <= 2
     return event_type in PAIN_POINTS
 
 
 def emotion(event_type: EventType | str, rating: int | None = None) -> Emotion | None:
     """How the touchpoint felt; None where the event says nothing about it."""
-    if event_type == EventType.REVIEW_SUBMITTED and rating is not None:
+    if event_type in REVIEWS and rating is not None:
         if rating >= 4:
             return Emotion.POSITIVE
         return Emotion.NEUTRAL if rating == 3 else Emotion.NEGATIVE

@@ -37,6 +37,9 @@ class ChannelSettings:
     time_zone: str = "UTC"
     # ISO 4217 code of the channel's prices: the reports' money is in it.
     currency: str | None = None
+    # Secrets the review webhook accepts signatures with (several while one is
+    # rotated out); none: every delivery is refused.
+    review_webhook_secrets: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -98,6 +101,19 @@ class Host:
             "not implement Host.history (a host whose store keeps orders, "
             "checkouts or accounts of its own can)."
         )
+
+    def has_paid_order(
+        self, channel: str, email: str, product: str, order: str
+    ) -> bool:
+        """Whether a review is a verified purchase.
+
+        True when the customer with this (normalized) email has a paid order in
+        ``channel`` that contains ``product`` (a product or variant ID, or a
+        SKU), or when ``order`` (an order ID or number) is one of their paid
+        orders there. Empty ``product`` or ``order`` is not asked about. A host
+        that keeps no orders verifies nothing.
+        """
+        return False
 
 
 @cache

@@ -8,7 +8,7 @@ from django.db.models import Count, F, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
 
 from ..models import Customer, Journey, JourneyEvent, StageTransition
-from .events import PAIN_POINTS, EventType, normalize_email
+from .events import PAIN_POINTS, REVIEWS, EventType, normalize_email
 from .stages import Stage
 
 
@@ -96,7 +96,7 @@ def touchpoints(
     if pain_only:
         events = events.filter(
             Q(type__in=[t.value for t in PAIN_POINTS])
-            | Q(type=EventType.REVIEW_SUBMITTED.value, payload__rating__lte=2)
+            | Q(type__in=[t.value for t in REVIEWS], payload__rating__lte=2)
         )
     latest = (
         events.annotate(

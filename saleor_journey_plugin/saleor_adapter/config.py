@@ -6,6 +6,7 @@ from zoneinfo import available_timezones
 
 from ..core.host import DEFAULT_LAPSE_AFTER_DAYS, ChannelSettings
 from ..core.presets import DEFAULT_PRESET, PRESETS, Language
+from ..reviews.signature import MIN_SECRET_LENGTH, parse_secrets, secrets_error
 
 PRESET = "stage_preset"
 LANGUAGE = "label_language"
@@ -95,6 +96,7 @@ def errors(configuration: list[dict]) -> dict[str, str]:
             f"Unknown time zone '{values[TIME_ZONE]}'; use an IANA name such as "
             "UTC, Europe/Berlin or Asia/Seoul."
         )
+    found.update(_review_errors(values))
     return found
 
 
@@ -115,4 +117,24 @@ def channel_settings(configuration: list[dict]) -> ChannelSettings:
         lapse_after_days=int(values[LAPSE_AFTER_DAYS]),
         count_new_accounts=_BOOLEANS[values[COUNT_NEW_ACCOUNTS].lower()],
         time_zone=values[TIME_ZONE],
+        review_webhook_secrets=parse_secrets(values[REVIEW_WEBHOOK_SECRETS]),
     )
+
+
+# -- Reviews -------------------------------------------------------------------
+REVIEW_WEBHOOK_SECRETS = "review_webhook_secrets"
+DEFAULTS[REVIEW_WEBHOOK_SECRETS] = ""
+# Saleor secret fields: its API reads back only their last four characters.
+SECRET_FIELDS = frozenset({REVIEW_WEBHOOK_SECRETS})
+HELP[REVIEW_WEBHOOK_SECRETS] = (
+    "Review webhook secrets",
+    "Secrets the review service signs its webhooks with (Standard Webhooks), "
+    f"separated by spaces, each at least {MIN_SECRET_LENGTH} characters; a "
+    "whsec_ secret is used as its base64 key. Two while rotating. Empty: every "
+    "review webhook is refused.",
+)
+
+
+def _review_errors(values: dict[str, str]) -> dict[str, str]:
+    message = secrets_error(values[REVIEW_WEBHOOK_SECRETS])
+    return {REVIEW_WEBHOOK_SECRETS: message} if message else {}

@@ -21,7 +21,7 @@ from ..core.host import (
     Host,
     Viewer,
 )
-from . import config, metadata
+from . import config, metadata, purchases
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -102,6 +102,11 @@ class SaleorHost(Host):
         else:
             channels = [channel]
         return History(channels, since)
+
+    def has_paid_order(
+        self, channel: str, email: str, product: str, order: str
+    ) -> bool:
+        return purchases.has_paid_order(channel, email, product, order)
 
 
 def _granted(requestor: Any) -> frozenset[str]:

@@ -77,6 +77,8 @@ def test_plugin_update_enables_the_plugin_with_a_valid_configuration(
         "lapse_after_days": "60",
         "count_new_accounts": "true",
         "time_zone": "UTC",
+        # an empty secret field reads as null through Saleor's API
+        "review_webhook_secrets": None,
     }
     row = _saved(channel_USD)
     assert row.active is True
@@ -86,6 +88,7 @@ def test_plugin_update_enables_the_plugin_with_a_valid_configuration(
         "lapse_after_days": "60",
         "count_new_accounts": True,
         "time_zone": "UTC",
+        "review_webhook_secrets": "",
     }
 
 
@@ -182,6 +185,7 @@ def test_first_plugin_update_with_an_invalid_value_leaves_the_plugin_inactive(
         "lapse_after_days": "90",
         "count_new_accounts": True,
         "time_zone": "UTC",
+        "review_webhook_secrets": "",
     }
 
 

@@ -1,0 +1,1 @@
+"""Reviews received by signed webhook from a review service."""
