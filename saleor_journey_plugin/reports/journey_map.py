@@ -5,7 +5,7 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
-from ..core.events import PAIN_POINTS, EventType, TouchChannel
+from ..core.events import PAIN_POINTS, REVIEWS, EventType, TouchChannel
 from ..core.stages import FUNNEL, Stage
 from ..models import JourneyEvent
 from .log import channel_events, during
@@ -14,13 +14,14 @@ from .results import Emotions, JourneyMap, StageTouchpoints
 
 DEFAULT_TOP = 5
 MAX_TOP = 100
-_REVIEW_KIND = EventType.REVIEW_SUBMITTED.value
-# A low review is a pain point of its own kind, named by its event type.
+# A low review is a pain point of its own kind, named by its event type (a
+# review, or a review edited to a new rating).
+REVIEW_KINDS: tuple[str, ...] = tuple(sorted(t.value for t in REVIEWS))
 PAIN_POINT_KINDS: tuple[str, ...] = (
     *sorted(t.value for t in PAIN_POINTS),
-    _REVIEW_KIND,
+    *REVIEW_KINDS,
 )
-_REVIEW = Q(type=EventType.REVIEW_SUBMITTED.value)
+_REVIEW = Q(type__in=REVIEW_KINDS)
 _LOW_REVIEW = _REVIEW & Q(payload__rating__lte=2)
 _PAIN = Q(type__in=[t.value for t in PAIN_POINTS]) | _LOW_REVIEW
 
@@ -39,9 +40,10 @@ def reference_journey_map(
     Touchpoints are the channel's processed events of a customer, including
     lapses and abandoned checkouts (pain points the map is for); events of an
     erased customer stay in the stage they had. Pain points and emotions
-    follow the journey model: a review rated 1 or 2 is a pain point (kind
-    ``REVIEW_SUBMITTED``) and negative, 3 neutral, 4 or 5 positive; every
-    other pain point is negative.
+    follow the journey model: a review (or an edit of one to a new rating)
+    rated 1 or 2 is a pain point (kind ``REVIEW_SUBMITTED`` or
+    ``REVIEW_EDITED``) and negative, 3 neutral, 4 or 5 positive; every other
+    pain point is negative.
     """
     check_top(top)
     events = map_events(channel, period)
@@ -58,7 +60,10 @@ def reference_journey_map(
             negative=Count("pk", filter=_PAIN),
             **{
                 f"pain_{kind}": Count(
-                    "pk", filter=_LOW_REVIEW if kind == _REVIEW_KIND else Q(type=kind)
+                    "pk",
+                    filter=Q(type=kind, payload__rating__lte=2)
+                    if kind in REVIEW_KINDS
+                    else Q(type=kind),
                 )
                 for kind in PAIN_POINT_KINDS
             },

@@ -10,7 +10,16 @@ admins.
 from datetime import datetime
 from decimal import Decimal
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+)
 from django.db.models.expressions import CombinedExpression
 
 from ..core.events import EventType
@@ -182,13 +191,39 @@ def review_counts(channel: str, period: Period) -> tuple[int, int]:
     """(reviews, reviews rated 4 or 5) received in the period.
 
     A review is a REVIEW_SUBMITTED event whose payload ``rating`` is a number
-    from 1 to 5 (as the core reads it); ``csat`` is their top-2-box share.
+    from 1 to 5 (as the core reads it); ``csat`` is their top-2-box share. A
+    review edited later (a REVIEW_EDITED event with the same ``review_id``)
+    counts once, with the rating of its latest edit before the period's end.
     """
+    latest_edit = (
+        channel_events(channel, EventType.REVIEW_EDITED)
+        .filter(
+            payload__review_id=OuterRef("payload__review_id"),
+            occurred_at__lt=period.end_utc,
+            payload__rating__gte=1,
+            payload__rating__lte=MAX_RATING,
+        )
+        .order_by("-occurred_at", "-pk")
+    )
     reviews = during(channel_events(channel, EventType.REVIEW_SUBMITTED), period)
-    rated = reviews.filter(payload__rating__gte=1, payload__rating__lte=MAX_RATING)
+    rated = reviews.filter(
+        payload__rating__gte=1, payload__rating__lte=MAX_RATING
+    ).annotate(
+        edited_to_top=Subquery(
+            latest_edit.annotate(
+                top=ExpressionWrapper(
+                    Q(payload__rating__gte=TOP_TWO_BOX), output_field=BooleanField()
+                )
+            ).values("top")[:1]
+        )
+    )
     counts = rated.aggregate(
         reviews=Count("pk"),
-        satisfied=Count("pk", filter=Q(payload__rating__gte=TOP_TWO_BOX)),
+        satisfied=Count(
+            "pk",
+            filter=Q(edited_to_top=True)
+            | Q(edited_to_top__isnull=True, payload__rating__gte=TOP_TWO_BOX),
+        ),
     )
     return counts["reviews"], counts["satisfied"]
 

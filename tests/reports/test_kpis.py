@@ -1,7 +1,7 @@
 """The store KPIs, exactly, on a hand-built store (see ``store.py``)."""
 
 import random
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -9,8 +9,9 @@ import pytest
 from saleor_journey_plugin.core.events import EventType as E
 from saleor_journey_plugin.core.processing import drain
 from saleor_journey_plugin.models import JourneyEvent
-from saleor_journey_plugin.reports import Period, compute_kpis
+from saleor_journey_plugin.reports import Period, compute_kpis, reference_kpis
 from saleor_journey_plugin.reports.results import Money
+from saleor_journey_plugin.reports.rollups.state import usable
 
 from .store import ANN, BOB, KRW, NEW_YORK, USD, ny, order, record, seoul
 
@@ -274,6 +275,48 @@ def test_a_review_and_a_visit_record_the_same_customer_once(db):
     assert kpis.reviews == 1
     assert kpis.csat == Decimal(0)
     assert kpis.conversion_rate == Decimal(0)
+
+
+@pytest.mark.parametrize(
+    ("first", "end", "reviews", "csat"),
+    [
+        # Ann's 2 is not edited yet; Bob's 5
+        (date(2026, 2, 1), date(2026, 2, 8), 2, Decimal("0.5")),
+        # Ann's edit to 5 on Feb 10
+        (date(2026, 2, 1), date(2026, 2, 15), 2, Decimal(1)),
+        # Ann's second edit, to 3, on Feb 20
+        (date(2026, 2, 1), date(2026, 3, 1), 2, Decimal("0.5")),
+        # Bob's edit to 1 on Mar 2
+        (date(2026, 2, 1), date(2026, 3, 5), 2, Decimal(0)),
+        # edits alone are not reviews received
+        (date(2026, 2, 9), date(2026, 3, 5), 0, None),
+    ],
+)
+def test_an_edited_review_counts_once_with_its_latest_rating_before_the_end(
+    db, first, end, reviews, csat
+):
+    # given: Ann rates 2 on Feb 3, edits it to 5, then to 3; Bob rates 5 on
+    # Feb 4 and edits it to 1 in March (UTC, the channel's zone)
+    def review(kind, key, day, who, rating, review_id):
+        at = datetime(2026, *day, 12, 0, tzinfo=UTC)
+        payload = {"rating": rating, "review_id": review_id}
+        record(kind, key, at, who, payload=payload)
+
+    review(E.REVIEW_SUBMITTED, "review:r1", (2, 3), ANN, 2, "r1")
+    review(E.REVIEW_EDITED, "review:r1:v2", (2, 10), ANN, 5, "r1")
+    review(E.REVIEW_EDITED, "review:r1:v3", (2, 20), ANN, 3, "r1")
+    review(E.REVIEW_SUBMITTED, "review:r2", (2, 4), BOB, 5, "r2")
+    review(E.REVIEW_EDITED, "review:r2:v2", (3, 2), BOB, 1, "r2")
+    drain()
+    period = Period(first, end, "UTC")
+
+    # when
+    kpis = compute_kpis(USD, period)
+
+    # then: from the rollups, as from the event log
+    assert usable(USD, period)
+    assert (kpis.reviews, kpis.csat) == (reviews, csat)
+    assert kpis == reference_kpis(USD, period)
 
 
 def test_a_deleted_customers_orders_stay_in_the_store_figures(usd_store):

@@ -292,14 +292,20 @@ def order_events(draw: st.DrawFn) -> Happened:
 def reviews() -> st.SearchStrategy[Happened]:
     return st.builds(
         Happened,
-        type=st.just(E.REVIEW_SUBMITTED),
+        # Edits rate again the review with the same id, whenever they come.
+        type=st.sampled_from([E.REVIEW_SUBMITTED, E.REVIEW_SUBMITTED, E.REVIEW_EDITED]),
         who=shoppers,
         at=instants(),
         channel=channels,
         payload=st.builds(
-            lambda rating, number: {"rating": rating, "order_id": str(number)},
+            lambda rating, number, review: {
+                "rating": rating,
+                "order_id": str(number),
+                **({"review_id": review} if review else {}),
+            },
             st.integers(1, 5),
             st.integers(1, 6),
+            st.sampled_from([None, "r1", "r2"]),
         ),
     )
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from django.db import connection
 
+from ...core.events import REVIEWS as REVIEW_EVENTS
 from ...core.events import EventType
 from ...core.host import get_host
 from ...models import JourneyEvent
@@ -42,10 +43,11 @@ SOURCES = RollupSource._meta.db_table
 
 # The event's local day in its channel's rollup time zone.
 DAY = "(e.occurred_at AT TIME ZONE c.time_zone)::date"
+_REVIEW_TYPES = ", ".join(f"'{t.value}'" for t in sorted(REVIEW_EVENTS))
 # The journey map's mood of a review; the JSON comparisons are the ones the
 # reference reports make (``payload__rating__gte=4`` and so on).
 MOOD = (
-    f"CASE WHEN e.type = '{EventType.REVIEW_SUBMITTED.value}' THEN CASE "
+    f"CASE WHEN e.type IN ({_REVIEW_TYPES}) THEN CASE "
     "WHEN e.payload -> 'rating' >= '4'::jsonb THEN 3 "
     "WHEN e.payload -> 'rating' = '3'::jsonb THEN 2 "
     "WHEN e.payload -> 'rating' <= '2'::jsonb THEN 1 ELSE 0 END ELSE 0 END"
@@ -139,9 +141,10 @@ ON CONFLICT (event_id) DO NOTHING
 RETURNING channel, token
 """
 INSERT_REVIEWS = f"""
-INSERT INTO {REVIEWS} (event_id, channel, occurred_at, satisfied)
-SELECT e.id, e.channel, e.occurred_at, e.payload -> 'rating' >= '4'::jsonb
-{_FOLDED} AND e.type = '{EventType.REVIEW_SUBMITTED.value}'
+INSERT INTO {REVIEWS} (event_id, channel, occurred_at, satisfied, review_id, edit)
+SELECT e.id, e.channel, e.occurred_at, e.payload -> 'rating' >= '4'::jsonb,
+       e.payload ->> 'review_id', e.type = '{EventType.REVIEW_EDITED.value}'
+{_FOLDED} AND e.type IN ({_REVIEW_TYPES})
   AND e.payload -> 'rating' >= '1'::jsonb AND e.payload -> 'rating' <= '5'::jsonb
 ON CONFLICT (event_id) DO NOTHING
 """

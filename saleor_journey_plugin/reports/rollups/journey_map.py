@@ -13,7 +13,6 @@ from ..results import Emotions, JourneyMap, StageTouchpoints
 from .fold import SOURCES, TOUCHES
 
 POSITIVE, NEUTRAL, LOW = 3, 2, 1
-_REVIEW = EventType.REVIEW_SUBMITTED.value
 _PAIN_TYPES = frozenset(t.value for t in PAIN_POINTS)
 
 TOUCH_COUNTS = f"""
@@ -59,8 +58,7 @@ def rollup_journey_map(channel: str, period: Period, *, top: int = 5) -> Journey
                 column["neutral"] += events
             if mood == LOW or event_type in _PAIN_TYPES:
                 column["negative"] += events
-                kind = _REVIEW if mood == LOW else event_type
-                column["pain"][kind] += events
+                column["pain"][event_type] += events
         cursor.execute(TOP_SOURCES, params)
         for stage, kind, value, events in cursor.fetchall():
             columns[stage]["sources" if kind == "s" else "campaigns"].append(

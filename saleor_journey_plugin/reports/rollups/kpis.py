@@ -80,9 +80,17 @@ SELECT coalesce(sum(first_orders), 0) - (SELECT count(*) FROM {ORDERS}
                                           WHERE {_PLACED_SINCE} AND ordinal = 2)
 FROM {ORDER_TOTALS} WHERE channel = %(channel)s
 """
+# A review counts with the rating of its latest edit before the end.
 REVIEWS_RECEIVED = f"""
-SELECT count(*), count(*) FILTER (WHERE satisfied) FROM {REVIEWS}
-WHERE channel = %(channel)s AND occurred_at >= %(start)s AND occurred_at < %(end)s
+SELECT count(*), count(*) FILTER (WHERE coalesce(
+    (SELECT x.satisfied FROM {REVIEWS} AS x
+     WHERE x.channel = r.channel AND x.review_id = r.review_id AND x.edit
+       AND x.occurred_at < %(end)s
+     ORDER BY x.occurred_at DESC, x.event_id DESC LIMIT 1),
+    r.satisfied))
+FROM {REVIEWS} AS r
+WHERE r.channel = %(channel)s AND r.occurred_at >= %(start)s
+  AND r.occurred_at < %(end)s AND NOT r.edit
 """
 LAPSES = f"""
 SELECT count(*) FILTER (WHERE to_stage = '{Stage.LAPSED.value}'),

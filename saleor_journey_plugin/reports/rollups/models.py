@@ -141,12 +141,16 @@ class RollupCheckout(models.Model):
 
 
 class RollupReview(models.Model):
-    """A review rated 1 to 5, and whether it was top-2-box."""
+    """A review rated 1 to 5, or an edit of one to a new rating (``edit``),
+    and whether that rating was top-2-box."""
 
     event_id = models.BigIntegerField(primary_key=True, serialize=False)
     channel = models.CharField(max_length=255)
     occurred_at = models.DateTimeField()
     satisfied = models.BooleanField()
+    # The review service's id: an edit rates the review with the same one.
+    review_id = models.CharField(max_length=255, null=True)  # noqa: DJ001
+    edit = models.BooleanField(default=False)
 
     class Meta:
         db_table = "journey_rollup_review"
@@ -155,7 +159,13 @@ class RollupReview(models.Model):
                 fields=["channel", "occurred_at"],
                 include=["satisfied"],
                 name="journey_rollup_review_at",
-            )
+            ),
+            models.Index(
+                fields=["channel", "review_id", "occurred_at"],
+                include=["satisfied"],
+                condition=Q(edit=True),
+                name="journey_rollup_review_edits",
+            ),
         ]
 
     def __str__(self) -> str:
