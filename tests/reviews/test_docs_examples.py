@@ -1,4 +1,4 @@
-"""The signing examples in docs/reviews.md work against the plugin's verifier."""
+"""The README's signing examples work against the plugin's verifier."""
 
 import json
 import re
@@ -14,7 +14,7 @@ from saleor_journey_plugin.reviews.signature import verify
 
 from .conftest import CHANNEL, SECRET, WHSEC
 
-DOC = Path(__file__).resolve().parents[2] / "docs" / "reviews.md"
+DOC = Path(__file__).resolve().parents[2] / "README.md"
 
 
 @pytest.fixture
