@@ -217,6 +217,7 @@ class ProcessingRequest(models.Model):
 from .reports.rollups.models import (  # noqa: E402
     ROLLUP_MODELS,
     RollupActiveDay,
+    RollupActiveTotal,
     RollupChannel,
     RollupCheckout,
     RollupOrder,
@@ -240,6 +241,7 @@ __all__ = [
     "Review",
     "ReviewDelivery",
     "RollupActiveDay",
+    "RollupActiveTotal",
     "RollupChannel",
     "RollupCheckout",
     "RollupOrder",

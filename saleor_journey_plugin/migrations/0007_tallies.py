@@ -5,13 +5,15 @@ def install(apps, schema_editor):
     # The trigger functions are built from the tallies' definitions.
     from saleor_journey_plugin.reports.rollups import tallies
 
-    tallies.install()
+    tallies.STAGE_DAYS.install()
+    tallies.ORDER_TOTALS.install()
 
 
 def uninstall(apps, schema_editor):
     from saleor_journey_plugin.reports.rollups import tallies
 
-    tallies.uninstall()
+    tallies.STAGE_DAYS.uninstall()
+    tallies.ORDER_TOTALS.uninstall()
 
 
 class Migration(migrations.Migration):

@@ -13,15 +13,23 @@ from ..period import Period
 from ..rates import PRECISION, rate
 from ..results import Kpis
 from .fold import ACTIVE, CHECKOUTS, ORDER_EVENTS, ORDERS, REVIEWS
-from .models import RollupOrderTotal
+from .models import RollupActiveTotal, RollupOrderTotal
 
 _TRANSITIONS = StageTransition._meta.db_table
 ORDER_TOTALS = RollupOrderTotal._meta.db_table
+ACTIVE_TOTALS = RollupActiveTotal._meta.db_table
 
+# Customers active in [a, b), each once: the days' actives, less those who
+# came back later within the period. Who came back is known by day left
+# (``came_back``); the ones whose next day is on or after b are rows, few for
+# a period that ends near now.
 ACTIVE_CUSTOMERS = f"""
-SELECT count(*) FROM {ACTIVE}
+SELECT coalesce(sum(active) - sum(came_back), 0)
+       + (SELECT count(*) FROM {ACTIVE}
+          WHERE channel = %(channel)s AND day >= %(end_day)s
+            AND previous_day >= %(first_day)s AND previous_day < %(end_day)s)
+FROM {ACTIVE_TOTALS}
 WHERE channel = %(channel)s AND day >= %(first_day)s AND day < %(end_day)s
-  AND (previous_day IS NULL OR previous_day < %(first_day)s)
 """
 CHECKOUTS_STARTED = f"""
 SELECT count(*) FILTER (WHERE first_start),

@@ -302,6 +302,29 @@ class RollupOrderTotal(models.Model):
         return f"{self.orders} orders in {self.currency} in {self.channel}"
 
 
+class RollupActiveTotal(models.Model):
+    """Per local day: customers active that day (``active``), and those of
+    them active again on a later day (``came_back``) (``tallies.py``)."""
+
+    channel = models.CharField(max_length=255)
+    day = models.DateField()
+    active = models.IntegerField()
+    came_back = models.IntegerField()
+
+    class Meta:
+        db_table = "journey_rollup_active_total"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["channel", "day"],
+                include=["active", "came_back"],
+                name="journey_rollup_one_active_total",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.active} active on {self.day} in {self.channel}"
+
+
 # Every rollup table, children of nothing: emptied or truncated as one set.
 ROLLUP_MODELS: tuple[type[models.Model], ...] = (
     RollupChannel,
@@ -314,4 +337,5 @@ ROLLUP_MODELS: tuple[type[models.Model], ...] = (
     RollupSource,
     RollupStageDay,
     RollupOrderTotal,
+    RollupActiveTotal,
 )

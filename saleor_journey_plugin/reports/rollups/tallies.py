@@ -16,7 +16,13 @@ from django.db import connection
 
 from ...models import StageTransition
 from ..money import THREE_DECIMAL_CURRENCIES, ZERO_DECIMAL_CURRENCIES
-from .models import RollupOrder, RollupOrderTotal, RollupStageDay
+from .models import (
+    RollupActiveDay,
+    RollupActiveTotal,
+    RollupOrder,
+    RollupOrderTotal,
+    RollupStageDay,
+)
 
 
 def _quoted(codes: frozenset[str]) -> str:
@@ -33,21 +39,35 @@ _ROUNDED = f"coalesce(round(total, {PLACES}), 0)"
 
 
 @dataclass(frozen=True)
+class Share:
+    """What one row of the source adds to the tally: an SQL expression over
+    the row for every key and sum column, for the rows ``where`` holds."""
+
+    values: dict[str, str]
+    where: str = "true"
+
+
+@dataclass(frozen=True)
 class Tally:
-    """``target`` holds, per ``keys``, the ``sums`` over the ``where`` rows of
-    ``source``; each is ``column: SQL expression over a source row``."""
+    """``target`` holds, per ``keys``, the ``sums`` of the ``shares`` of the
+    rows of ``source``."""
 
     name: str
     source: str
     target: str
-    keys: dict[str, str]
-    sums: dict[str, str]
-    where: str
+    keys: tuple[str, ...]
+    sums: tuple[str, ...]
+    shares: tuple[Share, ...]
 
     def _rows(self, table: str, sign: str) -> str:
-        columns = [f"{expr} AS {name}" for name, expr in self.keys.items()]
-        columns += [f"{sign}({expr}) AS {name}" for name, expr in self.sums.items()]
-        return f"SELECT {', '.join(columns)} FROM {table} WHERE {self.where}"
+        selects = []
+        for share in self.shares:
+            columns = [f"{share.values[name]} AS {name}" for name in self.keys]
+            columns += [f"{sign}({share.values[name]}) AS {name}" for name in self.sums]
+            selects.append(
+                f"SELECT {', '.join(columns)} FROM {table} WHERE {share.where}"
+            )
+        return " UNION ALL ".join(selects)
 
     def _insert(self, rows: str) -> str:
         keys = ", ".join(self.keys)
@@ -89,7 +109,9 @@ class Tally:
         """
 
     def install(self) -> None:
-        """Create the triggers and sum the rows already there."""
+        """Create the triggers and sum the rows already there (PostgreSQL)."""
+        if connection.vendor != "postgresql":
+            return
         with connection.cursor() as cursor:
             cursor.execute(self._function())
             for operation, tables in _TRANSITION_TABLES.items():
@@ -101,6 +123,8 @@ class Tally:
         self.recount()
 
     def uninstall(self) -> None:
+        if connection.vendor != "postgresql":
+            return
         with connection.cursor() as cursor:
             for operation in _TRANSITION_TABLES:
                 cursor.execute(
@@ -111,14 +135,13 @@ class Tally:
 
     def recount(self, channel: str | None = None) -> None:
         """Sum again from the source rows (all, or one channel's)."""
-        only = "" if channel is None else " AND channel = %(channel)s"
+        source, only = self.source, ""
+        if channel is not None:
+            source = f"(SELECT * FROM {source} WHERE channel = %(channel)s) AS rows"
+            only = " WHERE channel = %(channel)s"
         with connection.cursor() as cursor:
-            cursor.execute(
-                f"DELETE FROM {self.target} WHERE true{only}", {"channel": channel}
-            )
-            cursor.execute(
-                self._insert(self._rows(self.source, "") + only), {"channel": channel}
-            )
+            cursor.execute(f"DELETE FROM {self.target}{only}", {"channel": channel})
+            cursor.execute(self._insert(self._rows(source, "")), {"channel": channel})
 
 
 _TRANSITION_TABLES = {
@@ -134,13 +157,19 @@ STAGE_DAYS = Tally(
     name="journey_tally_stage_days",
     source=StageTransition._meta.db_table,
     target=RollupStageDay._meta.db_table,
-    keys={
-        "channel": "channel",
-        "stage": "to_stage",
-        "day": "(occurred_at AT TIME ZONE 'UTC')::date",
-    },
-    sums={"journeys": "1"},
-    where="left_at IS NULL AND channel <> ''",
+    keys=("channel", "stage", "day"),
+    sums=("journeys",),
+    shares=(
+        Share(
+            {
+                "channel": "channel",
+                "stage": "to_stage",
+                "day": "(occurred_at AT TIME ZONE 'UTC')::date",
+                "journeys": "1",
+            },
+            where="left_at IS NULL AND channel <> ''",
+        ),
+    ),
 )
 # Every order placed, per currency: first and second orders of customers, and
 # sales (each order rounded to its currency), all and cancelled.
@@ -148,28 +177,45 @@ ORDER_TOTALS = Tally(
     name="journey_tally_order_totals",
     source=RollupOrder._meta.db_table,
     target=RollupOrderTotal._meta.db_table,
-    keys={"channel": "channel", "currency": "currency"},
-    sums={
-        "orders": "1",
-        "first_orders": "CASE WHEN ordinal = 1 THEN 1 ELSE 0 END",
-        "second_orders": "CASE WHEN ordinal = 2 THEN 1 ELSE 0 END",
-        "sales": _ROUNDED,
-        "cancelled_sales": f"CASE WHEN cancelled_at IS NULL THEN 0 ELSE {_ROUNDED} END",
-    },
-    where="true",
+    keys=("channel", "currency"),
+    sums=("orders", "first_orders", "second_orders", "sales", "cancelled_sales"),
+    shares=(
+        Share(
+            {
+                "channel": "channel",
+                "currency": "currency",
+                "orders": "1",
+                "first_orders": "CASE WHEN ordinal = 1 THEN 1 ELSE 0 END",
+                "second_orders": "CASE WHEN ordinal = 2 THEN 1 ELSE 0 END",
+                "sales": _ROUNDED,
+                "cancelled_sales": (
+                    f"CASE WHEN cancelled_at IS NULL THEN 0 ELSE {_ROUNDED} END"
+                ),
+            }
+        ),
+    ),
 )
-TALLIES = (STAGE_DAYS, ORDER_TOTALS)
+# Per local day: customers active, and customers active again later (their
+# next active day names this one as its previous day).
+ACTIVE_TOTALS = Tally(
+    name="journey_tally_active_totals",
+    source=RollupActiveDay._meta.db_table,
+    target=RollupActiveTotal._meta.db_table,
+    keys=("channel", "day"),
+    sums=("active", "came_back"),
+    shares=(
+        Share({"channel": "channel", "day": "day", "active": "1", "came_back": "0"}),
+        Share(
+            {
+                "channel": "channel",
+                "day": "previous_day",
+                "active": "0",
+                "came_back": "1",
+            },
+            where="previous_day IS NOT NULL",
+        ),
+    ),
+)
+TALLIES = (STAGE_DAYS, ORDER_TOTALS, ACTIVE_TOTALS)
 # Their tables: a rebuild recounts them rather than refolding them.
 TALLIED: frozenset[str] = frozenset(tally.target for tally in TALLIES)
-
-
-def install() -> None:
-    if connection.vendor == "postgresql":
-        for tally in TALLIES:
-            tally.install()
-
-
-def uninstall() -> None:
-    if connection.vendor == "postgresql":
-        for tally in TALLIES:
-            tally.uninstall()
