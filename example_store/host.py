@@ -2,7 +2,7 @@
 
 import time
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.core import signing
@@ -15,6 +15,7 @@ from saleor_journey_plugin.core.host import (
     Viewer,
 )
 from saleor_journey_plugin.core.presets import Language
+from saleor_journey_plugin.loyalty.settings import loyalty_settings
 
 TOKEN_SALT = "example_store.token"
 DEFAULT_TOKEN_MAX_AGE = 4 * 60 * 60
@@ -67,6 +68,15 @@ class ExampleStoreHost(Host):
             count_new_accounts=bool(config.get("count_new_accounts", True)),
             time_zone=str(config.get("time_zone", "UTC")),
             currency=str(config["currency"]) if config.get("currency") else None,
+            # The dashboard's loyalty fields, by the same names (as text).
+            loyalty=loyalty_settings(
+                {
+                    str(name): str(value)
+                    for name, value in cast(
+                        "dict[str, object]", config.get("loyalty") or {}
+                    ).items()
+                }
+            ),
         )
 
     def new_account_channels(self) -> list[str]:

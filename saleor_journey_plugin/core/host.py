@@ -17,6 +17,7 @@ from django.utils.module_loading import import_string
 from .presets import DEFAULT_PRESET, Language
 
 if TYPE_CHECKING:
+    from ..loyalty.settings import LoyaltySettings
     from ..models import Journey
     from .events import JourneyEventData
 
@@ -37,6 +38,8 @@ class ChannelSettings:
     time_zone: str = "UTC"
     # ISO 4217 code of the channel's prices: the reports' money is in it.
     currency: str | None = None
+    # None: the host offers no loyalty program (the settings say if it is on).
+    loyalty: "LoyaltySettings | None" = None
 
 
 @dataclass(frozen=True)
@@ -80,6 +83,9 @@ class Host:
 
     def stages_changed(self, journeys: "list[Journey]") -> None:
         """Called after commit with the journeys whose stage changed."""
+
+    def tiers_changed(self, changes: list[tuple[int, str, str]]) -> None:
+        """Called after commit with (customer id, channel, new loyalty tier)."""
 
     def history(
         self, channel: str | None, since: datetime | None

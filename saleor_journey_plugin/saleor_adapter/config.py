@@ -6,6 +6,7 @@ from zoneinfo import available_timezones
 
 from ..core.host import DEFAULT_LAPSE_AFTER_DAYS, ChannelSettings
 from ..core.presets import DEFAULT_PRESET, PRESETS, Language
+from ..loyalty import settings as loyalty
 
 PRESET = "stage_preset"
 LANGUAGE = "label_language"
@@ -48,6 +49,11 @@ HELP: dict[str, tuple[str, str]] = {
         "Asia/Seoul. Default UTC.",
     ),
 }
+
+# Loyalty points (``loyalty/settings.py`` owns their names, checks and help).
+DEFAULTS.update(loyalty.DEFAULTS)
+HELP.update(loyalty.HELP)
+BOOLEAN_FIELDS |= loyalty.BOOLEAN_FIELDS
 
 
 def dashboard_defaults() -> list[dict]:
@@ -95,6 +101,7 @@ def errors(configuration: list[dict]) -> dict[str, str]:
             f"Unknown time zone '{values[TIME_ZONE]}'; use an IANA name such as "
             "UTC, Europe/Berlin or Asia/Seoul."
         )
+    found.update(loyalty.errors(values))
     return found
 
 
@@ -115,4 +122,5 @@ def channel_settings(configuration: list[dict]) -> ChannelSettings:
         lapse_after_days=int(values[LAPSE_AFTER_DAYS]),
         count_new_accounts=_BOOLEANS[values[COUNT_NEW_ACCOUNTS].lower()],
         time_zone=values[TIME_ZONE],
+        loyalty=loyalty.loyalty_settings(values),
     )
