@@ -156,7 +156,11 @@ def test_saved_values_are_read_with_decimals_for_money_and_multipliers():
             "Bronze:0:1, Silver:-5:1.25",
             TIERS_HELP + "the threshold of Silver is not a whole number.",
         ),
-        ("tiers", "Bronze:0", TIERS_HELP + "'Bronze:0' is not name:threshold:multiplier."),
+        (
+            "tiers",
+            "Bronze:0",
+            TIERS_HELP + "'Bronze:0' is not name:threshold:multiplier.",
+        ),
         ("tiers", "Bronze:0:1,", TIERS_HELP + "'' is not name:threshold:multiplier."),
         (
             "tiers",
