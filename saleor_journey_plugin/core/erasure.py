@@ -1,5 +1,6 @@
 """Forgetting a deleted customer while keeping the store's aggregate numbers."""
 
+from collections.abc import Callable
 from typing import Any
 
 from django.db import connection
@@ -27,6 +28,10 @@ SCRUBBED = {
 }
 
 _EVENTS = JourneyEvent._meta.db_table
+
+# Called with the ids of the customers being erased, before they are deleted,
+# so that capabilities owning rows about them (loyalty) forget the person.
+on_erase: list[Callable[[list[int]], None]] = []
 
 
 def _scrub(where: str) -> str:
@@ -60,6 +65,8 @@ def erase_customer(*, user_id: str, email: str) -> int:
     # The rollups take the events back and fold them again without the person.
     with followers.rewriting(JourneyEvent.objects.filter(customer_id__in=ids)):
         _scrub_events(ids, user_id, email)
+        for callback in on_erase:
+            callback(ids)
         Customer.objects.filter(pk__in=ids).delete()  # journeys, transitions cascade
     return len(ids)
 

@@ -8,6 +8,10 @@ from ..models import Customer, Journey, JourneyEvent, StageTransition
 from . import followers
 from .events import normalize_email
 
+# Called with (guest id, customer id) before the merged guest row is deleted,
+# so that capabilities owning rows of the guest (loyalty) move them.
+on_merge: list[Callable[[int, int], None]] = []
+
 
 def resolve_customer(
     user_id: str, email: str, visitor_id: str = ""
@@ -118,5 +122,7 @@ def _merge(
         guest_journey.delete()
         rebuild_journey(journey)
         rebuilt.append(journey)
+    for callback in on_merge:
+        callback(guest.pk, customer.pk)
     guest.delete()
     return rebuilt
