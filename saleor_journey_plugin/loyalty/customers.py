@@ -4,7 +4,7 @@ from django.db import connection, transaction
 from django.db.models import F
 
 from ..core.host import get_host
-from .ledger import _locked_account, _refresh_tier
+from .ledger import locked_account, refresh_tier
 from .models import Kind, LedgerEntry, LoyaltyAccount
 
 _ENTRIES = LedgerEntry._meta.db_table
@@ -36,7 +36,7 @@ def move_to_account(guest: int, customer: int) -> None:
         with transaction.atomic():
             # Both rows locked, in customer order like every other two-row lock.
             first, second = sorted((guest, customer))
-            accounts = {c: _locked_account(channel, c) for c in (first, second)}
+            accounts = {c: locked_account(channel, c) for c in (first, second)}
             with connection.cursor() as cursor:
                 cursor.execute(
                     _REKEY_REVIEWS,
@@ -59,7 +59,7 @@ def move_to_account(guest: int, customer: int) -> None:
             accounts[guest].delete()
             found = get_host().channel_settings(channel)
             if found is not None and found.loyalty is not None:
-                _refresh_tier(accounts[customer], found.loyalty)
+                refresh_tier(accounts[customer], found.loyalty)
 
 
 def forget(customers: list[int]) -> None:

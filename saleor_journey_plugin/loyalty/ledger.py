@@ -141,7 +141,7 @@ def standing(
 # -- writing --------------------------------------------------------------
 
 
-def _locked_account(channel: str, customer: int) -> LoyaltyAccount:
+def locked_account(channel: str, customer: int) -> LoyaltyAccount:
     """The account row, created if need be, locked until the transaction ends."""
     with connection.cursor() as cursor:
         cursor.execute(
@@ -217,7 +217,7 @@ def _expiry(settings: LoyaltySettings, at: datetime) -> datetime | None:
     return at + timedelta(days=days) if days else None
 
 
-def _refresh_tier(
+def refresh_tier(
     account: LoyaltyAccount, settings: LoyaltySettings, now: datetime | None = None
 ) -> None:
     """Store the account's tier; tell the host after commit if it changed."""
@@ -255,7 +255,7 @@ def earn_for_order(
     """Credit a fully paid order: points per whole unit, times the tier then."""
     key = f"earn_order:{channel}:{order_id}"
     with transaction.atomic():
-        account = _locked_account(channel, customer)
+        account = locked_account(channel, customer)
         if (found := _stored(key)) is not None:
             return found
         tier = tier_of(earned_in_window(channel, customer, at), settings.tiers)
@@ -277,7 +277,7 @@ def earn_for_order(
         if not _insert(entry):
             return _stored(key)
         _post(account, entry)
-        _refresh_tier(account, settings)
+        refresh_tier(account, settings)
         return entry
 
 
@@ -301,7 +301,7 @@ def reverse_for_refund(
     """
     key = f"reverse_refund:{channel}:{order_id}:{refund_key}"
     with transaction.atomic():
-        account = _locked_account(channel, customer)
+        account = locked_account(channel, customer)
         if (found := _stored(key)) is not None:
             return found
         earning = _stored(f"earn_order:{channel}:{order_id}")
@@ -333,7 +333,7 @@ def reverse_for_refund(
             return _stored(key)
         _post(account, entry, first=earning.pk)
         if settings is not None:
-            _refresh_tier(account, settings)
+            refresh_tier(account, settings)
         return entry
 
 
@@ -348,7 +348,7 @@ def earn_for_review(
     """Credit a verified review, once per customer and product."""
     key = f"earn_review:{channel}:{customer}:{product}"
     with transaction.atomic():
-        account = _locked_account(channel, customer)
+        account = locked_account(channel, customer)
         if (found := _stored(key)) is not None:
             return found
         if settings.review_points <= 0:
@@ -367,7 +367,7 @@ def earn_for_review(
         if not _insert(entry):
             return _stored(key)
         _post(account, entry)
-        _refresh_tier(account, settings)
+        refresh_tier(account, settings)
         return entry
 
 
@@ -395,7 +395,7 @@ def redeem(
         )
     value = points * settings.point_value
     with transaction.atomic():
-        account = _locked_account(channel, customer)
+        account = locked_account(channel, customer)
         if account.balance < points:
             raise LoyaltyError(
                 Code.NOT_ENOUGH_POINTS,
@@ -434,7 +434,7 @@ def adjust(
         )
     key = f"adjust:{channel}:{key}"
     with transaction.atomic():
-        account = _locked_account(channel, customer)
+        account = locked_account(channel, customer)
         if (found := _stored(key)) is not None:
             return found
         if account.balance + points < 0:
@@ -472,7 +472,7 @@ def expire_due(now: datetime | None = None, limit: int = EXPIRY_BATCH) -> int:
     for pk, channel, customer in due:
         with transaction.atomic():
             # An erased person's earnings expire too, with no account to debit.
-            account = None if customer is None else _locked_account(channel, customer)
+            account = None if customer is None else locked_account(channel, customer)
             credit = LedgerEntry.objects.select_for_update().get(pk=pk)
             if credit.remaining <= 0 or credit.customer_id != customer:
                 continue  # spent or moved meanwhile; the next sweep sees it
@@ -528,8 +528,8 @@ def refresh_tiers(now: datetime | None = None, batch: int = EXPIRY_BATCH) -> int
             if loyalty is None or tier == loyalty.tiers[0].name:
                 continue
             with transaction.atomic():
-                account = _locked_account(channel, customer)
-                _refresh_tier(account, loyalty, now)
+                account = locked_account(channel, customer)
+                refresh_tier(account, loyalty, now)
                 changed += account.tier != tier
         if len(rows) < batch:
             return changed
