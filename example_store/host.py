@@ -2,7 +2,7 @@
 
 import time
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.core import signing
@@ -16,6 +16,7 @@ from saleor_journey_plugin.core.host import (
     Viewer,
 )
 from saleor_journey_plugin.core.presets import Language
+from saleor_journey_plugin.loyalty.settings import loyalty_settings
 from saleor_journey_plugin.reviews.signature import parse_secrets
 
 TOKEN_SALT = "example_store.token"
@@ -71,6 +72,15 @@ class ExampleStoreHost(Host):
             currency=str(config["currency"]) if config.get("currency") else None,
             review_webhook_secrets=parse_secrets(
                 str(config.get("review_webhook_secrets", ""))
+            ),
+            # The dashboard's loyalty fields, by the same names (as text).
+            loyalty=loyalty_settings(
+                {
+                    str(name): str(value)
+                    for name, value in cast(
+                        "dict[str, object]", config.get("loyalty") or {}
+                    ).items()
+                }
             ),
         )
 

@@ -17,6 +17,10 @@ class JourneyConfig(AppConfig):
         # The reports' rollups follow every event the drain applies.
         followers.follow(ROLLUPS)
         self._receive_reviews()
+        # Loyalty points follow paid orders, refunds and reviews the same way.
+        from .loyalty.journey import connect as connect_loyalty
+
+        connect_loyalty()
         # Inside Saleor the plugin needs no settings of its own: Saleor is the host.
         if not getattr(settings, "JOURNEY_HOST", "") and apps.is_installed(
             "saleor.account"

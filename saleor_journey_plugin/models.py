@@ -253,3 +253,6 @@ __all__ = [
     "RollupTouch",
     "StageTransition",
 ]
+
+# Loyalty points (imported last, like the rollups: they read the models above).
+from .loyalty.models import LedgerEntry, LoyaltyAccount  # noqa: E402, F401

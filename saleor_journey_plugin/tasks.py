@@ -12,6 +12,7 @@ from .core.abandonment import record_abandonments
 from .core.host import get_host
 from .core.lapse import record_lapses
 from .core.processing import drain
+from .loyalty.ledger import expire_all_due, refresh_tiers
 from .service import take_processing_request
 
 
@@ -41,6 +42,16 @@ def detect_abandoned_checkouts() -> int:
         return len(recorded)
 
 
+@shared_task(name="saleor_journey_plugin.expire_loyalty_points", ignore_result=True)
+def expire_loyalty_points() -> int:
+    """Expire points past their date, oldest first, and lower tiers whose
+    earnings left the 365-day window."""
+    with get_host().writer():
+        expired = expire_all_due()
+        refresh_tiers()
+        return expired
+
+
 BEAT_SCHEDULE = {
     "journey-process-pending-events": {
         "task": process_pending_events.name,
@@ -56,6 +67,11 @@ BEAT_SCHEDULE = {
         "task": detect_lapsed_customers.name,
         "schedule": timedelta(hours=1),
         "options": {"expires": 3500},
+    },
+    "journey-expire-loyalty-points": {
+        "task": expire_loyalty_points.name,
+        "schedule": timedelta(days=1),
+        "options": {"expires": 82800},
     },
 }
 

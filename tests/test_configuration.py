@@ -87,5 +87,12 @@ def test_dashboard_defaults_give_the_switch_as_a_boolean():
         {"name": "lapse_after_days", "value": "90"},
         {"name": "count_new_accounts", "value": True},
         {"name": "time_zone", "value": "UTC"},
+        {"name": "loyalty_enabled", "value": False},
+        {"name": "points_per_unit", "value": "1"},
+        {"name": "point_value", "value": "0.01"},
+        {"name": "min_redeem_points", "value": "500"},
+        {"name": "review_points", "value": "50"},
+        {"name": "points_expire_days", "value": "365"},
+        {"name": "tiers", "value": "Bronze:0:1, Silver:500:1.25, Gold:1500:1.5"},
         {"name": "review_webhook_secrets", "value": ""},
     ]

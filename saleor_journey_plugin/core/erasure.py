@@ -38,10 +38,10 @@ SCRUBBED = {
 
 _EVENTS = JourneyEvent._meta.db_table
 
-# Capabilities keeping personal data in tables of their own (reviews) forget it
-# through a listener: called in the erasure's transaction, before the customers
-# go, with their ids, the user id and the normalized email. The core imports no
-# capability; each registers itself from ``apps.ready()``.
+# Capabilities keeping personal data in tables of their own (reviews, loyalty)
+# forget it through a listener: called in the erasure's transaction, before the
+# customers go, with their ids, the user id and the normalized email. The core
+# imports no capability; each registers itself from ``apps.ready()``.
 ErasureListener = Callable[[list[int], str, str], None]
 _LISTENERS: list[ErasureListener] = []
 

@@ -64,6 +64,12 @@ def rewriting(events: QuerySet[JourneyEvent]) -> Iterator[None]:
             del _state.unfolded
 
 
+def is_refold(event_ids: Sequence[int]) -> bool:
+    """Whether these events come back after a rewrite rather than newly applied
+    (a follower acting once per event, not keeping totals, skips them)."""
+    return bool(event_ids) and set(event_ids) <= _unfolded()
+
+
 def _unfolded() -> set[int]:
     return getattr(_state, "unfolded", set())
 

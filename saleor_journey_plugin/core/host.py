@@ -17,6 +17,7 @@ from django.utils.module_loading import import_string
 from .presets import DEFAULT_PRESET, Language
 
 if TYPE_CHECKING:
+    from ..loyalty.settings import LoyaltySettings
     from ..models import Journey
     from .events import JourneyEventData
 
@@ -40,6 +41,8 @@ class ChannelSettings:
     # Secrets the review webhook accepts signatures with (several while one is
     # rotated out); none: every delivery is refused.
     review_webhook_secrets: tuple[str, ...] = ()
+    # None: the host offers no loyalty program (the settings say if it is on).
+    loyalty: "LoyaltySettings | None" = None
 
 
 @dataclass(frozen=True)
@@ -83,6 +86,9 @@ class Host:
 
     def stages_changed(self, journeys: "list[Journey]") -> None:
         """Called after commit with the journeys whose stage changed."""
+
+    def tiers_changed(self, changes: list[tuple[int, str, str]]) -> None:
+        """Called after commit with (customer id, channel, new loyalty tier)."""
 
     def history(
         self, channel: str | None, since: datetime | None

@@ -8,6 +8,17 @@ from ..models import Customer, Journey, JourneyEvent, StageTransition
 from . import followers
 from .events import normalize_email
 
+# Capabilities owning rows of a guest (loyalty) move them to the account it
+# merges into: called with (guest id, customer id) in the merge's transaction,
+# before the guest row is deleted. Each registers itself from ``apps.ready()``.
+MergeListener = Callable[[int, int], None]
+_MERGE_LISTENERS: list[MergeListener] = []
+
+
+def on_merge(listener: MergeListener) -> None:
+    if listener not in _MERGE_LISTENERS:
+        _MERGE_LISTENERS.append(listener)
+
 
 def resolve_customer(
     user_id: str, email: str, visitor_id: str = ""
@@ -118,5 +129,7 @@ def _merge(
         guest_journey.delete()
         rebuild_journey(journey)
         rebuilt.append(journey)
+    for listener in _MERGE_LISTENERS:
+        listener(guest.pk, customer.pk)
     guest.delete()
     return rebuilt

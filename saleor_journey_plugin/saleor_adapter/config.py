@@ -6,6 +6,7 @@ from zoneinfo import available_timezones
 
 from ..core.host import DEFAULT_LAPSE_AFTER_DAYS, ChannelSettings
 from ..core.presets import DEFAULT_PRESET, PRESETS, Language
+from ..loyalty import settings as loyalty
 from ..reviews.signature import MIN_SECRET_LENGTH, parse_secrets, secrets_error
 
 PRESET = "stage_preset"
@@ -49,6 +50,11 @@ HELP: dict[str, tuple[str, str]] = {
         "Asia/Seoul. Default UTC.",
     ),
 }
+
+# Loyalty points (``loyalty/settings.py`` owns their names, checks and help).
+DEFAULTS.update(loyalty.DEFAULTS)
+HELP.update(loyalty.HELP)
+BOOLEAN_FIELDS |= loyalty.BOOLEAN_FIELDS
 
 
 def dashboard_defaults() -> list[dict]:
@@ -97,6 +103,7 @@ def errors(configuration: list[dict]) -> dict[str, str]:
             "UTC, Europe/Berlin or Asia/Seoul."
         )
     found.update(_review_errors(values))
+    found.update(loyalty.errors(values))
     return found
 
 
@@ -118,6 +125,7 @@ def channel_settings(configuration: list[dict]) -> ChannelSettings:
         count_new_accounts=_BOOLEANS[values[COUNT_NEW_ACCOUNTS].lower()],
         time_zone=values[TIME_ZONE],
         review_webhook_secrets=parse_secrets(values[REVIEW_WEBHOOK_SECRETS]),
+        loyalty=loyalty.loyalty_settings(values),
     )
 
 

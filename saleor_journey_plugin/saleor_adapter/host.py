@@ -90,6 +90,9 @@ class SaleorHost(Host):
     def stages_changed(self, journeys: "list[Journey]") -> None:
         metadata.write_stages(journeys)
 
+    def tiers_changed(self, changes: list[tuple[int, str, str]]) -> None:
+        metadata.write_tiers(changes)
+
     def history(self, channel: str | None, since: "datetime | None") -> "History":
         from .backfill import History
 

@@ -59,3 +59,33 @@ def write_stages(journeys: "list[Journey]") -> None:
                 [json.dumps(stage_keys(js)) for js in by_user.values()],
             ],
         )
+
+
+TIER_KEY = "loyalty_tier"
+
+
+def write_tiers(changes: list[tuple[int, str, str]]) -> None:
+    """``loyalty_tier``: the latest change; ``loyalty_tier.<channel>``: each."""
+    users = dict(
+        Customer.objects.filter(
+            pk__in={customer for customer, _, _ in changes}, user_id__isnull=False
+        ).values_list("pk", "user_id")
+    )
+    patches: dict[int, dict[str, str]] = {}
+    for customer, channel, tier in changes:
+        user_id = users.get(customer) or ""
+        if user_id.isdigit():
+            patch = patches.setdefault(int(user_id), {})
+            patch[TIER_KEY] = tier
+            patch[f"{TIER_KEY}.{channel}"] = tier
+    if not patches:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _MERGE,
+            [
+                timezone.now(),
+                list(patches),
+                [json.dumps(patch) for patch in patches.values()],
+            ],
+        )

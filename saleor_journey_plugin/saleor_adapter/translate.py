@@ -165,6 +165,8 @@ def order_event(
             "order_id": str(order.pk),
             "total": str(order.total_gross_amount),
             "currency": order.currency,
+            # Loyalty points are earned on the net total.
+            "net": str(order.total_net_amount),
             # Ties the order to its checkout, which is then not abandoned.
             **({"checkout": str(order.checkout_token)} if order.checkout_token else {}),
         },

@@ -77,6 +77,13 @@ def test_plugin_update_enables_the_plugin_with_a_valid_configuration(
         "lapse_after_days": "60",
         "count_new_accounts": "true",
         "time_zone": "UTC",
+        "loyalty_enabled": "false",
+        "points_per_unit": "1",
+        "point_value": "0.01",
+        "min_redeem_points": "500",
+        "review_points": "50",
+        "points_expire_days": "365",
+        "tiers": "Bronze:0:1, Silver:500:1.25, Gold:1500:1.5",
         # an empty secret field reads as null through Saleor's API
         "review_webhook_secrets": None,
     }
@@ -88,6 +95,13 @@ def test_plugin_update_enables_the_plugin_with_a_valid_configuration(
         "lapse_after_days": "60",
         "count_new_accounts": True,
         "time_zone": "UTC",
+        "loyalty_enabled": False,
+        "points_per_unit": "1",
+        "point_value": "0.01",
+        "min_redeem_points": "500",
+        "review_points": "50",
+        "points_expire_days": "365",
+        "tiers": "Bronze:0:1, Silver:500:1.25, Gold:1500:1.5",
         "review_webhook_secrets": "",
     }
 
@@ -185,6 +199,13 @@ def test_first_plugin_update_with_an_invalid_value_leaves_the_plugin_inactive(
         "lapse_after_days": "90",
         "count_new_accounts": True,
         "time_zone": "UTC",
+        "loyalty_enabled": False,
+        "points_per_unit": "1",
+        "point_value": "0.01",
+        "min_redeem_points": "500",
+        "review_points": "50",
+        "points_expire_days": "365",
+        "tiers": "Bronze:0:1, Silver:500:1.25, Gold:1500:1.5",
         "review_webhook_secrets": "",
     }
 

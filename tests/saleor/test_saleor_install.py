@@ -13,6 +13,7 @@ TASKS = {
     "saleor_journey_plugin.process_pending_events",
     "saleor_journey_plugin.detect_abandoned_checkouts",
     "saleor_journey_plugin.detect_lapsed_customers",
+    "saleor_journey_plugin.expire_loyalty_points",
 }
 # beat entry -> (task, interval in seconds)
 BEAT = {
@@ -27,6 +28,10 @@ BEAT = {
     "journey-detect-lapsed-customers": (
         "saleor_journey_plugin.detect_lapsed_customers",
         3600,
+    ),
+    "journey-expire-loyalty-points": (
+        "saleor_journey_plugin.expire_loyalty_points",
+        24 * 3600,
     ),
 }
 
@@ -65,6 +70,13 @@ def test_manager_loads_the_plugin_per_channel(channel_USD):
         "lapse_after_days": "90",
         "count_new_accounts": True,
         "time_zone": "UTC",
+        "loyalty_enabled": False,
+        "points_per_unit": "1",
+        "point_value": "0.01",
+        "min_redeem_points": "500",
+        "review_points": "50",
+        "points_expire_days": "365",
+        "tiers": "Bronze:0:1, Silver:500:1.25, Gold:1500:1.5",
     }
 
 

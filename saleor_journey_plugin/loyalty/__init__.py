@@ -1,0 +1,1 @@
+"""Loyalty points: a ledger per customer and channel, tiers, redemptions."""

@@ -1,0 +1,74 @@
+"""The ledger's side of a guest merged into an account, and of an erasure."""
+
+from django.db import connection, transaction
+from django.db.models import F
+
+from ..core.host import get_host
+from .ledger import locked_account, refresh_tier
+from .models import Kind, LedgerEntry, LoyaltyAccount
+
+_ENTRIES = LedgerEntry._meta.db_table
+
+# A review reward's key names its customer: the merged guest's become the
+# account's, unless the account already has one for that product (both stay).
+_REKEY_REVIEWS = f"""
+UPDATE {_ENTRIES} AS e
+SET idempotency_key = %(new)s || substr(e.idempotency_key, length(%(old)s) + 1)
+WHERE e.customer_id = %(guest)s AND e.channel = %(channel)s AND e.kind = %(kind)s
+  AND left(e.idempotency_key, length(%(old)s)) = %(old)s
+  AND NOT EXISTS (
+    SELECT 1 FROM {_ENTRIES} AS f
+    WHERE f.idempotency_key = %(new)s || substr(e.idempotency_key, length(%(old)s) + 1)
+  )
+"""
+
+
+def move_to_account(guest: int, customer: int) -> None:
+    """The guest's entries and balances become the account's, per channel."""
+    channels = sorted(
+        set(
+            LedgerEntry.objects.filter(customer_id=guest).values_list(
+                "channel", flat=True
+            )
+        )
+    )
+    for channel in channels:
+        with transaction.atomic():
+            # Both rows locked, in customer order like every other two-row lock.
+            first, second = sorted((guest, customer))
+            accounts = {c: locked_account(channel, c) for c in (first, second)}
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    _REKEY_REVIEWS,
+                    {
+                        "new": f"earn_review:{channel}:{customer}:",
+                        "old": f"earn_review:{channel}:{guest}:",
+                        "guest": guest,
+                        "channel": channel,
+                        "kind": Kind.EARN_REVIEW.value,
+                    },
+                )
+            LedgerEntry.objects.filter(customer_id=guest, channel=channel).update(
+                customer_id=customer
+            )
+            moved = accounts[guest].balance
+            LoyaltyAccount.objects.filter(pk=accounts[customer].pk).update(
+                balance=F("balance") + moved
+            )
+            accounts[customer].balance += moved
+            accounts[guest].delete()
+            found = get_host().channel_settings(channel)
+            if found is not None and found.loyalty is not None:
+                refresh_tier(accounts[customer], found.loyalty)
+
+
+def forget(customers: list[int], user_id: str, email: str) -> None:
+    """Unlink the entries from the erased people; their amounts stay.
+
+    A staff adjustment's reason is free text that may name the person, so it
+    goes too; the accounts (balances of people who are gone) are deleted.
+    """
+    LedgerEntry.objects.filter(customer_id__in=customers).update(
+        customer=None, reason=""
+    )
+    LoyaltyAccount.objects.filter(customer_id__in=customers).delete()

@@ -1,0 +1,114 @@
+"""Loyalty follows the journey: paid orders, refunds and verified reviews,
+as the drain applies their events, in the drain's transaction."""
+
+from collections.abc import Sequence
+from decimal import Decimal, InvalidOperation
+
+from ..core import erasure, followers, identity
+from ..core.events import EventType
+from ..core.host import get_host
+from ..models import JourneyEvent
+from . import customers, ledger
+from .settings import LoyaltySettings
+
+EVENT_TYPES = (
+    EventType.ORDER_PAID.value,
+    EventType.ORDER_REFUNDED.value,
+    EventType.REVIEW_SUBMITTED.value,
+)
+
+
+class Loyalty:
+    """The follower: acts once, when an event is first applied.
+
+    Rewrites (merges, rebuilds, erasures) hand events back: they are skipped,
+    and the entries' idempotency keys would make them no-ops anyway.
+    """
+
+    def fold(self, event_ids: Sequence[int], sign: int) -> None:
+        if sign != 1 or followers.is_refold(event_ids):
+            return
+        events = (
+            JourneyEvent.objects.filter(
+                pk__in=list(event_ids),
+                type__in=EVENT_TYPES,
+                customer__isnull=False,
+                processed_at__isnull=False,
+            )
+            .exclude(channel="")
+            .order_by("occurred_at", "id")
+        )
+        settings: dict[str, LoyaltySettings | None] = {}
+        for event in events:
+            if event.channel not in settings:
+                settings[event.channel] = _enabled(event.channel)
+            found = settings[event.channel]
+            if found is not None:
+                apply(event, found)
+
+
+def _enabled(channel: str) -> LoyaltySettings | None:
+    found = get_host().channel_settings(channel)
+    if found is None or found.loyalty is None or not found.loyalty.enabled:
+        return None
+    return found.loyalty
+
+
+def _amount(value: object) -> Decimal | None:
+    try:
+        amount = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return None
+    return amount if amount.is_finite() else None
+
+
+def apply(event: JourneyEvent, settings: LoyaltySettings) -> None:
+    payload = event.payload or {}
+    customer = event.customer_id
+    assert customer is not None
+    order_id = str(payload.get("order_id") or "")
+    if event.type == EventType.ORDER_PAID.value:
+        # Points are for the net total; adapters that send only the gross
+        # total earn on that.
+        net = _amount(payload.get("net", payload.get("total")))
+        if order_id and net is not None:
+            ledger.earn_for_order(
+                event.channel, customer, order_id, net, settings, event.occurred_at
+            )
+    elif event.type == EventType.ORDER_REFUNDED.value:
+        total = _amount(payload.get("total"))
+        # "refunded": what the order has had refunded so far (a partial
+        # refund); without it the refund is of the whole order.
+        refunded = _amount(payload["refunded"]) if "refunded" in payload else total
+        if order_id and total is not None and refunded is not None:
+            ledger.reverse_for_refund(
+                event.channel,
+                customer,
+                order_id,
+                refunded,
+                total,
+                str(payload.get("refunded", "full")),
+                event.occurred_at,
+                settings,
+            )
+    elif event.type == EventType.REVIEW_SUBMITTED.value:
+        product = str(payload.get("product") or "")
+        if payload.get("verified") is True and product:
+            ledger.earn_for_review(
+                event.channel,
+                customer,
+                product,
+                str(payload.get("review_id") or ""),
+                settings,
+                event.occurred_at,
+            )
+
+
+LOYALTY = Loyalty()
+
+
+def connect() -> None:
+    """Follow the drain, and move or forget entries with their customers."""
+    followers.follow(LOYALTY)
+    identity.on_merge(customers.move_to_account)
+    erasure.on_erase(customers.forget)
