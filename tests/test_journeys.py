@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.db.models import Count
 
 from saleor_journey_plugin.core.events import EventType as E
@@ -286,6 +287,39 @@ def test_merge_of_a_guest_into_an_existing_account_replays_one_history(store):
     assert history(journey) == [(None, "PURCHASE"), ("PURCHASE", "LOYALTY")]
     counted = JourneyEvent.objects.values("idempotency_key").annotate(n=Count("id"))
     assert {row["n"] for row in counted} == {1}
+
+
+def test_a_lapse_checked_before_the_guest_merged_follows_it_into_the_account(
+    store,
+):
+    # given: an account without an email, and a guest who bought in March; in
+    # April the account signs in with the guest's email, and the lapse check
+    # finds the guest's journey lapsed in June, before the worker applied the
+    # sign-in
+    store.event(E.VISIT, "visit:8", user_id="8")
+    store.event(E.ORDER_PLACED, "order:1:placed", email="gia@example.com")
+    store.event(E.ORDER_PAID, "order:1:paid", email="gia@example.com")
+    account = Customer.objects.get(user_id="8")
+    store.event(
+        E.PRODUCT_VIEWED,
+        "view:8:1",
+        user_id="8",
+        email="gia@example.com",
+        days=30,
+        process=False,
+    )
+    (lapse,) = record_lapses(now=store.clock + timedelta(days=70))
+
+    # when: one batch applies both, the sign-in (older) first
+    drain()
+
+    # then: the lapse, recorded for the guest, is the account's: the batch
+    # took its customer from the table after the merge, not from before it
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    assert list(Customer.objects.values_list("pk", flat=True)) == [account.pk]
+    assert JourneyEvent.objects.get(pk=lapse).customer_id == account.pk
+    assert Journey.objects.get(channel=CHANNEL).stage == "LAPSED"
 
 
 def test_cancelled_order_is_a_pain_point_at_its_stage(store):

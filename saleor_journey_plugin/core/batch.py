@@ -40,10 +40,11 @@ def apply_events(events: Sequence[JourneyEvent]) -> list[Journey]:
             changed.update((j.pk, j) for j in apply_rewriting_event(event))
             mark_processed([event])
             end += 1
-            if event.type == EventType.CUSTOMER_DELETED.value:
-                # The erasure blanked later events naming the person in the
-                # table; applying them as loaded would bring the person back.
-                events[end:] = _reloaded(events[end:])
+            # A rewrite changed later events in the table: a merge moved the
+            # guest's ones (a lapse check names its customer) to the account,
+            # an erasure blanked the person's. Applied as loaded, they would
+            # name a deleted customer or bring the person back.
+            events[end:] = _reloaded(events[end:])
         start = end
     return list(changed.values())
 
