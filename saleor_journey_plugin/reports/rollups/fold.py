@@ -262,23 +262,34 @@ def _all_keys(statement: str, keys: str) -> str:
     )
 
 
+def _whole(statement: str, keyed: str, channel: str) -> str:
+    """A recompute statement over a whole channel: ``keyed`` (its test of the
+    keys) becomes ``channel``, a plain range of the channel's rows."""
+    assert keyed in statement
+    return statement.replace(keyed, channel)
+
+
+_BIGINT_KEYS = _KEYS.format(type="bigint")
 CHANNEL_RECOMPUTE = (
-    _all_keys(
+    _whole(
         ORDER_NUMBERS,
-        f"SELECT channel, customer_id FROM {ORDERS} WHERE channel = %(channel)s",
+        f"(channel, customer_id) IN ({_BIGINT_KEYS})",
+        "channel = %(channel)s AND customer_id IS NOT NULL",
     ),
     _all_keys(
         CANCELLATIONS,
         f"SELECT DISTINCT channel, order_id FROM {ORDER_EVENTS} "
         "WHERE channel = %(channel)s AND kind = 'C' AND order_id IS NOT NULL",
     ),
-    _all_keys(
+    _whole(
         CHECKOUT_FACTS,
-        f"SELECT channel, token FROM {CHECKOUTS} WHERE channel = %(channel)s",
+        f"(s.channel, s.token) IN ({_KEYS.format(type='text')})",
+        "s.channel = %(channel)s AND s.token IS NOT NULL",
     ),
-    _all_keys(
+    _whole(
         ACTIVE_FACTS,
-        f"SELECT channel, customer_id FROM {ACTIVE} WHERE channel = %(channel)s",
+        f"(channel, customer_id) IN ({_BIGINT_KEYS})",
+        "channel = %(channel)s",
     ),
 )
 
