@@ -16,6 +16,15 @@ class JourneyConfig(AppConfig):
 
         # The reports' rollups follow every event the drain applies.
         followers.follow(ROLLUPS)
+        # Campaigns schedule their steps from applied events, and keep
+        # personal data that erasure and guest merges must reach.
+        from .campaigns import privacy
+        from .campaigns.scheduling import SCHEDULER
+        from .core import erasure, identity
+
+        followers.follow(SCHEDULER)
+        erasure.on_erase(privacy.erase)
+        identity.on_merge(privacy.merge)
         # Inside Saleor the plugin needs no settings of its own: Saleor is the host.
         if not getattr(settings, "JOURNEY_HOST", "") and apps.is_installed(
             "saleor.account"

@@ -41,6 +41,18 @@ def detect_abandoned_checkouts() -> int:
         return len(recorded)
 
 
+@shared_task(name="saleor_journey_plugin.send_campaign_emails", ignore_result=True)
+def send_campaign_emails() -> dict[str, int]:
+    """Send the campaign steps that are due; exits need the events applied first."""
+    from .campaigns.sweep import sweep
+
+    with get_host().writer():
+        drain()
+        outcome = sweep()
+        drain()
+        return outcome
+
+
 BEAT_SCHEDULE = {
     "journey-process-pending-events": {
         "task": process_pending_events.name,
@@ -56,6 +68,11 @@ BEAT_SCHEDULE = {
         "task": detect_lapsed_customers.name,
         "schedule": timedelta(hours=1),
         "options": {"expires": 3500},
+    },
+    "journey-send-campaign-emails": {
+        "task": send_campaign_emails.name,
+        "schedule": timedelta(minutes=5),
+        "options": {"expires": 290},
     },
 }
 

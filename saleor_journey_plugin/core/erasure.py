@@ -1,5 +1,6 @@
 """Forgetting a deleted customer while keeping the store's aggregate numbers."""
 
+from collections.abc import Callable
 from typing import Any
 
 from django.db import connection
@@ -27,6 +28,15 @@ SCRUBBED = {
 }
 
 _EVENTS = JourneyEvent._meta.db_table
+
+# Capabilities that keep personal data of their own register here; each is
+# called with the ids of the customers being erased, before they are deleted.
+_ON_ERASE: list[Callable[[list[int]], None]] = []
+
+
+def on_erase(callback: Callable[[list[int]], None]) -> None:
+    if callback not in _ON_ERASE:
+        _ON_ERASE.append(callback)
 
 
 def _scrub(where: str) -> str:
@@ -60,6 +70,8 @@ def erase_customer(*, user_id: str, email: str) -> int:
     # The rollups take the events back and fold them again without the person.
     with followers.rewriting(JourneyEvent.objects.filter(customer_id__in=ids)):
         _scrub_events(ids, user_id, email)
+        for callback in _ON_ERASE:
+            callback(ids)
         Customer.objects.filter(pk__in=ids).delete()  # journeys, transitions cascade
     return len(ids)
 

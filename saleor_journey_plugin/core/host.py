@@ -8,12 +8,14 @@ from collections.abc import Iterable
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import Decimal
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.utils.module_loading import import_string
 
+from ..campaigns.settings import CampaignSettings
 from .presets import DEFAULT_PRESET, Language
 
 if TYPE_CHECKING:
@@ -37,6 +39,8 @@ class ChannelSettings:
     time_zone: str = "UTC"
     # ISO 4217 code of the channel's prices: the reports' money is in it.
     currency: str | None = None
+    # Abandoned-checkout reminders, win-back and review requests.
+    campaigns: CampaignSettings = field(default_factory=CampaignSettings)
 
 
 @dataclass(frozen=True)
@@ -56,6 +60,43 @@ class Viewer:
 
 
 ANONYMOUS = Viewer()
+
+
+@dataclass(frozen=True)
+class CheckoutLine:
+    name: str
+    quantity: int
+    # Unit price, in the checkout's currency.
+    price: Decimal
+
+
+@dataclass(frozen=True)
+class Checkout:
+    """A store checkout as the campaign emails need it."""
+
+    token: str
+    channel: str
+    email: str
+    user_id: str
+    lines: tuple[CheckoutLine, ...]
+    total: Decimal
+    currency: str
+    # The last time the customer changed it: reminders count from here.
+    last_change: datetime
+    # An order was placed from it.
+    ordered: bool = False
+
+
+@dataclass(frozen=True)
+class CouponRequest:
+    """A single-use code to create; ``reference`` names the send it is for."""
+
+    channel: str
+    reference: str
+    value: Decimal
+    percentage: bool
+    currency: str | None
+    expires_at: datetime
 
 
 class AuthenticationFailed(Exception):
@@ -98,6 +139,30 @@ class Host:
             "not implement Host.history (a host whose store keeps orders, "
             "checkouts or accounts of its own can)."
         )
+
+    # Campaign emails (``campaigns/``): what they read from, and make in, the store.
+    def read_checkout(self, token: str) -> Checkout | None:
+        """The checkout with this token; None once the store deleted it."""
+        raise NotImplementedError(f"{type(self).__name__} cannot read checkouts.")
+
+    def create_coupon(self, request: CouponRequest) -> str:
+        """A new single-use code for the request's discount, valid until expiry.
+
+        Called again with the same ``reference`` (a retried send), it returns
+        the code made the first time.
+        """
+        raise NotImplementedError(f"{type(self).__name__} cannot create coupons.")
+
+    def skips_user(self, user_id: str) -> bool:
+        """Whether this store user is staff or inactive: no campaign email."""
+        return False
+
+    def store_name(self, channel: str) -> str:
+        return channel
+
+    def public_url(self, channel: str, path: str) -> str:
+        """The absolute URL of the plugin's ``path`` (``unsubscribe/...``)."""
+        raise NotImplementedError(f"{type(self).__name__} serves no campaign links.")
 
 
 @cache

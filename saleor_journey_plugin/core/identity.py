@@ -8,6 +8,15 @@ from ..models import Customer, Journey, JourneyEvent, StageTransition
 from . import followers
 from .events import normalize_email
 
+# Capabilities with rows of their own per customer register here; each is
+# called with (guest, account) before a merged guest is deleted.
+_ON_MERGE: list[Callable[[Customer, Customer], None]] = []
+
+
+def on_merge(callback: Callable[[Customer, Customer], None]) -> None:
+    if callback not in _ON_MERGE:
+        _ON_MERGE.append(callback)
+
 
 def resolve_customer(
     user_id: str, email: str, visitor_id: str = ""
@@ -118,5 +127,7 @@ def _merge(
         guest_journey.delete()
         rebuild_journey(journey)
         rebuilt.append(journey)
+    for callback in _ON_MERGE:
+        callback(guest, customer)
     guest.delete()
     return rebuilt

@@ -4,6 +4,7 @@ import re
 from functools import cache
 from zoneinfo import available_timezones
 
+from ..campaigns import settings as campaigns
 from ..core.host import DEFAULT_LAPSE_AFTER_DAYS, ChannelSettings
 from ..core.presets import DEFAULT_PRESET, PRESETS, Language
 
@@ -95,6 +96,7 @@ def errors(configuration: list[dict]) -> dict[str, str]:
             f"Unknown time zone '{values[TIME_ZONE]}'; use an IANA name such as "
             "UTC, Europe/Berlin or Asia/Seoul."
         )
+    found.update(campaigns.errors(values))
     return found
 
 
@@ -115,4 +117,13 @@ def channel_settings(configuration: list[dict]) -> ChannelSettings:
         lapse_after_days=int(values[LAPSE_AFTER_DAYS]),
         count_new_accounts=_BOOLEANS[values[COUNT_NEW_ACCOUNTS].lower()],
         time_zone=values[TIME_ZONE],
+        campaigns=campaigns.campaign_settings(values, Language(values[LANGUAGE])),
     )
+
+
+# Campaign fields (``campaigns/settings.py`` owns their names, defaults and
+# checks). Subjects and bodies are multiline templates whose raw text counts.
+DEFAULTS.update(campaigns.DEFAULTS)
+HELP.update(campaigns.HELP)
+BOOLEAN_FIELDS = BOOLEAN_FIELDS | campaigns.BOOLEAN_FIELDS
+MULTILINE_FIELDS = campaigns.MULTILINE_FIELDS
