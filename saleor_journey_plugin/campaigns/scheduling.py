@@ -15,11 +15,13 @@ from django.utils import timezone
 
 from ..core.events import EventType
 from ..core.host import ChannelSettings, get_host
-from ..models import JourneyEvent
+from ..core.stages import Stage
+from ..models import JourneyEvent, StageTransition
 from .kinds import TRIGGERS, Kind
 from .models import CampaignMessage, MessageStatus
 
 _TABLE = CampaignMessage._meta.db_table
+_LAPSE = EventType.LAPSE_DETECTED.value
 _COLUMNS = (
     "channel",
     "kind",
@@ -59,6 +61,14 @@ class Scheduler:
         ).only(
             "pk", "type", "channel", "occurred_at", "customer_id", "email", "payload"
         )
+        events = list(events)
+        # A lapse episode is a LAPSED transition: a stale lapse event moved nobody.
+        lapses = set(
+            StageTransition.objects.filter(
+                event_id__in=[e.pk for e in events if e.type == _LAPSE],
+                to_stage=Stage.LAPSED.value,
+            ).values_list("event_id", flat=True)
+        )
         settings: dict[str, ChannelSettings | None] = {}
         rows: dict[bool, list[tuple[Any, ...]]] = {True: [], False: []}
         for event in events:
@@ -67,6 +77,8 @@ class Scheduler:
             found = settings[event.channel]
             kind = TRIGGERS[EventType(event.type)]
             if found is None or kind not in found.campaigns.enabled:
+                continue
+            if kind is Kind.WIN_BACK and event.pk not in lapses:
                 continue
             subject = _subject(kind, event)
             if not subject:

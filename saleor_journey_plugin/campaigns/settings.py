@@ -8,6 +8,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from email.utils import parseaddr
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
@@ -209,7 +210,8 @@ def errors(raw: Mapping[str, object]) -> dict[str, str]:
                     templating.check(values[name])
                 except templating.TemplateError as error:
                     found[name] = (
-                        f"{error} Write Handlebars, e.g. 'Hello {{{{customer_name}}}}'."
+                        f"{error}. Write Handlebars, e.g. "
+                        "'Hello {{customer_name}}'."
                     )
     for name, (low, high) in _LIMITS.items():
         if not _WHOLE_NUMBER.fullmatch(values[name]) or not (
@@ -243,14 +245,21 @@ def errors(raw: Mapping[str, object]) -> dict[str, str]:
             found[name] = (
                 f"{name} must be an http(s) URL with {placeholder}, got '{url}'."
             )
-    if values[SENDER_EMAIL]:
-        try:
-            EmailValidator()(values[SENDER_EMAIL])
-        except ValidationError:
-            found[SENDER_EMAIL] = (
-                f"sender_email must be an email address, got '{values[SENDER_EMAIL]}'."
-            )
+    if values[SENDER_EMAIL] and not _is_sender(values[SENDER_EMAIL]):
+        found[SENDER_EMAIL] = (
+            "sender_email must be an email address, optionally with a name "
+            f"('Shop <shop@example.com>'), got '{values[SENDER_EMAIL]}'."
+        )
     return found
+
+
+def _is_sender(text: str) -> bool:
+    _, address = parseaddr(text)
+    try:
+        EmailValidator()(address)
+    except ValidationError:
+        return False
+    return "\n" not in text and "\r" not in text
 
 
 def _quiet_hours(text: str) -> QuietHours | None:
