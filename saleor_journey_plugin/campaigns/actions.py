@@ -10,6 +10,7 @@ from ..core.events import EventType, JourneyEventData, Source, TouchChannel
 from ..core.host import get_host
 from ..core.recording import record_event
 from ..service import wake_processor
+from .audience import is_unsubscribed
 from .email import destination
 from .kinds import Kind
 from .models import CampaignClick, CampaignMessage, CampaignUnsubscribe, MessageStatus
@@ -64,10 +65,10 @@ def unsubscribe(token: str, channel: str, now: datetime | None = None) -> bool:
                     channel=channel, customer=customer, at=now
                 )
         except IntegrityError:
-            row = CampaignUnsubscribe.objects.get(channel=channel, customer=customer)
-            if row.at >= now:
+            if is_unsubscribed(customer.pk, channel):
                 return False
             # Opted in again since, and unsubscribing again.
+            row = CampaignUnsubscribe.objects.get(channel=channel, customer=customer)
             row.at = now
             row.save(update_fields=["at"])
         CampaignMessage.objects.filter(
