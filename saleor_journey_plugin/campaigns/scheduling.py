@@ -54,14 +54,21 @@ class Scheduler:
         # events again with sign 1 and the unique key keeps that harmless.
         if sign != 1:
             return
-        events = JourneyEvent.objects.filter(
-            pk__in=list(event_ids),
-            type__in=[t.value for t in TRIGGERS],
-            customer__isnull=False,
-        ).only(
-            "pk", "type", "channel", "occurred_at", "customer_id", "email", "payload"
+        events = list(
+            JourneyEvent.objects.filter(
+                pk__in=list(event_ids),
+                type__in=[t.value for t in TRIGGERS],
+                customer__isnull=False,
+            ).only(
+                "pk",
+                "type",
+                "channel",
+                "occurred_at",
+                "customer_id",
+                "email",
+                "payload",
+            )
         )
-        events = list(events)
         # A lapse episode is a LAPSED transition: a stale lapse event moved nobody.
         lapses = set(
             StageTransition.objects.filter(
