@@ -1,17 +1,23 @@
 """The example store as a journey host: channels from settings, signed tokens."""
 
+import secrets
 import time
 from collections.abc import Sequence
+from decimal import Decimal
 from typing import Any, cast
 
 from django.conf import settings
 from django.core import signing
 
 from example_store import purchases
+from saleor_journey_plugin.campaigns.settings import campaign_settings
 from saleor_journey_plugin.core.host import (
     ANONYMOUS,
     AuthenticationFailed,
     ChannelSettings,
+    Checkout,
+    CheckoutLine,
+    CouponRequest,
     Host,
     Viewer,
 )
@@ -60,12 +66,13 @@ def issue_token(
 
 class ExampleStoreHost(Host):
     def channel_settings(self, channel: str) -> ChannelSettings | None:
-        config = settings.JOURNEY_CHANNELS.get(channel)
+        config: dict[str, Any] | None = settings.JOURNEY_CHANNELS.get(channel)
         if config is None:
             return None
+        language = Language(str(config.get("language", "en")))
         return ChannelSettings(
             preset=str(config.get("preset", "standard")),
-            language=Language(str(config.get("language", "en"))),
+            language=language,
             lapse_after_days=int(str(config.get("lapse_after_days", 90))),
             count_new_accounts=bool(config.get("count_new_accounts", True)),
             time_zone=str(config.get("time_zone", "UTC")),
@@ -82,6 +89,8 @@ class ExampleStoreHost(Host):
                     ).items()
                 }
             ),
+            # The dashboard's campaign fields, by the same names.
+            campaigns=campaign_settings(dict(config.get("campaigns") or {}), language),
         )
 
     def new_account_channels(self) -> list[str]:
@@ -125,3 +134,61 @@ class ExampleStoreHost(Host):
         self, channel: str, email: str, product: str, order: str
     ) -> bool:
         return purchases.has_paid_order(channel, email, product, order)
+
+    def read_checkout(self, token: str) -> Checkout | None:
+        from .models import StoreCheckout
+
+        found = StoreCheckout.objects.filter(token=token).first()
+        if found is None:
+            return None
+        lines = tuple(
+            CheckoutLine(
+                name=str(line["name"]),
+                quantity=int(line["quantity"]),
+                price=Decimal(str(line["price"])),
+            )
+            for line in found.lines
+        )
+        return Checkout(
+            token=found.token,
+            channel=found.channel,
+            email=found.email,
+            user_id=found.user_id,
+            lines=lines,
+            total=sum((line.price * line.quantity for line in lines), Decimal(0)),
+            currency=found.currency,
+            last_change=found.updated_at,
+            ordered=bool(found.order_id),
+        )
+
+    def create_coupon(self, request: CouponRequest) -> str:
+        from .models import Coupon
+
+        coupon, _ = Coupon.objects.get_or_create(
+            reference=request.reference,
+            defaults={
+                "code": "JRN-" + secrets.token_hex(5).upper(),
+                "channel": request.channel,
+                "value": request.value,
+                "percentage": request.percentage,
+                "currency": request.currency or "",
+                "expires_at": request.expires_at,
+            },
+        )
+        return coupon.code
+
+    def skips_user(self, user_id: str) -> bool:
+        from django.contrib.auth import get_user_model
+
+        if not user_id.isdecimal():
+            return False
+        user = get_user_model().objects.filter(pk=int(user_id)).first()
+        return user is not None and (user.is_staff or not user.is_active)
+
+    def store_name(self, channel: str) -> str:
+        config = settings.JOURNEY_CHANNELS.get(channel) or {}
+        return str(config.get("store_name", "Example Store"))
+
+    def public_url(self, channel: str, path: str) -> str:
+        base = getattr(settings, "EXAMPLE_STORE_URL", "http://127.0.0.1:8000")
+        return f"{base.rstrip('/')}/campaigns/{channel}/{path}"

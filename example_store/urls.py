@@ -3,6 +3,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from example_store.pages import journey_map, journey_map_asset
 from example_store.signin import store_graphql
+from saleor_journey_plugin.campaigns import views as campaigns
 from saleor_journey_plugin.graphql.views import graphql_response
 from saleor_journey_plugin.reviews.views import review_webhook
 
@@ -20,4 +21,11 @@ urlpatterns = [
         review_webhook,
         name="journey-reviews",
     ),
+    # The links in campaign emails (RFC 8058 one-click unsubscribe POSTs here).
+    path(
+        "campaigns/<slug:channel>/unsubscribe/<str:token>/",
+        csrf_exempt(campaigns.unsubscribe),
+        name="campaign-unsubscribe",
+    ),
+    path("campaigns/<slug:channel>/click/<str:token>/", campaigns.click),
 ]

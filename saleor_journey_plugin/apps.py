@@ -16,11 +16,14 @@ class JourneyConfig(AppConfig):
 
         # The reports' rollups follow every event the drain applies.
         followers.follow(ROLLUPS)
-        self._receive_reviews()
-        # Loyalty points follow paid orders, refunds and reviews the same way.
+        # Reviews, loyalty and campaigns follow the same events, and the
+        # customers that merges and erasures rewrite; each registers itself.
+        from .campaigns.scheduling import connect as connect_campaigns
         from .loyalty.journey import connect as connect_loyalty
+        from .reviews.linking import connect as connect_reviews
 
-        connect_loyalty()
+        for connect in (connect_reviews, connect_loyalty, connect_campaigns):
+            connect()
         # Inside Saleor the plugin needs no settings of its own: Saleor is the host.
         if not getattr(settings, "JOURNEY_HOST", "") and apps.is_installed(
             "saleor.account"
@@ -30,12 +33,3 @@ class JourneyConfig(AppConfig):
             from .saleor_adapter import signals
 
             signals.connect()
-
-    def _receive_reviews(self) -> None:
-        from .core import erasure, followers
-        from .reviews.linking import REVIEW_CUSTOMERS
-        from .reviews.privacy import forget_reviews
-
-        # Reviews follow their customer through merges, and forget an erased one.
-        followers.follow(REVIEW_CUSTOMERS)
-        erasure.on_erase(forget_reviews)

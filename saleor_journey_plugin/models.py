@@ -214,6 +214,8 @@ class ProcessingRequest(models.Model):
 
 # The reports' rollups are the reports' own tables; Django finds models through
 # this module. (Imported last: the reports read the models above.)
+# The campaign engine's tables (imported last for the same reason).
+from .campaigns.models import CampaignClick, CampaignMessage, CampaignUnsubscribe  # noqa: E402
 from .reports.rollups.models import (  # noqa: E402
     ROLLUP_MODELS,
     RollupActiveDay,
@@ -234,6 +236,9 @@ from .reviews.models import Review, ReviewDelivery  # noqa: E402
 
 __all__ = [
     "ROLLUP_MODELS",
+    "CampaignClick",
+    "CampaignMessage",
+    "CampaignUnsubscribe",
     "Customer",
     "Journey",
     "JourneyEvent",

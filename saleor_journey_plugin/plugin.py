@@ -7,6 +7,7 @@ from django.http import HttpResponse, HttpResponseNotFound
 from saleor.plugins.base_plugin import BasePlugin, ConfigurationTypeField
 from saleor.plugins.error_codes import PluginErrorCode
 
+from .campaigns import views as campaign_views
 from .core.events import EventType
 from .graphql.views import graphql_response
 from .journey_map.views import map_asset, map_page
@@ -19,6 +20,10 @@ GRAPHQL_PATH = "graphql"
 MAP_PATH = "map"
 MAP_ASSETS = "map/assets/"
 REVIEWS_PATH = "webhooks/reviews"
+CAMPAIGN_LINKS = {
+    "unsubscribe": campaign_views.unsubscribe,
+    "click": campaign_views.click,
+}
 
 
 class JourneyPlugin(BasePlugin):
@@ -37,6 +42,8 @@ class JourneyPlugin(BasePlugin):
             if name in config.BOOLEAN_FIELDS
             else ConfigurationTypeField.SECRET
             if name in config.SECRET_FIELDS
+            else ConfigurationTypeField.MULTILINE
+            if name in config.MULTILINE_FIELDS
             else ConfigurationTypeField.STRING,
             "label": label,
             "help_text": text,
@@ -125,6 +132,9 @@ class JourneyPlugin(BasePlugin):
             return map_asset(request, route.removeprefix(MAP_ASSETS))
         if route == REVIEWS_PATH:
             return review_webhook(request, self.channel.slug)
+        link, _, token = route.partition("/")
+        if link in CAMPAIGN_LINKS and token and "/" not in token:
+            return CAMPAIGN_LINKS[link](request, self.channel.slug, token)
         return HttpResponseNotFound()
 
     def _base_url(self, request, path: str) -> str:

@@ -52,6 +52,18 @@ def expire_loyalty_points() -> int:
         return expired
 
 
+@shared_task(name="saleor_journey_plugin.send_campaign_emails", ignore_result=True)
+def send_campaign_emails() -> dict[str, int]:
+    """Send the campaign steps that are due; exits need the events applied first."""
+    from .campaigns.sweep import sweep
+
+    with get_host().writer():
+        drain()
+        outcome = sweep()
+        drain()
+        return outcome
+
+
 BEAT_SCHEDULE = {
     "journey-process-pending-events": {
         "task": process_pending_events.name,
@@ -72,6 +84,11 @@ BEAT_SCHEDULE = {
         "task": expire_loyalty_points.name,
         "schedule": timedelta(days=1),
         "options": {"expires": 82800},
+    },
+    "journey-send-campaign-emails": {
+        "task": send_campaign_emails.name,
+        "schedule": timedelta(minutes=5),
+        "options": {"expires": 290},
     },
 }
 

@@ -81,7 +81,8 @@ def test_channel_settings_read_the_time_zone_and_the_new_accounts_switch():
 
 
 def test_dashboard_defaults_give_the_switch_as_a_boolean():
-    assert config.dashboard_defaults() == [
+    # (the campaign fields follow: tests/campaigns/test_settings.py)
+    assert config.dashboard_defaults()[:5] == [
         {"name": "stage_preset", "value": "standard"},
         {"name": "label_language", "value": "en"},
         {"name": "lapse_after_days", "value": "90"},

@@ -29,6 +29,9 @@ class EventType(StrEnum):
     UNSUBSCRIBED = "UNSUBSCRIBED"
     LAPSE_DETECTED = "LAPSE_DETECTED"
     CUSTOMER_DELETED = "CUSTOMER_DELETED"
+    # Campaign email touchpoints (``campaigns/``): they move nobody.
+    EMAIL_SENT = "EMAIL_SENT"
+    EMAIL_CLICKED = "EMAIL_CLICKED"
 
 
 class TouchChannel(StrEnum):

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import Decimal
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
@@ -17,6 +18,7 @@ from django.utils.module_loading import import_string
 from .presets import DEFAULT_PRESET, Language
 
 if TYPE_CHECKING:
+    from ..campaigns.settings import CampaignSettings
     from ..loyalty.settings import LoyaltySettings
     from ..models import Journey
     from .events import JourneyEventData
@@ -43,6 +45,9 @@ class ChannelSettings:
     review_webhook_secrets: tuple[str, ...] = ()
     # None: the host offers no loyalty program (the settings say if it is on).
     loyalty: "LoyaltySettings | None" = None
+    # Abandoned-checkout reminders, win-back and review requests; None: the
+    # host runs none.
+    campaigns: "CampaignSettings | None" = None
 
 
 @dataclass(frozen=True)
@@ -62,6 +67,43 @@ class Viewer:
 
 
 ANONYMOUS = Viewer()
+
+
+@dataclass(frozen=True)
+class CheckoutLine:
+    name: str
+    quantity: int
+    # Unit price, in the checkout's currency.
+    price: Decimal
+
+
+@dataclass(frozen=True)
+class Checkout:
+    """A store checkout as the campaign emails need it."""
+
+    token: str
+    channel: str
+    email: str
+    user_id: str
+    lines: tuple[CheckoutLine, ...]
+    total: Decimal
+    currency: str
+    # The last time the customer changed it: reminders count from here.
+    last_change: datetime
+    # An order was placed from it.
+    ordered: bool = False
+
+
+@dataclass(frozen=True)
+class CouponRequest:
+    """A single-use code to create; ``reference`` names the send it is for."""
+
+    channel: str
+    reference: str
+    value: Decimal
+    percentage: bool
+    currency: str | None
+    expires_at: datetime
 
 
 class AuthenticationFailed(Exception):
@@ -120,6 +162,30 @@ class Host:
         that keeps no orders verifies nothing.
         """
         return False
+
+    # Campaign emails (``campaigns/``): what they read from, and make in, the store.
+    def read_checkout(self, token: str) -> Checkout | None:
+        """The checkout with this token; None once the store deleted it."""
+        raise NotImplementedError(f"{type(self).__name__} cannot read checkouts.")
+
+    def create_coupon(self, request: CouponRequest) -> str:
+        """A new single-use code for the request's discount, valid until expiry.
+
+        Called again with the same ``reference`` (a retried send), it returns
+        the code made the first time.
+        """
+        raise NotImplementedError(f"{type(self).__name__} cannot create coupons.")
+
+    def skips_user(self, user_id: str) -> bool:
+        """Whether this store user is staff or inactive: no campaign email."""
+        return False
+
+    def store_name(self, channel: str) -> str:
+        return channel
+
+    def public_url(self, channel: str, path: str) -> str:
+        """The absolute URL of the plugin's ``path`` (``unsubscribe/...``)."""
+        raise NotImplementedError(f"{type(self).__name__} serves no campaign links.")
 
 
 @cache

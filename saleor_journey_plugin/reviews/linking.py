@@ -32,3 +32,12 @@ class ReviewCustomers:
 
 
 REVIEW_CUSTOMERS = ReviewCustomers()
+
+
+def connect() -> None:
+    """Reviews follow their customer through merges, and forget an erased one."""
+    from ..core import erasure, followers
+    from .privacy import forget_reviews
+
+    followers.follow(REVIEW_CUSTOMERS)
+    erasure.on_erase(forget_reviews)

@@ -4,6 +4,7 @@ import re
 from functools import cache
 from zoneinfo import available_timezones
 
+from ..campaigns import settings as campaigns
 from ..core.host import DEFAULT_LAPSE_AFTER_DAYS, ChannelSettings
 from ..core.presets import DEFAULT_PRESET, PRESETS, Language
 from ..loyalty import settings as loyalty
@@ -104,6 +105,7 @@ def errors(configuration: list[dict]) -> dict[str, str]:
         )
     found.update(_review_errors(values))
     found.update(loyalty.errors(values))
+    found.update(campaigns.errors(values))
     return found
 
 
@@ -126,6 +128,7 @@ def channel_settings(configuration: list[dict]) -> ChannelSettings:
         time_zone=values[TIME_ZONE],
         review_webhook_secrets=parse_secrets(values[REVIEW_WEBHOOK_SECRETS]),
         loyalty=loyalty.loyalty_settings(values),
+        campaigns=campaigns.campaign_settings(values, Language(values[LANGUAGE])),
     )
 
 
@@ -146,3 +149,11 @@ HELP[REVIEW_WEBHOOK_SECRETS] = (
 def _review_errors(values: dict[str, str]) -> dict[str, str]:
     message = secrets_error(values[REVIEW_WEBHOOK_SECRETS])
     return {REVIEW_WEBHOOK_SECRETS: message} if message else {}
+
+
+# Campaign fields (``campaigns/settings.py`` owns their names, defaults and
+# checks). Subjects and bodies are multiline templates whose raw text counts.
+DEFAULTS.update(campaigns.DEFAULTS)
+HELP.update(campaigns.HELP)
+BOOLEAN_FIELDS = BOOLEAN_FIELDS | campaigns.BOOLEAN_FIELDS
+MULTILINE_FIELDS = campaigns.MULTILINE_FIELDS

@@ -7,6 +7,8 @@ import sys
 
 from saleor.plugins.manager import get_plugins_manager
 
+# The campaign fields are checked in test_saleor_campaigns.py.
+from saleor_journey_plugin.campaigns.settings import DEFAULTS as CAMPAIGN_FIELDS
 from saleor_journey_plugin.plugin import JourneyPlugin
 
 TASKS = {
@@ -14,9 +16,14 @@ TASKS = {
     "saleor_journey_plugin.detect_abandoned_checkouts",
     "saleor_journey_plugin.detect_lapsed_customers",
     "saleor_journey_plugin.expire_loyalty_points",
+    "saleor_journey_plugin.send_campaign_emails",
 }
 # beat entry -> (task, interval in seconds)
 BEAT = {
+    "journey-send-campaign-emails": (
+        "saleor_journey_plugin.send_campaign_emails",
+        5 * 60,
+    ),
     "journey-process-pending-events": (
         "saleor_journey_plugin.process_pending_events",
         60,
@@ -64,7 +71,11 @@ def test_manager_loads_the_plugin_per_channel(channel_USD):
     assert isinstance(plugin, JourneyPlugin)
     assert plugin.CONFIGURATION_PER_CHANNEL is True
     assert plugin.active is False
-    assert {item["name"]: item["value"] for item in plugin.configuration} == {
+    assert {
+        item["name"]: item["value"]
+        for item in plugin.configuration
+        if item["name"] not in CAMPAIGN_FIELDS
+    } == {
         "stage_preset": "standard",
         "label_language": "en",
         "lapse_after_days": "90",

@@ -1,0 +1,40 @@
+"""The example store's own records that campaign emails read and make.
+
+A Saleor store has checkouts and vouchers; this stand-in keeps the little the
+journey's campaigns need from them.
+"""
+
+from django.db import models
+
+
+class StoreCheckout(models.Model):
+    token = models.CharField(max_length=64, unique=True)
+    channel = models.CharField(max_length=255)
+    email = models.CharField(max_length=254, blank=True, default="")
+    user_id = models.CharField(max_length=64, blank=True, default="")
+    # [{"name": ..., "quantity": ..., "price": "12.50"}], unit prices.
+    lines = models.JSONField(default=list, blank=True)
+    currency = models.CharField(max_length=3, default="USD")
+    updated_at = models.DateTimeField()
+    # Set once an order is placed from it.
+    order_id = models.CharField(max_length=64, blank=True, default="")
+
+    def __str__(self) -> str:
+        return self.token
+
+
+class Coupon(models.Model):
+    """A single-use discount code."""
+
+    code = models.CharField(max_length=32, unique=True)
+    channel = models.CharField(max_length=255)
+    # Who asked for it (a campaign send): asking again returns the same code.
+    reference = models.CharField(max_length=255, unique=True)
+    value = models.DecimalField(max_digits=12, decimal_places=2)
+    percentage = models.BooleanField()
+    currency = models.CharField(max_length=3, blank=True, default="")
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return self.code

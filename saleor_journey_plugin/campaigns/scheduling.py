@@ -1,0 +1,161 @@
+"""Scheduling campaign steps as the drain applies their trigger events.
+
+A follower of the applied events (``core/followers.py``): each trigger inserts
+one row per step, keyed by (channel, kind, subject, step), so a redelivered or
+replayed trigger schedules nothing twice. A later checkout change moves the
+steps of that checkout not sent yet: they count from its last change.
+"""
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from django.db import connection
+from django.utils import timezone
+
+from ..core.events import EventType
+from ..core.host import ChannelSettings, get_host
+from ..core.stages import Stage
+from ..models import JourneyEvent, StageTransition
+from . import settings as campaign_settings
+from .kinds import TRIGGERS, Kind
+from .models import CampaignMessage, MessageStatus
+
+_TABLE = CampaignMessage._meta.db_table
+_LAPSE = EventType.LAPSE_DETECTED.value
+_COLUMNS = (
+    "channel",
+    "kind",
+    "subject",
+    "step",
+    "status",
+    "triggered_at",
+    "due_at",
+    "attempts",
+    "last_error",
+    "customer_id",
+    "email",
+    "coupon_code",
+    "created_at",
+)
+_ROW = "(" + ", ".join(["%s"] * len(_COLUMNS)) + ")"
+_INSERT = f"INSERT INTO {_TABLE} ({', '.join(_COLUMNS)}) VALUES "
+_KEEP = " ON CONFLICT (channel, kind, subject, step) DO NOTHING"
+_PUSH = (
+    " ON CONFLICT (channel, kind, subject, step) DO UPDATE SET "
+    "triggered_at = EXCLUDED.triggered_at, due_at = EXCLUDED.due_at "
+    f"WHERE {_TABLE}.status = '{MessageStatus.SCHEDULED.value}' "
+    f"AND EXCLUDED.triggered_at > {_TABLE}.triggered_at"
+)
+
+
+class Scheduler:
+    def fold(self, event_ids: Sequence[int], sign: int) -> None:
+        # Only new events schedule; a rewrite (merge, rebuild) folds its
+        # events again with sign 1 and the unique key keeps that harmless.
+        if sign != 1:
+            return
+        events = list(
+            JourneyEvent.objects.filter(
+                pk__in=list(event_ids),
+                type__in=[t.value for t in TRIGGERS],
+                customer__isnull=False,
+            ).only(
+                "pk",
+                "type",
+                "channel",
+                "occurred_at",
+                "customer_id",
+                "email",
+                "payload",
+            )
+        )
+        # A lapse episode is a LAPSED transition: a stale lapse event moved nobody.
+        lapses = set(
+            StageTransition.objects.filter(
+                event_id__in=[e.pk for e in events if e.type == _LAPSE],
+                to_stage=Stage.LAPSED.value,
+            ).values_list("event_id", flat=True)
+        )
+        settings: dict[str, ChannelSettings | None] = {}
+        rows: dict[bool, list[tuple[Any, ...]]] = {True: [], False: []}
+        for event in events:
+            if event.channel not in settings:
+                settings[event.channel] = get_host().channel_settings(event.channel)
+            found = settings[event.channel]
+            kind = TRIGGERS[EventType(event.type)]
+            if found is None or kind not in campaign_settings.of(found).enabled:
+                continue
+            if kind is Kind.WIN_BACK and event.pk not in lapses:
+                continue
+            subject = _subject(kind, event)
+            if not subject:
+                continue
+            pushes = kind is Kind.ABANDONED_CHECKOUT
+            for number, step in enumerate(
+                campaign_settings.of(found).steps[kind], start=1
+            ):
+                rows[pushes].append(
+                    _row(event, kind, subject, number, event.occurred_at + step.delay)
+                )
+        for pushes, batch in rows.items():
+            if batch:
+                _insert(batch, _PUSH if pushes else _KEEP)
+
+
+def _subject(kind: Kind, event: JourneyEvent) -> str:
+    payload = event.payload or {}
+    if kind is Kind.ABANDONED_CHECKOUT:
+        return str(payload.get("checkout") or "")
+    if kind is Kind.WIN_BACK:
+        # The lapse episode: its LAPSE_DETECTED event.
+        return str(event.pk)
+    return str(payload.get("order_id") or "")
+
+
+def _row(
+    event: JourneyEvent, kind: Kind, subject: str, step: int, due_at: datetime
+) -> tuple[Any, ...]:
+    return (
+        event.channel,
+        kind.value,
+        subject,
+        step,
+        MessageStatus.SCHEDULED.value,
+        event.occurred_at,
+        due_at,
+        0,
+        "",
+        event.customer_id,
+        event.email,
+        "",
+        timezone.now(),
+    )
+
+
+def _insert(rows: list[tuple[Any, ...]], conflict: str) -> None:
+    # One checkout's events in one batch: the latest change wins (a statement
+    # cannot touch a row twice with ON CONFLICT DO UPDATE).
+    latest: dict[tuple[Any, ...], tuple[Any, ...]] = {}
+    for row in rows:
+        key = row[:4]
+        if key not in latest or row[5] > latest[key][5]:
+            latest[key] = row
+    values = [value for row in latest.values() for value in row]
+    sql = _INSERT + ", ".join([_ROW] * len(latest)) + conflict
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values)
+
+
+SCHEDULER = Scheduler()
+
+
+def connect() -> None:
+    """Schedule steps from applied events; erasures and guest merges reach
+    the messages and unsubscribes."""
+    from ..core import erasure, followers, identity
+    from . import privacy
+
+    followers.follow(SCHEDULER)
+    erasure.on_erase(privacy.erase)
+    identity.on_merge(privacy.merge)

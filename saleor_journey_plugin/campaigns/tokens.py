@@ -1,0 +1,66 @@
+"""Signed tokens of the links in campaign emails (Django signing).
+
+The unsubscribe token names the customer, the channel and the message it came
+in; the click token names the message. Neither expires: an unsubscribe link in
+an old email must keep working.
+"""
+
+from dataclasses import dataclass
+
+from django.core import signing
+
+UNSUBSCRIBE_SALT = "saleor_journey_plugin.campaigns.unsubscribe"
+CLICK_SALT = "saleor_journey_plugin.campaigns.click"
+
+
+class InvalidToken(Exception):
+    """Forged, tampered with, or naming something that is not there."""
+
+
+@dataclass(frozen=True)
+class UnsubscribeToken:
+    customer_id: int
+    channel: str
+    message_id: int
+
+
+def unsubscribe_token(customer_id: int, channel: str, message_id: int) -> str:
+    return signing.dumps(
+        {"c": customer_id, "ch": channel, "m": message_id},
+        salt=UNSUBSCRIBE_SALT,
+        compress=True,
+    )
+
+
+def read_unsubscribe_token(token: str) -> UnsubscribeToken:
+    data = _load(token, UNSUBSCRIBE_SALT)
+    try:
+        return UnsubscribeToken(
+            customer_id=int(data["c"]),
+            channel=str(data["ch"]),
+            message_id=int(data["m"]),
+        )
+    except (KeyError, TypeError, ValueError) as error:
+        raise InvalidToken("Malformed token.") from error
+
+
+def click_token(message_id: int) -> str:
+    return signing.dumps({"m": message_id}, salt=CLICK_SALT, compress=True)
+
+
+def read_click_token(token: str) -> int:
+    data = _load(token, CLICK_SALT)
+    try:
+        return int(data["m"])
+    except (KeyError, TypeError, ValueError) as error:
+        raise InvalidToken("Malformed token.") from error
+
+
+def _load(token: str, salt: str) -> dict:
+    try:
+        data = signing.loads(token, salt=salt)
+    except signing.BadSignature as error:
+        raise InvalidToken("Invalid signature.") from error
+    if not isinstance(data, dict):
+        raise InvalidToken("Malformed token.")
+    return data

@@ -1,0 +1,291 @@
+"""Abandoned-checkout reminders: steps from the last change, coupons, exits."""
+
+from datetime import timedelta
+
+import pytest
+
+from example_store.models import Coupon
+from example_store.models import StoreCheckout as Checkout
+from saleor_journey_plugin.campaigns.models import CampaignMessage
+from saleor_journey_plugin.campaigns.sweep import sweep
+from saleor_journey_plugin.core.events import EventType as E
+from saleor_journey_plugin.models import JourneyEvent
+
+from ..conftest import T0
+from .conftest import checkout, event
+
+pytestmark = pytest.mark.django_db
+
+HOUR = timedelta(hours=1)
+JANE = {"email": "jane.doe@example.com"}
+
+
+def start(token="t1", at=T0, who=JANE):
+    checkout(token, at=at, email=who["email"])
+    return event(
+        E.CHECKOUT_STARTED, f"checkout:{token}:started", at=at, checkout=token, **who
+    )
+
+
+def statuses(token="t1"):
+    return list(
+        CampaignMessage.objects.filter(subject=token)
+        .order_by("step")
+        .values_list("step", "status")
+    )
+
+
+def test_a_started_checkout_schedules_its_three_steps_from_the_event(channels):
+    # when
+    start()
+
+    # then: 1 h, 24 h, 72 h after the checkout's last change
+    rows = CampaignMessage.objects.filter(subject="t1").order_by("step")
+    assert [(r.kind, r.step, r.status, r.due_at) for r in rows] == [
+        ("abandoned_checkout", 1, "scheduled", T0 + HOUR),
+        ("abandoned_checkout", 2, "scheduled", T0 + 24 * HOUR),
+        ("abandoned_checkout", 3, "scheduled", T0 + 72 * HOUR),
+    ]
+
+
+def test_each_step_is_sent_once_at_its_time_with_the_coupon_on_step_two(
+    channels, inbox
+):
+    # given
+    start()
+
+    # when: sweeps just before and at each step's time
+    before = sweep(now=T0 + 59 * timedelta(minutes=1))
+    first = sweep(now=T0 + HOUR)
+    again = sweep(now=T0 + HOUR)
+    second = sweep(now=T0 + 25 * HOUR)
+    third = sweep(now=T0 + 72 * HOUR)
+
+    # then
+    assert (before, first, again, second, third) == (
+        {},
+        {"sent": 1},
+        {},
+        {"sent": 1},
+        {"sent": 1},
+    )
+    assert [m["To"] for m in inbox.messages] == ["jane.doe@example.com"] * 3
+    assert [m["Subject"] for m in inbox.messages] == [
+        "You left something in your cart at Example Store",
+        "10% off the items in your cart at Example Store",
+        "You left something in your cart at Example Store",
+    ]
+    coupon = Coupon.objects.get()
+    assert (coupon.value, coupon.percentage, coupon.expires_at) == (
+        10,
+        True,
+        T0 + 25 * HOUR + timedelta(days=7),
+    )
+    text = inbox.messages[1].get_body(("plain",)).get_content()
+    assert coupon.code in text
+    assert "until 2026-03-09" in text
+    assert coupon.code not in inbox.messages[0].as_string()
+    assert statuses() == [(1, "sent"), (2, "sent"), (3, "sent")]
+
+
+def test_the_email_carries_the_lines_totals_link_and_one_click_unsubscribe(
+    channels, inbox
+):
+    # given
+    start()
+
+    # when
+    sweep(now=T0 + HOUR)
+
+    # then
+    [mail] = inbox.messages
+    message = CampaignMessage.objects.get(subject="t1", step=1)
+    assert mail["From"] == "Example Store <shop@example.com>"
+    assert mail["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    unsubscribe = mail["List-Unsubscribe"].strip()
+    assert unsubscribe.startswith(
+        "<https://journey.example.com/campaigns/web-usd/unsubscribe/"
+    )
+    assert unsubscribe.endswith("/>")
+    text = mail.get_body(("plain",)).get_content()
+    html = mail.get_body(("html",)).get_content()
+    assert "Hi Jane Doe," in text
+    assert "Linen shirt" in html and "&times; 2" in html and "45.00 USD" in html
+    assert "Canvas tote" in html and "18.50 USD" in html
+    assert "Total: 108.50 USD" in text
+    link = "https://journey.example.com/campaigns/web-usd/click/"
+    assert f'<a href="{link}' in html
+    assert f"Return to your cart: {link}" in text
+    assert unsubscribe[1:-1] in html
+    assert message.email == "jane.doe@example.com"
+    assert message.sent_at == T0 + HOUR
+
+
+def test_a_korean_channel_gets_the_korean_template(channels, inbox):
+    # given
+    channels()
+    from django.conf import settings
+
+    settings.JOURNEY_CHANNELS["web-krw"]["campaigns"]["abandoned_checkout_enabled"] = (
+        "true"
+    )
+    checkout("k1", channel="web-krw", currency="KRW")
+    event(
+        E.CHECKOUT_STARTED,
+        "checkout:k1:started",
+        channel="web-krw",
+        checkout="k1",
+        **JANE,
+    )
+
+    # when
+    sweep(now=T0 + HOUR)
+
+    # then
+    [mail] = inbox.messages
+    # (the encoded header comes back folded after "Subject:")
+    assert (
+        mail["Subject"].strip()
+        == "[예시 스토어] 장바구니에 담아 두신 상품이 기다리고 있어요"
+    )
+    text = mail.get_body(("plain",)).get_content()
+    assert "Jane Doe님, 안녕하세요." in text
+    assert "합계: 108.50 KRW" in text
+
+
+def test_a_later_checkout_change_pushes_the_steps_not_sent_yet(channels, inbox):
+    # given: the first reminder went out
+    start()
+    sweep(now=T0 + HOUR)
+
+    # when: the customer adds details 10 hours in
+    checkout("t1", at=T0 + 10 * HOUR)
+    event(
+        E.CHECKOUT_DETAILS_ADDED,
+        "checkout:t1:details",
+        at=T0 + 10 * HOUR,
+        checkout="t1",
+        **JANE,
+    )
+
+    # then: steps 2 and 3 count from the change; the sent step stays sent
+    rows = CampaignMessage.objects.filter(subject="t1").order_by("step")
+    assert [(r.step, r.status, r.due_at) for r in rows] == [
+        (1, "sent", T0 + HOUR),
+        (2, "scheduled", T0 + 34 * HOUR),
+        (3, "scheduled", T0 + 82 * HOUR),
+    ]
+    assert sweep(now=T0 + 33 * HOUR) == {}
+    assert sweep(now=T0 + 34 * HOUR) == {"sent": 1}
+
+
+def test_a_change_the_store_saw_without_an_event_postpones_the_send(channels, inbox):
+    # given: the checkout was edited 30 minutes in (no journey milestone)
+    start()
+    checkout("t1", at=T0 + 30 * timedelta(minutes=1))
+
+    # when
+    first = sweep(now=T0 + HOUR)
+    second = sweep(now=T0 + 90 * timedelta(minutes=1))
+
+    # then: step 1 waited for an hour after that change
+    assert (first, second) == ({"postponed": 1}, {"sent": 1})
+    assert len(inbox.messages) == 1
+
+
+def test_an_order_from_the_checkout_stops_the_remaining_reminders(channels, inbox):
+    # given: step 1 sent
+    start()
+    sweep(now=T0 + HOUR)
+
+    # when: an order is placed from the checkout
+    event(
+        E.ORDER_PLACED,
+        "order:9:placed",
+        at=T0 + 2 * HOUR,
+        checkout="t1",
+        order_id="9",
+        **JANE,
+    )
+    outcome = sweep(now=T0 + 100 * HOUR)
+
+    # then
+    assert outcome == {"cancelled": 2}
+    assert statuses() == [(1, "sent"), (2, "cancelled"), (3, "cancelled")]
+    assert len(inbox.messages) == 1
+    assert Coupon.objects.count() == 0
+
+
+def test_any_order_by_the_same_customer_stops_the_reminders(channels, inbox):
+    # given
+    start()
+
+    # when: Jane buys through another checkout
+    event(E.ORDER_PLACED, "order:10:placed", at=T0 + HOUR / 2, order_id="10", **JANE)
+
+    # then
+    assert sweep(now=T0 + 100 * HOUR) == {"cancelled": 3}
+    assert inbox.messages == []
+
+
+@pytest.mark.parametrize(
+    ("change", "reason"),
+    [
+        ({"lines": []}, "The checkout was emptied."),
+        ({"order_id": "11"}, "An order was placed from it."),
+        (None, "The checkout was deleted."),
+    ],
+)
+def test_an_emptied_deleted_or_ordered_checkout_cancels(
+    channels, inbox, change, reason
+):
+    # given
+    start()
+    if change is None:
+        Checkout.objects.filter(token="t1").delete()
+    else:
+        Checkout.objects.filter(token="t1").update(**change)
+
+    # when
+    outcome = sweep(now=T0 + HOUR)
+
+    # then
+    assert outcome == {"cancelled": 1}
+    row = CampaignMessage.objects.get(subject="t1", step=1)
+    assert (row.status, row.last_error) == ("cancelled", reason)
+    assert inbox.messages == []
+
+
+def test_a_campaign_turned_off_schedules_nothing_and_cancels_what_is_due(
+    channels, inbox
+):
+    # given: off when the checkout started
+    channels(abandoned_checkout_enabled="false")
+    start("t2")
+    # and on for another checkout, then off
+    channels()
+    start("t3")
+    channels(abandoned_checkout_enabled="false")
+
+    # when
+    outcome = sweep(now=T0 + HOUR)
+
+    # then
+    assert not CampaignMessage.objects.filter(subject="t2").exists()
+    assert outcome == {"cancelled": 1}
+    assert inbox.messages == []
+
+
+def test_the_same_trigger_twice_schedules_each_step_once(channels):
+    # given
+    start()
+
+    # when: the drain's followers see the event again (a rewrite replays it)
+    from saleor_journey_plugin.campaigns.scheduling import SCHEDULER
+
+    event_id = JourneyEvent.objects.get(type="CHECKOUT_STARTED").pk
+    SCHEDULER.fold([event_id], 1)
+    SCHEDULER.fold([event_id], -1)
+
+    # then
+    assert CampaignMessage.objects.count() == 3

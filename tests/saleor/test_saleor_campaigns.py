@@ -1,0 +1,186 @@
+"""Campaigns inside Saleor: the dashboard fields, checkout reads, the email's links."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import graphene
+from django.test import Client
+from django.utils import timezone
+from saleor.graphql.tests.utils import get_graphql_content
+from saleor.order.models import Order
+from saleor.plugins.base_plugin import ConfigurationTypeField
+
+from saleor_journey_plugin.campaigns.models import (
+    CampaignClick,
+    CampaignMessage,
+    CampaignUnsubscribe,
+)
+from saleor_journey_plugin.campaigns.tokens import click_token, unsubscribe_token
+from saleor_journey_plugin.core.host import get_host
+from saleor_journey_plugin.models import Customer, JourneyEvent
+from saleor_journey_plugin.saleor_adapter.host import PLUGIN_ID
+
+PLUGIN_UPDATE = """
+mutation PluginUpdate($channel: ID!, $input: PluginUpdateInput!) {
+  pluginUpdate(id: "saleor.journey", channelId: $channel, input: $input) {
+    plugin { id }
+    errors { field code message }
+  }
+}
+"""
+CAMPAIGNS_ON = [
+    {"name": "abandoned_checkout_enabled", "value": True},
+    {
+        "name": "checkout_url_template",
+        "value": "https://shop.example.com/checkout/{token}",
+    },
+]
+
+
+def _update(staff_api_client, channel, configuration):
+    response = staff_api_client.post_graphql(
+        PLUGIN_UPDATE,
+        {
+            "channel": graphene.Node.to_global_id("Channel", channel.pk),
+            "input": {"active": True, "configuration": configuration},
+        },
+    )
+    return get_graphql_content(response)["data"]["pluginUpdate"]
+
+
+def test_plugin_update_checks_the_campaign_fields(
+    staff_api_client, permission_manage_plugins, channel_USD
+):
+    # given
+    staff_api_client.user.user_permissions.add(permission_manage_plugins)
+
+    # when: a campaign on without its checkout URL, a bad step, a bad template
+    bad = _update(
+        staff_api_client,
+        channel_USD,
+        [
+            {"name": "win_back_enabled", "value": True},
+            {"name": "win_back_steps", "value": "0h:15%, soon"},
+            {"name": "win_back_body", "value": "{{#if coupon_code}}{{/each}}"},
+        ],
+    )
+    good = _update(
+        staff_api_client,
+        channel_USD,
+        [*CAMPAIGNS_ON, {"name": "win_back_body", "value": "<p>{{store_name}}</p>"}],
+    )
+
+    # then
+    assert sorted((e["field"], e["code"]) for e in bad["errors"]) == [
+        ("checkoutUrlTemplate", "INVALID"),
+        ("winBackBody", "INVALID"),
+        ("winBackSteps", "INVALID"),
+    ]
+    assert good["errors"] == []
+    campaigns = get_host().channel_settings(channel_USD.slug).campaigns
+    assert [kind.value for kind in campaigns.enabled] == ["abandoned_checkout"]
+    assert campaigns.templates == {"win_back_body": "<p>{{store_name}}</p>"}
+
+
+def test_saleor_shows_templates_as_multiline_fields():
+    from saleor_journey_plugin.plugin import JourneyPlugin
+
+    structure = JourneyPlugin.CONFIG_STRUCTURE
+    assert structure["win_back_body"]["type"] == ConfigurationTypeField.MULTILINE
+    assert structure["win_back_subject"]["type"] == ConfigurationTypeField.MULTILINE
+    assert structure["win_back_enabled"]["type"] == ConfigurationTypeField.BOOLEAN
+    assert structure["win_back_steps"]["type"] == ConfigurationTypeField.STRING
+
+
+def test_a_saleor_checkout_reads_with_its_lines_and_whether_it_was_ordered(
+    checkout_with_item, customer_user
+):
+    # given
+    checkout = checkout_with_item
+    checkout.email = "jane@example.com"
+    checkout.user = customer_user
+    checkout.save()
+    line = checkout.lines.get()
+    host = get_host()
+
+    # when
+    read = host.read_checkout(str(checkout.pk))
+
+    # then
+    assert read.email == "jane@example.com"
+    assert read.user_id == str(customer_user.pk)
+    assert read.channel == checkout.channel.slug
+    assert read.last_change == checkout.last_change
+    assert [(li.name, li.quantity) for li in read.lines] == [
+        (
+            f"{line.variant.product.name} ({line.variant.name})"
+            if line.variant.name
+            else line.variant.product.name,
+            line.quantity,
+        )
+    ]
+    assert read.lines[0].price > Decimal(0)
+    assert read.ordered is False
+    assert host.read_checkout("not-a-uuid") is None
+
+    # when an order was placed from it
+    Order.objects.create(
+        channel=checkout.channel,
+        checkout_token=str(checkout.pk),
+        currency=checkout.currency,
+        lines_count=1,
+    )
+
+    # then
+    assert host.read_checkout(str(checkout.pk)).ordered is True
+
+
+def test_staff_and_inactive_users_are_skipped(staff_user, customer_user):
+    host = get_host()
+    assert host.skips_user(str(staff_user.pk)) is True
+    assert host.skips_user(str(customer_user.pk)) is False
+    customer_user.is_active = False
+    customer_user.save(update_fields=["is_active"])
+    assert host.skips_user(str(customer_user.pk)) is True
+
+
+def test_unsubscribe_and_click_through_the_plugin_url(journey_config, channel_USD):
+    # given: campaigns on, and a reminder sent to Jane
+    journey_config(
+        channel_USD,
+        **{item["name"]: item["value"] for item in CAMPAIGNS_ON},
+    )
+    jane = Customer.objects.create(email="jane@example.com")
+    message = CampaignMessage.objects.create(
+        channel=channel_USD.slug,
+        kind="abandoned_checkout",
+        subject="0b5c4a0e-token",
+        step=1,
+        status="sent",
+        triggered_at=timezone.now() - timedelta(hours=2),
+        due_at=timezone.now() - timedelta(hours=1),
+        customer=jane,
+    )
+    base = f"/plugins/channel/{channel_USD.slug}/{PLUGIN_ID}/"
+    unsubscribe = (
+        f"{base}unsubscribe/{unsubscribe_token(jane.pk, channel_USD.slug, message.pk)}/"
+    )
+    url = get_host().public_url(channel_USD.slug, "click/x/")
+
+    # when
+    page = Client().get(unsubscribe)
+    forged = Client().post(f"{base}unsubscribe/forged/")
+    done = Client().post(unsubscribe)
+    click = Client().get(f"{base}click/{click_token(message.pk)}/")
+
+    # then
+    assert url.endswith(f"{base}click/x/")
+    assert (page.status_code, forged.status_code, done.status_code) == (200, 400, 200)
+    assert CampaignUnsubscribe.objects.filter(customer=jane).count() == 1
+    assert JourneyEvent.objects.filter(type="UNSUBSCRIBED").count() == 1
+    assert click.status_code == 302
+    assert click["Location"] == (
+        "https://shop.example.com/checkout/0b5c4a0e-token?utm_source=journey"
+        "&utm_medium=email&utm_campaign=abandoned_checkout"
+    )
+    assert CampaignClick.objects.count() == 1
