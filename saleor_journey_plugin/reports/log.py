@@ -26,8 +26,13 @@ from ..core.events import EventType
 from ..models import JourneyEvent
 from .period import Period
 
-# Facts the plugin infers from a customer's silence: they are no activity.
-INFERRED = (EventType.LAPSE_DETECTED, EventType.CHECKOUT_ABANDONED)
+# Facts the plugin records while the customer does nothing: inferred from
+# their silence, or a campaign email the store sent them. They are no activity.
+INFERRED = (
+    EventType.LAPSE_DETECTED,
+    EventType.CHECKOUT_ABANDONED,
+    EventType.EMAIL_SENT,
+)
 
 
 def channel_events(channel: str, *types: EventType) -> QuerySet[JourneyEvent]:
@@ -53,9 +58,10 @@ def between(
 def touchpoints(channel: str) -> QuerySet[JourneyEvent]:
     """The channel's events that show a customer doing something.
 
-    Every event of a customer's journey is a touchpoint, except the two the
-    plugin records when nothing happens (a lapse, an abandoned checkout):
-    counting them would make a customer active by staying away.
+    Every event of a customer's journey is a touchpoint, except those the
+    plugin records when the customer does nothing (a lapse, an abandoned
+    checkout, a campaign email sent to them): counting them would make a
+    customer active by staying away.
     """
     return (
         channel_events(channel)
