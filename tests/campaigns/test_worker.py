@@ -1,79 +1,32 @@
 """A real Celery worker on Redis runs the campaign task; the email reaches SMTP."""
 
-import os
-import subprocess
-import sys
-import time
 from datetime import timedelta
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
-from example_store.celery import app as celery_app
 from saleor_journey_plugin import tasks
 from saleor_journey_plugin.campaigns.models import CampaignMessage
 from saleor_journey_plugin.core.events import EventType as E
 from saleor_journey_plugin.core.events import JourneyEventData
 from saleor_journey_plugin.core.recording import record_event
 from saleor_journey_plugin.models import JourneyEvent
-from saleor_journey_plugin.publishing import publisher
 
+from ..celery_worker import running_worker, wait_until
 from .channels import CHANNEL
 from .conftest import checkout, event
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-WAIT_SECONDS = 30
 
 
 @pytest.fixture
 def worker(smtp):
     """A worker sharing the test database and broker, mailing to our SMTP server."""
     _, port = smtp
-    settings = connection.settings_dict
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "tests.campaigns.worker_settings",
-        "CAMPAIGN_TEST_SMTP_PORT": str(port),
-        "DATABASE_URL": (
-            f"postgres://{settings['USER']}@{settings['HOST']}:"
-            f"{settings['PORT'] or 5432}/{settings['NAME']}"
-        ),
-    }
-    celery_app.control.purge()
-    publisher.reset()
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "example_store.celery:app",
-            "worker",
-            "--pool=solo",
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-            "--loglevel=WARNING",
-        ],
-        env=env,
-    )
-    try:
-        _wait_until(lambda: celery_app.control.ping(timeout=0.5), "worker to start")
+    with running_worker(
+        "tests.campaigns.worker_settings", CAMPAIGN_TEST_SMTP_PORT=str(port)
+    ) as process:
         yield process
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-
-
-def _wait_until(condition, what):
-    deadline = time.monotonic() + WAIT_SECONDS
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.05)
-    raise AssertionError(f"Timed out waiting for {what}")
 
 
 def _processed(**lookup) -> bool:
@@ -94,8 +47,8 @@ def test_the_worker_sends_a_due_reminder_once(channels, inbox, worker):
 
     # when: beat's task reaches the worker
     tasks.send_campaign_emails.delay()
-    _wait_until(lambda: inbox.messages, "the email")
-    _wait_until(lambda: _processed(type=E.EMAIL_SENT.value), "the touchpoint")
+    wait_until(lambda: inbox.messages, "the email")
+    wait_until(lambda: _processed(type=E.EMAIL_SENT.value), "the touchpoint")
 
     # and: the task is delivered again; a marker event its last drain applies
     tasks.send_campaign_emails.delay()
@@ -108,7 +61,7 @@ def test_the_worker_sends_a_due_reminder_once(channels, inbox, worker):
             visitor_id="marker",
         )
     )
-    _wait_until(lambda: _processed(pk=marker), "the second run")
+    wait_until(lambda: _processed(pk=marker), "the second run")
 
     # then
     [mail] = inbox.messages
