@@ -274,11 +274,18 @@ def earn_for_order(
             amount=net_total,
             order_id=order_id,
         )
-        if not _insert(entry):
-            return _stored(key)
-        _post(account, entry)
-        refresh_tier(account, settings)
-        return entry
+        return _earned(account, entry, settings)
+
+
+def _earned(
+    account: LoyaltyAccount, entry: LedgerEntry, settings: LoyaltySettings
+) -> LedgerEntry | None:
+    """Post an earning once: a key already stored returns its entry."""
+    if not _insert(entry):
+        return _stored(entry.idempotency_key)
+    _post(account, entry)
+    refresh_tier(account, settings)
+    return entry
 
 
 def reverse_for_refund(
@@ -364,11 +371,7 @@ def earn_for_review(
             review_id=review_id,
             product=product,
         )
-        if not _insert(entry):
-            return _stored(key)
-        _post(account, entry)
-        refresh_tier(account, settings)
-        return entry
+        return _earned(account, entry, settings)
 
 
 def redeem(
