@@ -81,19 +81,25 @@ def test_channel_settings_read_the_time_zone_and_the_new_accounts_switch():
 
 
 def test_dashboard_defaults_give_the_switch_as_a_boolean():
-    # (the campaign fields follow: tests/campaigns/test_settings.py)
-    assert config.dashboard_defaults()[:5] == [
-        {"name": "stage_preset", "value": "standard"},
-        {"name": "label_language", "value": "en"},
-        {"name": "lapse_after_days", "value": "90"},
-        {"name": "count_new_accounts", "value": True},
-        {"name": "time_zone", "value": "UTC"},
-        {"name": "loyalty_enabled", "value": False},
-        {"name": "points_per_unit", "value": "1"},
-        {"name": "point_value", "value": "0.01"},
-        {"name": "min_redeem_points", "value": "500"},
-        {"name": "review_points", "value": "50"},
-        {"name": "points_expire_days", "value": "365"},
-        {"name": "tiers", "value": "Bronze:0:1, Silver:500:1.25, Gold:1500:1.5"},
-        {"name": "review_webhook_secrets", "value": ""},
-    ]
+    # given: the journey's, the loyalty's and the review webhook's fields (the
+    # campaign fields are in tests/campaigns/test_settings.py)
+    defaults = {d["name"]: d["value"] for d in config.dashboard_defaults()}
+    expected = {
+        "stage_preset": "standard",
+        "label_language": "en",
+        "lapse_after_days": "90",
+        "count_new_accounts": True,
+        "time_zone": "UTC",
+        "loyalty_enabled": False,
+        "points_per_unit": "1",
+        "point_value": "0.01",
+        "min_redeem_points": "500",
+        "review_points": "50",
+        "points_expire_days": "365",
+        "tiers": "Bronze:0:1, Silver:500:1.25, Gold:1500:1.5",
+        "review_webhook_secrets": "",
+    }
+
+    # then
+    assert {name: defaults[name] for name in expected} == expected
+    assert list(defaults)[:5] == list(expected)[:5]
