@@ -8,7 +8,9 @@ BENCH_REPORT_EVENTS sizes the reports' store (default 10,000,000 events, a tenth
 as many customers). BENCH_ONLY=processing runs tables 1 and 2 alone,
 BENCH_ONLY=reports table 4 alone. BENCH_REPORT_REUSE=1 (with BENCH_ONLY=reports)
 keeps a store an earlier run left in the database, after migrating it.
-BENCH_NAIVE_RUNS times each naive query that many times (default 3).
+BENCH_NAIVE_RUNS times each naive query that many times (default 3; 0 skips
+them, and the check that they agree), BENCH_REPORT_RUNS each rollup report
+(default 20).
 """
 
 import os
@@ -34,6 +36,7 @@ REPORT_EVENTS = int(os.environ.get("BENCH_REPORT_EVENTS", "10000000"))
 ONLY = os.environ.get("BENCH_ONLY", "")
 REUSE_STORE = ONLY == "reports" and os.environ.get("BENCH_REPORT_REUSE") == "1"
 NAIVE_RUNS = int(os.environ.get("BENCH_NAIVE_RUNS", "3"))
+REPORT_RUNS = int(os.environ.get("BENCH_REPORT_RUNS", "20"))
 
 
 def _load() -> str:
@@ -135,7 +138,7 @@ def _reports(begun: float, load_before: str) -> int:
         folded, seconds = reports.build_rollups()
         store.add(f"rollups rebuilt from {folded:,} applied events", f"{seconds:.0f} s")
     _phase("timing the reports", begun)
-    plans = reports.run(store, runs=20, naive_runs=NAIVE_RUNS)
+    plans = reports.run(store, runs=REPORT_RUNS, naive_runs=NAIVE_RUNS)
     _phase("draining new events into the store", begun)
     reports.drain_on_store(store, EVENTS)
     store.note(
