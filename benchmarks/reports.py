@@ -312,7 +312,9 @@ def drain_on_store(table: Table, events: int) -> None:
     """The drain's throughput on this store: rollups and tallies as big as
     the store's. New customers' events, applied by ``drain()`` in this
     process."""
-    database.record(workload.generate(events, max(events // 5, 1), prefix="big"))
+    # A prefix of its own per run: a kept store has the earlier runs' events.
+    prefix = f"big{time.time_ns()}"
+    database.record(workload.generate(events, max(events // 5, 1), prefix=prefix))
     started = time.perf_counter()
     applied = drain()
     elapsed = time.perf_counter() - started

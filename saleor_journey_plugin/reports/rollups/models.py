@@ -60,6 +60,11 @@ class RollupOrder(models.Model):
             models.Index(
                 fields=["channel", "order_id"], name="journey_rollup_order_id"
             ),
+            # A customer's orders, numbered again when one of theirs is folded.
+            models.Index(
+                fields=["channel", "customer_id", "placed_at"],
+                name="journey_rollup_order_buyer",
+            ),
             # Orders cancelled after a period ended (the all-time sales).
             models.Index(
                 fields=["channel", "cancelled_at"],
