@@ -88,6 +88,7 @@ def test_manager_loads_the_plugin_per_channel(channel_USD):
         "review_points": "50",
         "points_expire_days": "365",
         "tiers": "Bronze:0:1, Silver:500:1.25, Gold:1500:1.5",
+        "review_webhook_secrets": "",
     }
 
 
