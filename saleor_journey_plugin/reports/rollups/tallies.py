@@ -8,6 +8,9 @@ passes: statement triggers on the watched table add what a statement wrote
 and take away what it replaced, in the same transaction. A report then reads
 a handful of sums and corrects them with the few rows that changed after its
 period ended.
+
+TRUNCATE fires no statement trigger: whoever truncates a watched table
+truncates its tally with it (``ROLLUP_MODELS`` lists both).
 """
 
 from dataclasses import dataclass
