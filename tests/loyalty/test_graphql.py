@@ -373,8 +373,12 @@ def test_no_points_are_debited_when_the_coupon_cannot_be_created(
     # when
     response = graphql(client, REDEEM, {"points": 150}, token=token(ANN))
 
-    # then
-    assert response.json()["data"] == {"redeemLoyaltyPoints": None}
+    # then: the client is told of a failure, not of its cause
+    answer = response.json()
+    assert answer["data"] == {"redeemLoyaltyPoints": None}
+    assert [(e["message"], e["extensions"]) for e in answer["errors"]] == [
+        ("Internal server error", {"exception": {"code": "INTERNAL_ERROR"}})
+    ]
     assert ledger.balance(CHANNEL, ann_pk()) == 600
     assert entries() == [("earn_order", 600, 600, 0)]
     assert Coupon.objects.count() == 0
