@@ -16,6 +16,8 @@ EXPECTED_EXAMPLES = [
     "customers_by_stage.graphql",
     "journey_report.graphql",
     "my_journey.graphql",
+    "my_loyalty.graphql",
+    "redeem_loyalty_points.graphql",
     "stage_distribution.graphql",
     "track_visit.graphql",
 ]

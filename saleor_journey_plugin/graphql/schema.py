@@ -3,6 +3,8 @@ from graphene.types.datetime import Date
 
 from . import report_resolvers, resolvers
 from .enums import JourneyLanguageEnum, JourneyStageEnum
+from .loyalty_mutations import RedeemLoyaltyPoints
+from .loyalty_types import Loyalty, resolve_my_loyalty
 from .mutations import TrackJourneyEvent
 from .permissions import CUSTOMER, MANAGE_ORDERS, MANAGE_USERS, PermissionsField
 from .report_types import JourneyReport
@@ -44,6 +46,12 @@ class Query(graphene.ObjectType):
         description="The store reports over calendar days [from, to) in the "
         "channel's time zone, at most 1096 days.",
     )
+    my_loyalty = PermissionsField(
+        Loyalty,
+        permissions=[CUSTOMER],
+        description="The signed-in customer's loyalty points in this channel; "
+        "null where the channel has loyalty off.",
+    )
 
     @staticmethod
     def resolve_my_journey(root, info):
@@ -65,9 +73,14 @@ class Query(graphene.ObjectType):
     def resolve_journey_report(root, info, from_, to):
         return report_resolvers.resolve_journey_report(info, from_, to)
 
+    @staticmethod
+    def resolve_my_loyalty(root, info):
+        return resolve_my_loyalty(info)
+
 
 class Mutation(graphene.ObjectType):
     track_journey_event = TrackJourneyEvent.Field()
+    redeem_loyalty_points = RedeemLoyaltyPoints.Field()
 
 
 schema = graphene.Schema(query=Query, mutation=Mutation)
