@@ -4,6 +4,7 @@ merges and erasures, each paid or taken back once."""
 from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 
 from saleor_journey_plugin import tasks
 from saleor_journey_plugin.core.erasure import erase_customer
@@ -314,7 +315,7 @@ def test_erase_customer_forgets_the_ledgers_link_directly(db):
 def test_the_daily_task_expires_due_points_and_is_on_the_beat_schedule(db):
     # given: points earned more than a year ago
     ann = Customer.objects.create(user_id="7", email="ann@example.com")
-    long_ago = ledger.timezone.now() - timedelta(days=400)
+    long_ago = timezone.now() - timedelta(days=400)
     ledger.earn_for_order(CHANNEL, ann.pk, "o1", money("10"), ON, long_ago)
 
     # when

@@ -55,6 +55,8 @@ def review(
     database_url: str, barrier: Any, customer: int, product: str, review_id: str
 ) -> int:
     _setup(database_url)
+    from django.utils import timezone
+
     from saleor_journey_plugin.loyalty import ledger
     from saleor_journey_plugin.loyalty.settings import LoyaltySettings
 
@@ -65,6 +67,6 @@ def review(
         product,
         review_id,
         LoyaltySettings(enabled=True),
-        ledger.timezone.now(),
+        timezone.now(),
     )
     return entry.pk if entry else 0

@@ -1,0 +1,192 @@
+"""Points out: redemptions, staff adjustments, expiry; tiers that lapse."""
+
+import uuid
+from collections.abc import Callable
+from datetime import datetime
+from decimal import Decimal
+from typing import TypeVar
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from ..core.host import get_host
+from .models import Kind, LedgerEntry, LoyaltyAccount
+from .posting import (
+    Code,
+    LoyaltyError,
+    insert,
+    locked_account,
+    post,
+    refresh_tier,
+    stored,
+)
+from .settings import LoyaltySettings
+
+T = TypeVar("T")
+EXPIRY_BATCH = 500
+
+
+def redeem(
+    channel: str,
+    customer: int,
+    points: int,
+    settings: LoyaltySettings,
+    create_code: Callable[[Decimal], T],
+    *,
+    key: str | None = None,
+    at: datetime | None = None,
+) -> T:
+    """Debit ``points`` and create the code worth them, or do neither.
+
+    ``create_code`` gets the value (points x point value) and runs inside the
+    transaction holding the account lock: if it raises, nothing is debited.
+    """
+    if not settings.enabled:
+        raise LoyaltyError(Code.LOYALTY_DISABLED, "Loyalty points are off here.")
+    if points < settings.min_redeem_points:
+        raise LoyaltyError(
+            Code.BELOW_MINIMUM,
+            f"Redeem at least {settings.min_redeem_points} points, not {points}.",
+        )
+    value = points * settings.point_value
+    with transaction.atomic():
+        account = locked_account(channel, customer)
+        if account.balance < points:
+            raise LoyaltyError(
+                Code.NOT_ENOUGH_POINTS,
+                f"The balance is {account.balance} points, less than {points}.",
+            )
+        entry = LedgerEntry(
+            channel=channel,
+            customer_id=customer,
+            kind=Kind.REDEEM,
+            points=-points,
+            idempotency_key=key or f"redeem:{channel}:{customer}:{uuid.uuid4()}",
+            occurred_at=at or timezone.now(),
+            amount=value,
+        )
+        entry.save(force_insert=True)
+        post(account, entry)
+        return create_code(value)
+
+
+def adjust(
+    channel: str,
+    customer: int,
+    points: int,
+    reason: str,
+    staff_user_id: str,
+    key: str,
+    at: datetime | None = None,
+) -> LedgerEntry:
+    """A staff correction, with its reason; it cannot take the balance below 0."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise LoyaltyError(Code.REASON_REQUIRED, "Say why the points are adjusted.")
+    if points == 0:
+        raise LoyaltyError(
+            Code.INVALID_POINTS, "Adjust by a non-zero number of points."
+        )
+    key = f"adjust:{channel}:{key}"
+    with transaction.atomic():
+        account = locked_account(channel, customer)
+        if (found := stored(key)) is not None:
+            return found
+        if account.balance + points < 0:
+            raise LoyaltyError(
+                Code.NOT_ENOUGH_POINTS,
+                f"The balance is {account.balance} points; it cannot go below 0.",
+            )
+        entry = LedgerEntry(
+            channel=channel,
+            customer_id=customer,
+            kind=Kind.ADJUST,
+            points=points,
+            idempotency_key=key,
+            occurred_at=at or timezone.now(),
+            reason=reason,
+            staff_user_id=str(staff_user_id or ""),
+        )
+        entry.save(force_insert=True)
+        post(account, entry)
+        return entry
+
+
+def expire_due(now: datetime | None = None, limit: int = EXPIRY_BATCH) -> int:
+    """Write an ``expire`` entry for the unspent rest of each earning past its
+    expiry, up to ``limit`` of them; return how many were written."""
+    now = now or timezone.now()
+    due = list(
+        LedgerEntry.objects.filter(
+            remaining__gt=0, expires_at__isnull=False, expires_at__lte=now
+        )
+        .order_by("expires_at", "id")
+        .values_list("pk", "channel", "customer_id")[:limit]
+    )
+    written = 0
+    for pk, channel, customer in due:
+        with transaction.atomic():
+            # An erased person's earnings expire too, with no account to debit.
+            account = None if customer is None else locked_account(channel, customer)
+            credit = LedgerEntry.objects.select_for_update().get(pk=pk)
+            if credit.remaining <= 0 or credit.customer_id != customer:
+                continue  # spent or moved meanwhile; the next sweep sees it
+            entry = LedgerEntry(
+                channel=channel,
+                customer_id=customer,
+                kind=Kind.EXPIRE,
+                points=-credit.remaining,
+                idempotency_key=f"expire:{credit.pk}",
+                occurred_at=credit.expires_at or now,
+                order_id=credit.order_id,
+            )
+            if not insert(entry):
+                continue
+            LedgerEntry.objects.filter(pk=credit.pk).update(remaining=0)
+            if account is not None:
+                LoyaltyAccount.objects.filter(pk=account.pk).update(
+                    balance=F("balance") + entry.points
+                )
+            written += 1
+    return written
+
+
+def expire_all_due(now: datetime | None = None, batch: int = EXPIRY_BATCH) -> int:
+    """Expire in batches of ``batch`` until nothing is due; return the count."""
+    total = 0
+    while True:
+        written = expire_due(now, batch)
+        total += written
+        if written < batch:
+            return total
+
+
+def refresh_tiers(now: datetime | None = None, batch: int = EXPIRY_BATCH) -> int:
+    """Lower the tiers whose earnings have left the window; return how many
+    accounts changed tier. Accounts in a channel's first tier cannot drop."""
+    now = now or timezone.now()
+    changed = 0
+    after = 0
+    settings: dict[str, LoyaltySettings | None] = {}
+    while True:
+        rows = list(
+            LoyaltyAccount.objects.filter(pk__gt=after)
+            .exclude(tier="")
+            .order_by("pk")
+            .values_list("pk", "channel", "customer_id", "tier")[:batch]
+        )
+        for _pk, channel, customer, tier in rows:
+            if channel not in settings:
+                found = get_host().channel_settings(channel)
+                settings[channel] = found.loyalty if found else None
+            loyalty = settings[channel]
+            if loyalty is None or tier == loyalty.tiers[0].name:
+                continue
+            with transaction.atomic():
+                account = locked_account(channel, customer)
+                refresh_tier(account, loyalty, now)
+                changed += account.tier != tier
+        if len(rows) < batch:
+            return changed
+        after = rows[-1][0]
