@@ -88,7 +88,6 @@ class Migration(migrations.Migration):
             model_name="rollupstageday",
             constraint=models.UniqueConstraint(
                 fields=("channel", "stage", "day"),
-                include=("journeys",),
                 name="journey_rollup_one_stage_day",
             ),
         ),

@@ -31,7 +31,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'db_table': 'journey_rollup_active_total',
-                'constraints': [models.UniqueConstraint(fields=('channel', 'day'), include=('active', 'came_back'), name='journey_rollup_one_active_total')],
+                'constraints': [models.UniqueConstraint(fields=('channel', 'day'), name='journey_rollup_one_active_total')],
             },
         ),
         migrations.RunPython(install, uninstall),

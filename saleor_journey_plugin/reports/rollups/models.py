@@ -275,7 +275,6 @@ class RollupStageDay(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["channel", "stage", "day"],
-                include=["journeys"],
                 name="journey_rollup_one_stage_day",
             )
         ]
@@ -321,7 +320,6 @@ class RollupActiveTotal(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["channel", "day"],
-                include=["active", "came_back"],
                 name="journey_rollup_one_active_total",
             )
         ]
