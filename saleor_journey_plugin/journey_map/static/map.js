@@ -123,8 +123,9 @@
       DELIVERY_METHOD_CHOSEN: "Delivery chosen", CHECKOUT_PAID: "Checkout paid",
       CHECKOUT_ABANDONED: "Abandoned checkout", ORDER_PLACED: "Order placed", ORDER_PAID: "Order paid",
       ORDER_FULFILLED: "Order fulfilled", ORDER_CANCELLED: "Order cancelled", ORDER_REFUNDED: "Order refunded",
-      REVIEW_SUBMITTED: "Review", UNSUBSCRIBED: "Unsubscribed", LAPSE_DETECTED: "Lapsed",
-      CUSTOMER_DELETED: "Customer deleted",
+      REVIEW_SUBMITTED: "Review", REVIEW_EDITED: "Review edited", UNSUBSCRIBED: "Unsubscribed",
+      LAPSE_DETECTED: "Lapsed", CUSTOMER_DELETED: "Customer deleted",
+      EMAIL_SENT: "Campaign email", EMAIL_CLICKED: "Email clicked",
     },
     ko: {
       VISIT: "방문", ACCOUNT_CREATED: "회원 가입", NEWSLETTER_OPT_IN: "뉴스레터 구독",
@@ -133,13 +134,14 @@
       DELIVERY_METHOD_CHOSEN: "배송 방법 선택", CHECKOUT_PAID: "결제 완료",
       CHECKOUT_ABANDONED: "장바구니 이탈", ORDER_PLACED: "주문", ORDER_PAID: "주문 결제",
       ORDER_FULFILLED: "주문 배송", ORDER_CANCELLED: "주문 취소", ORDER_REFUNDED: "주문 환불",
-      REVIEW_SUBMITTED: "리뷰", UNSUBSCRIBED: "구독 해지", LAPSE_DETECTED: "이탈 위험 전환",
-      CUSTOMER_DELETED: "고객 삭제",
+      REVIEW_SUBMITTED: "리뷰", REVIEW_EDITED: "리뷰 수정", UNSUBSCRIBED: "구독 해지",
+      LAPSE_DETECTED: "이탈 위험 전환", CUSTOMER_DELETED: "고객 삭제",
+      EMAIL_SENT: "캠페인 이메일", EMAIL_CLICKED: "이메일 클릭",
     },
   };
   var PAIN_NAMES = {
-    en: { REVIEW_SUBMITTED: "Review rated 1–2" },
-    ko: { REVIEW_SUBMITTED: "1~2점 리뷰" },
+    en: { REVIEW_SUBMITTED: "Review rated 1–2", REVIEW_EDITED: "Review edited to 1–2" },
+    ko: { REVIEW_SUBMITTED: "1~2점 리뷰", REVIEW_EDITED: "1~2점으로 수정된 리뷰" },
   };
   var TOUCH_NAMES = {
     en: { WEB: "Web", APP: "App", EMAIL: "Email", OFFLINE: "Offline", API: "Automatic" },
