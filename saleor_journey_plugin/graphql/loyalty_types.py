@@ -1,42 +1,18 @@
 """The signed-in customer's loyalty points: ``myLoyalty``."""
 
-import base64
-import binascii
-import re
-
 import graphene
 from graphene.types.datetime import DateTime
 
 from ..core import queries
 from ..loyalty import history, ledger
 from ..loyalty.models import Kind
+from .cursors import decode_cursor, encode_cursor
 from .errors import InvalidArgument
-from .resolvers import MAX_CURSOR, MAX_PAGE, check_page_size
-from .validation import clean_text
-
-_CURSOR = re.compile(r"ledger:([1-9][0-9]{0,17})")
+from .resolvers import MAX_PAGE, check_page_size
 
 LoyaltyEntryKindEnum = graphene.Enum(
     "LoyaltyEntryKind", [(k.value.upper(), k.value) for k in Kind]
 )
-
-
-def encode_cursor(entry_id: int) -> str:
-    return base64.urlsafe_b64encode(f"ledger:{entry_id}".encode()).decode()
-
-
-def decode_cursor(cursor: str) -> int:
-    cursor = clean_text(cursor, "after", MAX_CURSOR)
-    try:
-        text = base64.urlsafe_b64decode(cursor.encode()).decode()
-    except (binascii.Error, UnicodeDecodeError, ValueError):
-        text = ""
-    found = _CURSOR.fullmatch(text)
-    if found is None:
-        raise InvalidArgument(
-            "'after' is not a cursor this API returned.", field="after"
-        )
-    return int(found.group(1))
 
 
 class LoyaltyEntry(graphene.ObjectType):
@@ -110,7 +86,7 @@ class Loyalty(graphene.ObjectType):
     @staticmethod
     def resolve_history(root, info, first, after=None):
         check_page_size(first)
-        after_id = decode_cursor(after) if after else None
+        after_id = decode_cursor("ledger", after) if after else None
         customer = root[0]
         if customer is None:
             if after_id is not None:
@@ -125,7 +101,10 @@ class Loyalty(graphene.ObjectType):
                 "'after' is not a cursor this API returned.", field="after"
             )
         entries, has_next = found
-        edges = [LoyaltyEntryEdge(node=e, cursor=encode_cursor(e.pk)) for e in entries]
+        edges = [
+            LoyaltyEntryEdge(node=e, cursor=encode_cursor("ledger", e.pk))
+            for e in entries
+        ]
         return LoyaltyEntryConnection(
             edges=edges,
             page_info=LoyaltyPageInfo(

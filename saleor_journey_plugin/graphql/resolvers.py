@@ -1,13 +1,10 @@
-import base64
-import binascii
-import re
-
 from promise import Promise
 
 from ..core import queries
 from ..core.presets import Language, preset_columns, stage_label
 from ..core.stages import Stage
 from ..models import Journey, JourneyEvent, StageTransition
+from .cursors import decode_cursor, encode_cursor
 from .dataloaders import (
     HistoryLoader,
     StageCountsLoader,
@@ -20,10 +17,6 @@ from .validation import clean_email, clean_text
 
 MAX_PAGE = 100
 MAX_USER_ID = 64  # Customer.user_id's length
-MAX_CURSOR = 64  # ours are under 40 characters
-# A journey id PostgreSQL's bigint can hold: anything else is no cursor of ours
-# and must not reach the database as an out-of-range number.
-_CURSOR = re.compile(r"journey:([1-9][0-9]{0,17})")
 
 
 def check_page_size(first: int, argument: str = "first") -> None:
@@ -32,24 +25,6 @@ def check_page_size(first: int, argument: str = "first") -> None:
             f"'{argument}' must be between 1 and {MAX_PAGE}, got {first}.",
             field=argument,
         )
-
-
-def encode_cursor(journey_id: int) -> str:
-    return base64.urlsafe_b64encode(f"journey:{journey_id}".encode()).decode()
-
-
-def decode_cursor(cursor: str) -> int:
-    cursor = clean_text(cursor, "after", MAX_CURSOR)
-    try:
-        text = base64.urlsafe_b64decode(cursor.encode()).decode()
-    except (binascii.Error, UnicodeDecodeError, ValueError):
-        text = ""
-    found = _CURSOR.fullmatch(text)
-    if found is None:
-        raise InvalidArgument(
-            "'after' is not a cursor this API returned.", field="after"
-        )
-    return int(found.group(1))
 
 
 def resolve_my_journey(info) -> Journey | None:
@@ -77,11 +52,11 @@ def resolve_customers(info, stage: str | None, first: int, after: str | None):
     from .types import JourneyConnection, JourneyEdge, JourneyPageInfo
 
     check_page_size(first)
-    after_id = decode_cursor(after) if after else None
+    after_id = decode_cursor("journey", after) if after else None
     page, has_next = queries.journeys_in_stage(
         info.context.channel, Stage(stage) if stage else None, first, after_id
     )
-    edges = [JourneyEdge(node=j, cursor=encode_cursor(j.pk)) for j in page]
+    edges = [JourneyEdge(node=j, cursor=encode_cursor("journey", j.pk)) for j in page]
     return JourneyConnection(
         edges=edges,
         page_info=JourneyPageInfo(
