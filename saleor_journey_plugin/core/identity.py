@@ -8,9 +8,10 @@ from ..models import Customer, Journey, JourneyEvent, StageTransition
 from . import followers
 from .events import normalize_email
 
-# Capabilities owning rows of a guest (loyalty) move them to the account it
-# merges into: called with (guest id, customer id) in the merge's transaction,
-# before the guest row is deleted. Each registers itself from ``apps.ready()``.
+# Capabilities owning rows of a guest (loyalty, campaigns) move them to the
+# account it merges into: called with (guest id, customer id) in the merge's
+# transaction, before the guest row is deleted. Each registers itself from
+# ``apps.ready()``.
 MergeListener = Callable[[int, int], None]
 _MERGE_LISTENERS: list[MergeListener] = []
 
