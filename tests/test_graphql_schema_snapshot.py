@@ -12,6 +12,7 @@ from saleor_journey_plugin.management.commands.export_journey_schema import sche
 GRAPHQL_DIR = Path(__file__).resolve().parent.parent / "graphql"
 EXAMPLES = GRAPHQL_DIR / "examples"
 EXPECTED_EXAMPLES = [
+    "campaign_messages.graphql",
     "customer_journey.graphql",
     "customers_by_stage.graphql",
     "journey_report.graphql",

@@ -2,6 +2,7 @@ import graphene
 from graphene.types.datetime import Date
 
 from . import report_resolvers, resolvers
+from .campaign_types import campaign_messages_field
 from .enums import JourneyLanguageEnum, JourneyStageEnum
 from .loyalty_mutations import RedeemLoyaltyPoints
 from .loyalty_types import Loyalty, resolve_my_loyalty
@@ -52,6 +53,7 @@ class Query(graphene.ObjectType):
         description="The signed-in customer's loyalty points in this channel; "
         "null where the channel has loyalty off.",
     )
+    campaign_messages = campaign_messages_field()
 
     @staticmethod
     def resolve_my_journey(root, info):
