@@ -29,7 +29,11 @@ MAX_COST = 50_000  # Saleor's GRAPHQL_QUERY_MAX_COMPLEXITY
 # and a win-back included; 10 covers the funnel walked through and a lapse.
 UNBOUNDED_LIST = 10
 # Lists whose length an enclosing `first` already counted.
-LIST_SIZES = {"JourneyConnection.edges": 1, "LoyaltyEntryConnection.edges": 1}
+LIST_SIZES = {
+    "JourneyConnection.edges": 1,
+    "LoyaltyEntryConnection.edges": 1,
+    "ReviewConnection.edges": 1,
+}
 # What a field costs on top of its answer: the store reports. One report is 1
 # to 29 aggregate queries over the period's events (time in stage 29, the KPIs
 # 17, the funnel 11, series 6, the map 5, cohorts 1), where a whole page of 100
