@@ -30,8 +30,12 @@ class Review(graphene.ObjectType):
         required=True, description="The order id or number as the service named it."
     )
     photos = graphene.Int(required=True, description="How many photos it has.")
-    created_at = DateTime(required=True, description="The service's time of it.")
-    received_at = DateTime(required=True, description="When the plugin received it.")
+    created_at = DateTime(
+        required=True, description="The service's time of the version shown."
+    )
+    received_at = DateTime(
+        required=True, description="When the plugin first received it."
+    )
     version = graphene.Int(
         required=True, description="1 for the first version; each edit adds one."
     )
