@@ -19,6 +19,7 @@ EXPECTED_EXAMPLES = [
     "my_journey.graphql",
     "my_loyalty.graphql",
     "redeem_loyalty_points.graphql",
+    "reviews.graphql",
     "stage_distribution.graphql",
     "track_visit.graphql",
 ]

@@ -33,6 +33,7 @@ LIST_SIZES = {
     "JourneyConnection.edges": 1,
     "LoyaltyEntryConnection.edges": 1,
     "CampaignMessageConnection.edges": 1,
+    "ReviewConnection.edges": 1,
 }
 # What a field costs on top of its answer: the store reports. One report is 1
 # to 29 aggregate queries over the period's events (time in stage 29, the KPIs

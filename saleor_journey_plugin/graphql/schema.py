@@ -9,6 +9,7 @@ from .loyalty_types import Loyalty, resolve_my_loyalty
 from .mutations import TrackJourneyEvent
 from .permissions import CUSTOMER, MANAGE_ORDERS, MANAGE_USERS, PermissionsField
 from .report_types import JourneyReport
+from .review_types import ReviewConnection, resolve_reviews
 from .types import Journey, JourneyConnection, StageDistribution
 
 
@@ -54,6 +55,20 @@ class Query(graphene.ObjectType):
         "null where the channel has loyalty off.",
     )
     campaign_messages = campaign_messages_field()
+
+    reviews = PermissionsField(
+        ReviewConnection,
+        rating=graphene.Int(description="Only reviews of this rating, 1 to 5."),
+        verified=graphene.Boolean(description="Only verified, or only unverified."),
+        first=graphene.Int(default_value=20, description="1 to 100."),
+        after=graphene.String(),
+        permissions=[MANAGE_USERS],
+        description="Reviews received in this channel, newest first.",
+    )
+
+    @staticmethod
+    def resolve_reviews(root, info, first, rating=None, verified=None, after=None):
+        return resolve_reviews(info, rating, verified, first, after)
 
     @staticmethod
     def resolve_my_journey(root, info):
