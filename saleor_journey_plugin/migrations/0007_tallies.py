@@ -36,7 +36,6 @@ class Migration(migrations.Migration):
                 ),
                 ("channel", models.CharField(max_length=255)),
                 ("currency", models.CharField(max_length=16)),
-                ("orders", models.IntegerField()),
                 ("first_orders", models.IntegerField()),
                 ("second_orders", models.IntegerField()),
                 ("sales", models.DecimalField(decimal_places=6, max_digits=30)),

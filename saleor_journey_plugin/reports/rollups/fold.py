@@ -255,35 +255,30 @@ def _whole_channel(statement: str) -> str:
     return statement.replace(_BY_ID, _BY_CHANNEL)
 
 
-def _all_keys(statement: str, keys: str) -> str:
-    """A recompute statement over every key of the channel."""
-    return statement.replace(_KEYS.format(type="bigint"), keys).replace(
-        _KEYS.format(type="text"), keys
-    )
-
-
 def _whole(statement: str, keyed: str, channel: str) -> str:
-    """A recompute statement over a whole channel: ``keyed`` (its test of the
-    keys) becomes ``channel``, a plain range of the channel's rows."""
+    """A recompute statement over a whole channel: ``keyed`` (where it names
+    its keys) becomes ``channel``, the channel's rows or keys."""
     assert keyed in statement
     return statement.replace(keyed, channel)
 
 
 _BIGINT_KEYS = _KEYS.format(type="bigint")
+_TEXT_KEYS = _KEYS.format(type="text")
 CHANNEL_RECOMPUTE = (
     _whole(
         ORDER_NUMBERS,
         f"(channel, customer_id) IN ({_BIGINT_KEYS})",
         "channel = %(channel)s AND customer_id IS NOT NULL",
     ),
-    _all_keys(
+    _whole(
         CANCELLATIONS,
+        _TEXT_KEYS,
         f"SELECT DISTINCT channel, order_id FROM {ORDER_EVENTS} "
         "WHERE channel = %(channel)s AND kind = 'C' AND order_id IS NOT NULL",
     ),
     _whole(
         CHECKOUT_FACTS,
-        f"(s.channel, s.token) IN ({_KEYS.format(type='text')})",
+        f"(s.channel, s.token) IN ({_TEXT_KEYS})",
         "s.channel = %(channel)s AND s.token IS NOT NULL",
     ),
     _whole(

@@ -284,11 +284,10 @@ class RollupStageDay(models.Model):
 
 
 class RollupOrderTotal(models.Model):
-    """Every order placed in the channel and currency, summed (``tallies.py``)."""
+    """The channel's orders in a currency, summed (``tallies.py``)."""
 
     channel = models.CharField(max_length=255)
     currency = models.CharField(max_length=16)
-    orders = models.IntegerField()
     first_orders = models.IntegerField()
     second_orders = models.IntegerField()
     sales = models.DecimalField(max_digits=30, decimal_places=6)
@@ -303,7 +302,7 @@ class RollupOrderTotal(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.orders} orders in {self.currency} in {self.channel}"
+        return f"{self.first_orders} first orders in {self.currency} in {self.channel}"
 
 
 class RollupActiveTotal(models.Model):

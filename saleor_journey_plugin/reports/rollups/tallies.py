@@ -181,13 +181,12 @@ ORDER_TOTALS = Tally(
     source=RollupOrder._meta.db_table,
     target=RollupOrderTotal._meta.db_table,
     keys=("channel", "currency"),
-    sums=("orders", "first_orders", "second_orders", "sales", "cancelled_sales"),
+    sums=("first_orders", "second_orders", "sales", "cancelled_sales"),
     shares=(
         Share(
             {
                 "channel": "channel",
                 "currency": "currency",
-                "orders": "1",
                 "first_orders": "CASE WHEN ordinal = 1 THEN 1 ELSE 0 END",
                 "second_orders": "CASE WHEN ordinal = 2 THEN 1 ELSE 0 END",
                 "sales": _ROUNDED,
