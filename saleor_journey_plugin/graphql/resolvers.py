@@ -3,7 +3,7 @@ from promise import Promise
 from ..core import queries
 from ..core.presets import Language, preset_columns, stage_label
 from ..core.stages import Stage
-from ..models import Journey, JourneyEvent, StageTransition
+from ..models import Customer, Journey, JourneyEvent, StageTransition
 from .cursors import decode_cursor, encode_cursor
 from .dataloaders import (
     HistoryLoader,
@@ -33,9 +33,8 @@ def resolve_my_journey(info) -> Journey | None:
     return queries.journey_of(customer, info.context.channel)
 
 
-def resolve_customer_journey(
-    info, email: str | None, user_id: str | None
-) -> Journey | None:
+def identified_customer(email: str | None, user_id: str | None) -> Customer | None:
+    """The customer staff name by exactly one of ``email`` and ``userId``."""
     # Checked before any lookup: an over-long or NUL-holding value is the
     # caller's mistake, not a database error.
     email = clean_email(email, "email")
@@ -44,7 +43,13 @@ def resolve_customer_journey(
         raise InvalidArgument(
             "Give exactly one of 'email' and 'userId'.", field="email"
         )
-    customer = queries.find_customer(user_id=user_id, email=email)
+    return queries.find_customer(user_id=user_id, email=email)
+
+
+def resolve_customer_journey(
+    info, email: str | None, user_id: str | None
+) -> Journey | None:
+    customer = identified_customer(email, user_id)
     return queries.journey_of(customer, info.context.channel)
 
 
