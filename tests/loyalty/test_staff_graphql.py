@@ -2,8 +2,11 @@
 customerLoyalty and adjustLoyaltyPoints."""
 
 import pytest
+from django.db import connection
+from django.db.models import Q
 
 from example_store.host import issue_token
+from saleor_journey_plugin.core.erasure import erase_customer
 from saleor_journey_plugin.graphql.cursors import encode_cursor
 from saleor_journey_plugin.loyalty import ledger
 from saleor_journey_plugin.loyalty.models import LedgerEntry
@@ -16,11 +19,8 @@ from .test_graphql import ANN, BOB, paid
 
 pytestmark = pytest.mark.django_db
 
-STAFF = {
-    "user_id": "501",
-    "email": "Clerk@Example.com",
-    "permissions": ["MANAGE_USERS"],
-}
+PERMISSIONS = {"permissions": ["MANAGE_USERS"]}
+STAFF = {"user_id": "501", "email": "Clerk@Example.com", **PERMISSIONS}
 CUSTOMER_LOYALTY = """
 query($email: String, $userId: String) {
   customerLoyalty(email: $email, userId: $userId) {
@@ -454,3 +454,43 @@ def test_without_a_key_each_adjustment_is_its_own(ann_with_points, client):
     # then
     assert ledger.balance(CHANNEL, ann_pk()) == 620
     assert LedgerEntry.objects.filter(kind="adjust").count() == 2
+
+
+def test_a_deleted_staff_members_adjustments_no_longer_name_them(
+    ann_with_points, client
+):
+    # given: the clerk's adjustment, and another's
+    adjust(client, userId="7", points=5, reason="goodwill")
+    other = issue_token(user_id="600", email="boss@example.com", **PERMISSIONS)
+    adjust(client, other, userId="7", points=7, reason="more goodwill")
+
+    # when: the clerk's own account is deleted
+    erase_customer(user_id="501", email="clerk@example.com")
+
+    # then: the adjustments stay, the clerk's name goes
+    assert list(
+        LedgerEntry.objects.filter(kind="adjust")
+        .order_by("points")
+        .values_list("points", "reason", "staff_user_id", "staff_email")
+    ) == [
+        (5, "goodwill", "", ""),
+        (7, "more goodwill", "600", "boss@example.com"),
+    ]
+    assert ledger.balance(CHANNEL, ann_pk()) == 612
+
+
+def test_erasure_finds_a_staff_members_adjustments_through_indexes(db):
+    # given: the planner told that a sequential scan is a last resort
+    made = LedgerEntry.objects.filter(
+        Q(staff_user_id="501") | Q(staff_email="clerk@example.com"), kind="adjust"
+    )
+
+    # when
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        plan = made.explain()
+
+    # then
+    assert "journey_loyalty_adjusted_by" in plan
+    assert "journey_loyalty_adjusted_email" in plan
+    assert "Seq Scan" not in plan
