@@ -1,6 +1,7 @@
 from promise import Promise
 
 from ..core import queries
+from ..core.host import get_host
 from ..core.presets import Language, preset_columns, stage_label
 from ..core.stages import Stage
 from ..models import Customer, Journey, JourneyEvent, StageTransition
@@ -34,7 +35,8 @@ def resolve_my_journey(info) -> Journey | None:
 
 
 def identified_customer(email: str | None, user_id: str | None) -> Customer | None:
-    """The customer staff name by exactly one of ``email`` and ``userId``."""
+    """The customer staff name by exactly one of ``email`` and ``userId``
+    (the store's user id in any form its host accepts)."""
     # Checked before any lookup: an over-long or NUL-holding value is the
     # caller's mistake, not a database error.
     email = clean_email(email, "email")
@@ -43,6 +45,8 @@ def identified_customer(email: str | None, user_id: str | None) -> Customer | No
         raise InvalidArgument(
             "Give exactly one of 'email' and 'userId'.", field="email"
         )
+    if user_id:
+        user_id = get_host().user_id_of(user_id)
     return queries.find_customer(user_id=user_id, email=email)
 
 
