@@ -104,9 +104,11 @@ class RedeemLoyaltyPoints(graphene.Mutation):
 
 
 def _refused(code: str, message: str, field: str | None) -> RedeemLoyaltyPoints:
-    return RedeemLoyaltyPoints(
-        errors=[LoyaltyError(field=field, code=code, message=message)]
-    )
+    return RedeemLoyaltyPoints(errors=_errors(code, message, field))
+
+
+def _errors(code: str, message: str, field: str | None) -> list[LoyaltyError]:
+    return [LoyaltyError(field=field, code=code, message=message)]
 
 
 class AdjustLoyaltyPoints(graphene.Mutation):
@@ -184,9 +186,7 @@ class AdjustLoyaltyPoints(graphene.Mutation):
 
 
 def _adjust_refused(code: str, message: str, field: str | None) -> AdjustLoyaltyPoints:
-    return AdjustLoyaltyPoints(
-        errors=[LoyaltyError(field=field, code=code, message=message)]
-    )
+    return AdjustLoyaltyPoints(errors=_errors(code, message, field))
 
 
 def adjust_loyalty_points_field() -> PermissionsField:

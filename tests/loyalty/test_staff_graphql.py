@@ -48,6 +48,12 @@ mutation(
 """
 
 
+BAD_REASON = (
+    "The reason must be at most 500 characters, with no control characters "
+    "other than line breaks and tabs."
+)
+
+
 def staff():
     return issue_token(**STAFF)
 
@@ -300,22 +306,12 @@ def test_adjust_debits_down_to_zero_and_not_below(ann_with_points, client):
         ),
         pytest.param(
             {"email": "ann@example.com", "points": 10, "reason": "x" * 501},
-            refused(
-                "reason",
-                "INVALID_REASON",
-                "The reason must be at most 500 characters, with no control "
-                "characters other than line breaks and tabs.",
-            ),
+            refused("reason", "INVALID_REASON", BAD_REASON),
             id="long-reason",
         ),
         pytest.param(
             {"email": "ann@example.com", "points": 10, "reason": "a\x00b"},
-            refused(
-                "reason",
-                "INVALID_REASON",
-                "The reason must be at most 500 characters, with no control "
-                "characters other than line breaks and tabs.",
-            ),
+            refused("reason", "INVALID_REASON", BAD_REASON),
             id="nul-in-reason",
         ),
         pytest.param(
