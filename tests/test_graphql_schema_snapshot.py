@@ -12,8 +12,11 @@ from saleor_journey_plugin.management.commands.export_journey_schema import sche
 GRAPHQL_DIR = Path(__file__).resolve().parent.parent / "graphql"
 EXAMPLES = GRAPHQL_DIR / "examples"
 EXPECTED_EXAMPLES = [
+    "adjust_loyalty_points.graphql",
     "campaign_messages.graphql",
+    "customer_data_export.graphql",
     "customer_journey.graphql",
+    "customer_loyalty.graphql",
     "customers_by_stage.graphql",
     "journey_report.graphql",
     "my_journey.graphql",

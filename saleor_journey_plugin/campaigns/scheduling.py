@@ -151,11 +151,12 @@ SCHEDULER = Scheduler()
 
 
 def connect() -> None:
-    """Schedule steps from applied events; erasures and guest merges reach
-    the messages and unsubscribes."""
-    from ..core import erasure, followers, identity
+    """Schedule steps from applied events; erasures, guest merges and exports
+    reach the messages and unsubscribes."""
+    from ..core import erasure, export, followers, identity
     from . import privacy
 
     followers.follow(SCHEDULER)
     erasure.on_erase(privacy.erase)
     identity.on_merge(privacy.merge)
+    export.on_export("campaigns", privacy.export)

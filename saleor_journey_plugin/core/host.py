@@ -122,6 +122,11 @@ class Host:
         """Channels with the journey on and ``count_new_accounts`` set."""
         return []
 
+    def user_id_of(self, value: str) -> str:
+        """The store user id, as the plugin keeps it, that a staff caller's
+        ``value`` names (a store's API may show its users by another id)."""
+        return value
+
     def writer(self) -> AbstractContextManager[Any]:
         """Context for database writes made outside a request (Celery tasks)."""
         return nullcontext()

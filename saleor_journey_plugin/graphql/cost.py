@@ -22,6 +22,7 @@ from graphql.language.ast import (
 )
 from graphql.type import GraphQLList, GraphQLSchema, get_named_type, get_nullable_type
 
+from ..core.export import MAX_EXPORTED_EVENTS
 from .resolvers import MAX_PAGE
 
 MAX_COST = 50_000  # Saleor's GRAPHQL_QUERY_MAX_COMPLEXITY
@@ -45,9 +46,16 @@ LIST_SIZES = {
 # report count UNBOUNDED_LIST like any other list: they are the report's own
 # rows, already paid for by its weight.
 REPORT_WEIGHT = 500
+# A customer's data export reads every table the plugin keeps about them and
+# up to 5,000 of their events: costed as that many fields. One costs 5,001,
+# so nine go in a request and ten are refused.
+EXPORT_WEIGHT = MAX_EXPORTED_EVENTS
 FIELD_WEIGHTS = {
-    f"JourneyReport.{name}": REPORT_WEIGHT
-    for name in ("kpis", "funnel", "timeInStage", "cohorts", "map", "series")
+    **{
+        f"JourneyReport.{name}": REPORT_WEIGHT
+        for name in ("kpis", "funnel", "timeInStage", "cohorts", "map", "series")
+    },
+    "Query.customerDataExport": EXPORT_WEIGHT,
 }
 
 

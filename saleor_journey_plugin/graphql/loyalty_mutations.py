@@ -1,12 +1,25 @@
-"""``redeemLoyaltyPoints``: points into a single-use coupon."""
+"""``redeemLoyaltyPoints``: points into a single-use coupon; and for staff,
+``adjustLoyaltyPoints``: a correction with its reason."""
+
+import uuid
 
 import graphene
 
 from ..core import queries
+from ..core.events import normalize_email
 from ..loyalty import ledger
 from ..loyalty.redemption import redeem_for_coupon
+from .errors import InvalidArgument
+from .loyalty_types import LoyaltyEntry
+from .permissions import MANAGE_USERS, PermissionsField
+from .resolvers import identified_customer
+from .validation import clean_text
 
 NOT_SIGNED_IN = "NOT_SIGNED_IN"
+INVALID = "INVALID"
+NOT_FOUND = "NOT_FOUND"
+# A client's key for a retried adjustment (a UUID fits with room to spare).
+MAX_IDEMPOTENCY_KEY = 64
 
 LoyaltyErrorCodeEnum = graphene.Enum(
     "LoyaltyErrorCode",
@@ -14,9 +27,9 @@ LoyaltyErrorCodeEnum = graphene.Enum(
         (code, code)
         for code in (
             NOT_SIGNED_IN,
-            ledger.Code.LOYALTY_DISABLED.value,
-            ledger.Code.BELOW_MINIMUM.value,
-            ledger.Code.NOT_ENOUGH_POINTS.value,
+            INVALID,
+            NOT_FOUND,
+            *(code.value for code in ledger.Code),
         )
     ],
 )
@@ -37,6 +50,10 @@ class LoyaltyMoney(graphene.ObjectType):
 _FIELDS = {
     ledger.Code.BELOW_MINIMUM: "points",
     ledger.Code.NOT_ENOUGH_POINTS: "points",
+    ledger.Code.INVALID_POINTS: "points",
+    ledger.Code.REASON_REQUIRED: "reason",
+    ledger.Code.INVALID_REASON: "reason",
+    ledger.Code.IDEMPOTENCY_KEY_REUSED: "idempotencyKey",
 }
 
 
@@ -87,6 +104,98 @@ class RedeemLoyaltyPoints(graphene.Mutation):
 
 
 def _refused(code: str, message: str, field: str | None) -> RedeemLoyaltyPoints:
-    return RedeemLoyaltyPoints(
-        errors=[LoyaltyError(field=field, code=code, message=message)]
+    return RedeemLoyaltyPoints(errors=_errors(code, message, field))
+
+
+def _errors(code: str, message: str, field: str | None) -> list[LoyaltyError]:
+    return [LoyaltyError(field=field, code=code, message=message)]
+
+
+class AdjustLoyaltyPoints(graphene.Mutation):
+    """Credit or debit a customer's points by hand, saying why.
+
+    The entry records the staff user making it. A debit cannot take the
+    balance below zero. Refusals come back in ``errors``, and then nothing
+    changed.
+    """
+
+    class Arguments:
+        email = graphene.String(description="The customer's email (guests too).")
+        user_id = graphene.String(description="The customer's store user id.")
+        points = graphene.Int(
+            required=True,
+            description=f"Points to credit (positive) or debit (negative); "
+            f"non-zero, at most {ledger.MAX_POINTS} either way.",
+        )
+        reason = graphene.String(
+            required=True,
+            description=f"Why; at most {ledger.MAX_REASON} characters.",
+        )
+        idempotency_key = graphene.String(
+            description="Optional: the same key sent again (a retried request) "
+            "changes nothing and answers with the first adjustment. At most "
+            f"{MAX_IDEMPOTENCY_KEY} characters."
+        )
+
+    entry = graphene.Field(LoyaltyEntry, description="The ledger entry written.")
+    balance = graphene.Int(description="The customer's points after it.")
+    errors = graphene.NonNull(graphene.List(graphene.NonNull(LoyaltyError)))
+
+    @staticmethod
+    def mutate(
+        root, info, points, reason, email=None, user_id=None, idempotency_key=None
+    ):
+        context = info.context
+        try:
+            key = clean_text(idempotency_key, "idempotencyKey", MAX_IDEMPOTENCY_KEY)
+            customer = identified_customer(email, user_id)
+        except InvalidArgument as error:
+            return _adjust_refused(
+                INVALID, error.message, error.extensions["exception"].get("field")
+            )
+        if customer is None:
+            return _adjust_refused(
+                NOT_FOUND,
+                "No customer with this email or user id is known here.",
+                "email" if email else "userId",
+            )
+        settings = context.settings.loyalty
+        try:
+            if settings is None or not settings.enabled:
+                raise ledger.LoyaltyError(
+                    ledger.Code.LOYALTY_DISABLED, "Loyalty points are off here."
+                )
+            entry = ledger.adjust(
+                context.channel,
+                customer.pk,
+                points,
+                reason,
+                context.viewer.user_id,
+                key or str(uuid.uuid4()),
+                staff_email=normalize_email(context.viewer.email),
+            )
+        except ledger.LoyaltyError as error:
+            return _adjust_refused(
+                error.code.value, str(error), _FIELDS.get(error.code)
+            )
+        return AdjustLoyaltyPoints(
+            entry=entry,
+            balance=ledger.balance(context.channel, customer.pk),
+            errors=[],
+        )
+
+
+def _adjust_refused(code: str, message: str, field: str | None) -> AdjustLoyaltyPoints:
+    return AdjustLoyaltyPoints(errors=_errors(code, message, field))
+
+
+def adjust_loyalty_points_field() -> PermissionsField:
+    """``Mutation.adjustLoyaltyPoints``, its permission declared on the field."""
+    meta = AdjustLoyaltyPoints._meta
+    return PermissionsField(
+        meta.output,
+        args=meta.arguments,
+        resolver=meta.resolver,
+        permissions=[MANAGE_USERS],
+        description=meta.description,
     )

@@ -1,4 +1,4 @@
-"""The signed-in customer's loyalty points: ``myLoyalty``."""
+"""A customer's loyalty points: ``myLoyalty``, and ``customerLoyalty`` for staff."""
 
 import graphene
 from graphene.types.datetime import DateTime
@@ -8,7 +8,9 @@ from ..loyalty import history, ledger
 from ..loyalty.models import Kind
 from .cursors import decode_cursor, encode_cursor
 from .errors import InvalidArgument
-from .resolvers import MAX_PAGE, check_page_size
+from .permissions import MANAGE_USERS, PermissionsField
+from .resolvers import MAX_PAGE, check_page_size, identified_customer
+from .review_types import ReviewConnection, no_reviews, review_page
 
 LoyaltyEntryKindEnum = graphene.Enum(
     "LoyaltyEntryKind", [(k.value.upper(), k.value) for k in Kind]
@@ -23,10 +25,37 @@ class LoyaltyEntry(graphene.ObjectType):
     occurred_at = DateTime(required=True)
     expires_at = DateTime(description="When unspent points of an earning expire.")
     order_id = graphene.String(description="The order it is about, if any.")
+    reason = PermissionsField(
+        graphene.String,
+        permissions=[MANAGE_USERS],
+        description="Why staff adjusted the points (adjustments only).",
+    )
+    staff_user_id = PermissionsField(
+        graphene.String,
+        permissions=[MANAGE_USERS],
+        description="The store user who made the adjustment; null for an app.",
+    )
+    staff_email = PermissionsField(
+        graphene.String,
+        permissions=[MANAGE_USERS],
+        description="That user's email when they made it.",
+    )
 
     @staticmethod
     def resolve_order_id(root, info):
         return root.order_id or None
+
+    @staticmethod
+    def resolve_reason(root, info):
+        return root.reason or None
+
+    @staticmethod
+    def resolve_staff_user_id(root, info):
+        return root.staff_user_id or None
+
+    @staticmethod
+    def resolve_staff_email(root, info):
+        return root.staff_email or None
 
 
 class LoyaltyPageInfo(graphene.ObjectType):
@@ -65,6 +94,14 @@ class Loyalty(graphene.ObjectType):
         first=graphene.Int(default_value=20, description=f"1 to {MAX_PAGE}."),
         after=graphene.String(),
         description="Ledger entries, newest first.",
+    )
+    reviews = graphene.Field(
+        ReviewConnection,
+        required=True,
+        first=graphene.Int(default_value=20, description=f"1 to {MAX_PAGE}."),
+        after=graphene.String(),
+        description="The customer's own reviews in this channel, newest "
+        "received first.",
     )
 
     @staticmethod
@@ -113,6 +150,13 @@ class Loyalty(graphene.ObjectType):
             ),
         )
 
+    @staticmethod
+    def resolve_reviews(root, info, first, after=None):
+        customer = root[0]
+        if customer is None:
+            return no_reviews(first, after)
+        return review_page(info, first, after, customer=customer)
+
 
 def resolve_my_loyalty(info):
     """The viewer's standing; None where the channel has loyalty off."""
@@ -132,3 +176,16 @@ def resolve_my_loyalty(info):
         )
         return None, standing
     return customer.pk, ledger.standing(context.channel, customer.pk, settings)
+
+
+def resolve_customer_loyalty(info, email: str | None, user_id: str | None):
+    """A customer's standing for staff; None for someone the plugin does not
+    know, or where the host offers no loyalty program.
+
+    Shown while the channel has loyalty off too: the balances are still owed.
+    """
+    customer = identified_customer(email, user_id)
+    settings = info.context.settings.loyalty
+    if customer is None or settings is None:
+        return None
+    return customer.pk, ledger.standing(info.context.channel, customer.pk, settings)

@@ -1,9 +1,10 @@
 from promise import Promise
 
 from ..core import queries
+from ..core.host import get_host
 from ..core.presets import Language, preset_columns, stage_label
 from ..core.stages import Stage
-from ..models import Journey, JourneyEvent, StageTransition
+from ..models import Customer, Journey, JourneyEvent, StageTransition
 from .cursors import decode_cursor, encode_cursor
 from .dataloaders import (
     HistoryLoader,
@@ -33,9 +34,9 @@ def resolve_my_journey(info) -> Journey | None:
     return queries.journey_of(customer, info.context.channel)
 
 
-def resolve_customer_journey(
-    info, email: str | None, user_id: str | None
-) -> Journey | None:
+def identified_customer(email: str | None, user_id: str | None) -> Customer | None:
+    """The customer staff name by exactly one of ``email`` and ``userId``
+    (the store's user id in any form its host accepts)."""
     # Checked before any lookup: an over-long or NUL-holding value is the
     # caller's mistake, not a database error.
     email = clean_email(email, "email")
@@ -44,7 +45,15 @@ def resolve_customer_journey(
         raise InvalidArgument(
             "Give exactly one of 'email' and 'userId'.", field="email"
         )
-    customer = queries.find_customer(user_id=user_id, email=email)
+    if user_id:
+        user_id = get_host().user_id_of(user_id)
+    return queries.find_customer(user_id=user_id, email=email)
+
+
+def resolve_customer_journey(
+    info, email: str | None, user_id: str | None
+) -> Journey | None:
+    customer = identified_customer(email, user_id)
     return queries.journey_of(customer, info.context.channel)
 
 

@@ -1,4 +1,5 @@
-"""The channel's reviews for staff: ``reviews``."""
+"""Reviews: the channel's for staff (``reviews``), a customer's own in
+``myLoyalty`` and ``customerLoyalty``."""
 
 import graphene
 from graphene.types.datetime import DateTime
@@ -61,16 +62,49 @@ def resolve_reviews(info, rating, verified, first, after):
         raise InvalidArgument(
             f"'rating' must be between 1 and 5, got {rating}.", field="rating"
         )
+    return review_page(info, first, after, rating=rating, verified=verified)
+
+
+def review_page(
+    info,
+    first: int,
+    after: str | None,
+    *,
+    rating: int | None = None,
+    verified: bool | None = None,
+    customer: int | None = None,
+) -> ReviewConnection:
+    """A page of the channel's reviews, or of ``customer``'s alone."""
     check_page_size(first)
     after_id = decode_cursor("review", after) if after else None
     found = listing.page(
-        info.context.channel, first, after_id, rating=rating, verified=verified
+        info.context.channel,
+        first,
+        after_id,
+        rating=rating,
+        verified=verified,
+        customer=customer,
     )
     if found is None:
         raise InvalidArgument(
             "'after' is not a cursor this API returned.", field="after"
         )
     reviews, has_next = found
+    return _connection(reviews, has_next)
+
+
+def no_reviews(first: int, after: str | None) -> ReviewConnection:
+    """The page of someone with no reviews: any cursor is not one of theirs."""
+    check_page_size(first)
+    if after:
+        decode_cursor("review", after)
+        raise InvalidArgument(
+            "'after' is not a cursor this API returned.", field="after"
+        )
+    return _connection([], False)
+
+
+def _connection(reviews: list, has_next: bool) -> ReviewConnection:
     edges = [ReviewEdge(node=r, cursor=encode_cursor("review", r.pk)) for r in reviews]
     return ReviewConnection(
         edges=edges,

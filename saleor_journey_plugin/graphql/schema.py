@@ -4,8 +4,9 @@ from graphene.types.datetime import Date
 from . import report_resolvers, resolvers
 from .campaign_types import campaign_messages_field
 from .enums import JourneyLanguageEnum, JourneyStageEnum
-from .loyalty_mutations import RedeemLoyaltyPoints
-from .loyalty_types import Loyalty, resolve_my_loyalty
+from .export_types import customer_data_export_field
+from .loyalty_mutations import RedeemLoyaltyPoints, adjust_loyalty_points_field
+from .loyalty_types import Loyalty, resolve_customer_loyalty, resolve_my_loyalty
 from .mutations import TrackJourneyEvent
 from .permissions import CUSTOMER, MANAGE_ORDERS, MANAGE_USERS, PermissionsField
 from .report_types import JourneyReport
@@ -54,6 +55,15 @@ class Query(graphene.ObjectType):
         description="The signed-in customer's loyalty points in this channel; "
         "null where the channel has loyalty off.",
     )
+    customer_loyalty = PermissionsField(
+        Loyalty,
+        email=graphene.String(),
+        user_id=graphene.String(),
+        permissions=[MANAGE_USERS],
+        description="A customer's loyalty points in this channel, by email "
+        "(guests too) or user id; null for a customer the plugin does not know.",
+    )
+    customer_data_export = customer_data_export_field()
     campaign_messages = campaign_messages_field()
 
     reviews = PermissionsField(
@@ -94,10 +104,15 @@ class Query(graphene.ObjectType):
     def resolve_my_loyalty(root, info):
         return resolve_my_loyalty(info)
 
+    @staticmethod
+    def resolve_customer_loyalty(root, info, email=None, user_id=None):
+        return resolve_customer_loyalty(info, email, user_id)
+
 
 class Mutation(graphene.ObjectType):
     track_journey_event = TrackJourneyEvent.Field()
     redeem_loyalty_points = RedeemLoyaltyPoints.Field()
+    adjust_loyalty_points = adjust_loyalty_points_field()
 
 
 schema = graphene.Schema(query=Query, mutation=Mutation)

@@ -1,9 +1,14 @@
-"""The ledger's side of a guest merged into an account, and of an erasure."""
+"""The ledger's side of a guest merged into an account, of an erasure and of
+an export."""
+
+from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import F
+from django.db.models import F, Q
 
+from ..core.export import amount, when
 from ..core.host import get_host
+from ..models import Customer
 from .ledger import locked_account, refresh_tier
 from .models import Kind, LedgerEntry, LoyaltyAccount
 
@@ -67,8 +72,49 @@ def forget(customers: list[int], user_id: str, email: str) -> None:
 
     A staff adjustment's reason is free text that may name the person, so it
     goes too; the accounts (balances of people who are gone) are deleted.
+    Adjustments made by a staff member with this user id or email forget who
+    made them.
     """
     LedgerEntry.objects.filter(customer_id__in=customers).update(
         customer=None, reason=""
     )
     LoyaltyAccount.objects.filter(customer_id__in=customers).delete()
+    # A staff member's own account going: the adjustments they made stay,
+    # without their name.
+    made = Q(pk__in=[])
+    if user_id:
+        made |= Q(staff_user_id=user_id)
+    if email:
+        made |= Q(staff_email=email)
+    LedgerEntry.objects.filter(made, kind=Kind.ADJUST).update(
+        staff_user_id="", staff_email=""
+    )
+
+
+def export(customer: Customer, channel: str) -> dict[str, Any]:
+    """The balance, tier and every entry of the customer in the channel.
+
+    Not the ledger's bookkeeping (idempotency keys, shortfalls), nor who on
+    the staff made an adjustment (that is the staff member's data).
+    """
+    found = LoyaltyAccount.objects.filter(channel=channel, customer=customer).first()
+    entries = LedgerEntry.objects.filter(channel=channel, customer=customer)
+    return {
+        "balance": found.balance if found else 0,
+        "tier": found.tier if found and found.tier else None,
+        "entries": [
+            {
+                "kind": e.kind,
+                "points": e.points,
+                "occurred_at": when(e.occurred_at),
+                "expires_at": when(e.expires_at),
+                "unspent": e.remaining,
+                "amount": amount(e.amount),
+                "order_id": e.order_id,
+                "review_id": e.review_id,
+                "product": e.product,
+                "reason": e.reason,
+            }
+            for e in entries.order_by("-occurred_at", "-pk")
+        ],
+    }

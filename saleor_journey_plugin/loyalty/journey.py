@@ -4,7 +4,7 @@ as the drain applies their events, in the drain's transaction."""
 from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 
-from ..core import erasure, followers, identity
+from ..core import erasure, export, followers, identity
 from ..core.events import EventType
 from ..core.host import get_host
 from ..models import JourneyEvent
@@ -108,7 +108,8 @@ LOYALTY = Loyalty()
 
 
 def connect() -> None:
-    """Follow the drain, and move or forget entries with their customers."""
+    """Follow the drain; move, forget or export entries with their customers."""
     followers.follow(LOYALTY)
     identity.on_merge(customers.move_to_account)
     erasure.on_erase(customers.forget)
+    export.on_export("loyalty", customers.export)

@@ -15,8 +15,10 @@ This module is the ledger's public face; callers import from here.
 
 from .earning import earn_for_order, earn_for_review, reverse_for_refund, whole_units
 from .posting import Code, LoyaltyError, locked_account, refresh_tier
+from .settings import MAX_POINTS
 from .spending import (
     EXPIRY_BATCH,
+    MAX_REASON,
     adjust,
     expire_all_due,
     expire_due,
@@ -38,6 +40,8 @@ from .standing import (
 __all__ = [
     "EXPIRING_SOON_DAYS",
     "EXPIRY_BATCH",
+    "MAX_POINTS",
+    "MAX_REASON",
     "TIER_WINDOW",
     "Code",
     "LoyaltyError",

@@ -47,7 +47,10 @@ class LedgerEntry(models.Model):
     review_id = models.CharField(max_length=255, blank=True, default="")
     product = models.CharField(max_length=255, blank=True, default="")
     reason = models.TextField(blank=True, default="")
+    # Who made a staff adjustment: the store user's id and email as they were
+    # then (empty for an app, which has neither).
     staff_user_id = models.CharField(max_length=64, blank=True, default="")
+    staff_email = models.CharField(max_length=254, blank=True, default="")
     # A refund reversal asks for this many points more than the balance held.
     shortfall = models.PositiveIntegerField(default=0)
 
@@ -76,6 +79,18 @@ class LedgerEntry(models.Model):
                 fields=["channel", "order_id"],
                 condition=~Q(order_id=""),
                 name="journey_loyalty_order",
+            ),
+            # An erased staff member's name leaves the adjustments they made;
+            # these are few, and so are the indexes.
+            models.Index(
+                fields=["staff_user_id"],
+                condition=Q(kind="adjust") & ~Q(staff_user_id=""),
+                name="journey_loyalty_adjusted_by",
+            ),
+            models.Index(
+                fields=["staff_email"],
+                condition=Q(kind="adjust") & ~Q(staff_email=""),
+                name="journey_loyalty_adjusted_email",
             ),
         ]
 

@@ -1,5 +1,6 @@
 """Points out: redemptions, staff adjustments, expiry; tiers that lapse."""
 
+import re
 import uuid
 from collections.abc import Callable
 from datetime import datetime
@@ -21,10 +22,14 @@ from .posting import (
     refresh_tier,
     stored,
 )
-from .settings import LoyaltySettings
+from .settings import MAX_POINTS, LoyaltySettings
 
 T = TypeVar("T")
 EXPIRY_BATCH = 500
+# A staff adjustment's reason: a note, not a document.
+MAX_REASON = 500
+# C0 controls and DEL but tab and line breaks (PostgreSQL refuses NUL outright).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def redeem(
@@ -79,19 +84,43 @@ def adjust(
     staff_user_id: str,
     key: str,
     at: datetime | None = None,
+    *,
+    staff_email: str = "",
 ) -> LedgerEntry:
-    """A staff correction, with its reason; it cannot take the balance below 0."""
+    """A staff correction, with its reason; it cannot take the balance below 0.
+
+    ``key`` names the correction: made again with the same key (a retried
+    request), it changes nothing and returns the entry stored the first time;
+    a key already used for another customer or amount is refused.
+    """
     reason = (reason or "").strip()
     if not reason:
         raise LoyaltyError(Code.REASON_REQUIRED, "Say why the points are adjusted.")
-    if points == 0:
+    if len(reason) > MAX_REASON or _CONTROL.search(reason):
         raise LoyaltyError(
-            Code.INVALID_POINTS, "Adjust by a non-zero number of points."
+            Code.INVALID_REASON,
+            f"The reason must be at most {MAX_REASON} characters, with no "
+            "control characters other than line breaks and tabs.",
+        )
+    if points == 0 or abs(points) > MAX_POINTS:
+        raise LoyaltyError(
+            Code.INVALID_POINTS,
+            f"Adjust by a non-zero number of points from -{MAX_POINTS} to "
+            f"{MAX_POINTS}, not {points}.",
         )
     key = f"adjust:{channel}:{key}"
     with transaction.atomic():
         account = locked_account(channel, customer)
         if (found := stored(key)) is not None:
+            if (found.customer_id, found.points, found.reason) != (
+                customer,
+                points,
+                reason,
+            ):
+                raise LoyaltyError(
+                    Code.IDEMPOTENCY_KEY_REUSED,
+                    "This key was used for another adjustment.",
+                )
             return found
         if account.balance + points < 0:
             raise LoyaltyError(
@@ -107,8 +136,13 @@ def adjust(
             occurred_at=at or timezone.now(),
             reason=reason,
             staff_user_id=str(staff_user_id or ""),
+            staff_email=staff_email or "",
         )
-        entry.save(force_insert=True)
+        if not insert(entry):
+            # The same key committed meanwhile for another customer's lock.
+            raise LoyaltyError(
+                Code.IDEMPOTENCY_KEY_REUSED, "This key was used for another adjustment."
+            )
         post(account, entry)
         return entry
 

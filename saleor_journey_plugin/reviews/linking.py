@@ -35,9 +35,11 @@ REVIEW_CUSTOMERS = ReviewCustomers()
 
 
 def connect() -> None:
-    """Reviews follow their customer through merges, and forget an erased one."""
-    from ..core import erasure, followers
-    from .privacy import forget_reviews
+    """Reviews follow their customer through merges, forget an erased one,
+    and are part of a customer's export."""
+    from ..core import erasure, export, followers
+    from .privacy import export_reviews, forget_reviews
 
     followers.follow(REVIEW_CUSTOMERS)
     erasure.on_erase(forget_reviews)
+    export.on_export("reviews", export_reviews)

@@ -1,4 +1,5 @@
-"""Staff listings of a channel's reviews, newest received first, a page at a time."""
+"""Listings of a channel's reviews (all of them for staff, a customer's own for
+the customer), newest received first, a page at a time."""
 
 from django.db.models import Q
 
@@ -12,13 +13,17 @@ def page(
     *,
     rating: int | None = None,
     verified: bool | None = None,
+    customer: int | None = None,
 ) -> tuple[list[Review], bool] | None:
     """Up to ``first`` reviews after the review ``after``, and whether more follow.
 
-    None when ``after`` is not a review of this channel: a cursor never pages
-    through another channel's reviews.
+    None when ``after`` is not a review of this channel (and of ``customer``,
+    when given): a cursor never pages through another channel's reviews, nor
+    a customer through anyone else's.
     """
     reviews = Review.objects.filter(channel=channel)
+    if customer is not None:
+        reviews = reviews.filter(customer_id=customer)
     if after is not None:
         mark = reviews.filter(pk=after).values_list("received_at", flat=True).first()
         if mark is None:

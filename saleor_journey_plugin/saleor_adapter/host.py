@@ -1,5 +1,7 @@
 """Saleor as the journey host: settings from the dashboard, Saleor's tokens."""
 
+import base64
+import binascii
 from contextlib import AbstractContextManager
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
@@ -122,6 +124,16 @@ class SaleorHost(Host):
         from .coupons import create_coupon
 
         return create_coupon(request)
+
+    def user_id_of(self, value: str) -> str:
+        """A user's pk from its global ID (base64 of ``User:<pk>``), as the
+        dashboard and Saleor's API show it; anything else as it is."""
+        try:
+            text = base64.b64decode(value, validate=True).decode()
+        except (binascii.Error, UnicodeDecodeError, ValueError):
+            return value
+        kind, _, pk = text.partition(":")
+        return pk if kind == "User" and pk.isascii() and pk.isdigit() else value
 
     def skips_user(self, user_id: str) -> bool:
         from saleor.account.models import User

@@ -47,3 +47,20 @@ def ann(db):
 @pytest.fixture
 def bob(db):
     return Customer.objects.create(email="bob@example.com")
+
+
+def loyalty_on(settings, channel=CHANNEL, **fields):
+    """Switch loyalty on in a channel of the example store (dashboard names),
+    with a minimum redemption of 100 points."""
+    channels = dict(settings.JOURNEY_CHANNELS)
+    channels[channel] = {
+        **channels[channel],
+        "loyalty": {"loyalty_enabled": "true", "min_redeem_points": "100", **fields},
+    }
+    settings.JOURNEY_CHANNELS = channels
+
+
+@pytest.fixture
+def enabled(settings):
+    loyalty_on(settings)
+    return settings

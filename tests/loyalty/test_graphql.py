@@ -12,12 +12,14 @@ from saleor_journey_plugin.core.events import EventType as E
 from saleor_journey_plugin.core.events import JourneyEventData
 from saleor_journey_plugin.core.processing import drain
 from saleor_journey_plugin.core.recording import record_event
+from saleor_journey_plugin.graphql.cursors import encode_cursor
 from saleor_journey_plugin.loyalty import ledger
 from saleor_journey_plugin.loyalty.models import LedgerEntry
 from saleor_journey_plugin.models import Customer
 
+from ..reviews.test_graphql import review
 from ..test_graphql_api import error, graphql
-from .conftest import CHANNEL, entries
+from .conftest import CHANNEL, entries, loyalty_on
 
 pytestmark = pytest.mark.django_db
 
@@ -42,22 +44,6 @@ mutation($points: Int!) {
   }
 }
 """
-
-
-def loyalty_on(settings, channel=CHANNEL, **fields):
-    """Switch loyalty on in a channel of the example store (dashboard names)."""
-    channels = dict(settings.JOURNEY_CHANNELS)
-    channels[channel] = {
-        **channels[channel],
-        "loyalty": {"loyalty_enabled": "true", "min_redeem_points": "100", **fields},
-    }
-    settings.JOURNEY_CHANNELS = channels
-
-
-@pytest.fixture
-def enabled(settings):
-    loyalty_on(settings)
-    return settings
 
 
 def paid(order_id, net, *, days_ago, **who):
@@ -382,3 +368,143 @@ def test_no_points_are_debited_when_the_coupon_cannot_be_created(
     assert ledger.balance(CHANNEL, ann_pk()) == 600
     assert entries() == [("earn_order", 600, 600, 0)]
     assert Coupon.objects.count() == 0
+
+
+MY_REVIEWS = """
+query($first: Int, $after: String) {
+  myLoyalty {
+    reviews(first: $first, after: $after) {
+      edges { cursor node {
+        reviewId rating title body product order verified createdAt receivedAt
+      } }
+      pageInfo { hasNextPage endCursor }
+    }
+  }
+}
+"""
+
+
+def my_reviews(client, who, **variables):
+    return graphql(client, MY_REVIEWS, variables, token=token(who)).json()
+
+
+def test_my_loyalty_lists_the_customers_own_reviews_newest_first(enabled, client):
+    # given: two reviews of Ann's, one of Bob's, and one of Ann's in web-krw
+    paid("a1", "20.00", days_ago=3, **ANN)
+    paid("b1", "20.00", days_ago=3, **BOB)
+    ann, bob = ann_pk(), Customer.objects.get(user_id="8").pk
+    first = review(
+        "rv-a1",
+        5,
+        verified=True,
+        hours=1,
+        customer_id=ann,
+        title="Lovely mug",
+        body="Keeps the coffee hot.",
+        product="MUG-RED",
+        order="a1",
+    )
+    second = review("rv-a2", 2, hours=3, customer_id=ann, title="Chipped")
+    review("rv-b1", 4, hours=2, customer_id=bob, title="Bob's")
+    review("rv-a-krw", 5, hours=4, customer_id=ann, channel="web-krw")
+
+    # when
+    page = my_reviews(client, ANN, first=1)["data"]["myLoyalty"]["reviews"]
+    rest = my_reviews(client, ANN, first=1, after=page["pageInfo"]["endCursor"])
+
+    # then
+    assert page == {
+        "edges": [
+            {
+                "cursor": encode_cursor("review", second.pk),
+                "node": {
+                    "reviewId": "rv-a2",
+                    "rating": 2,
+                    "title": "Chipped",
+                    "body": "",
+                    "product": "",
+                    "order": "",
+                    "verified": False,
+                    "createdAt": "2026-03-10T15:00:00+00:00",
+                    "receivedAt": "2026-03-10T15:00:00+00:00",
+                },
+            }
+        ],
+        "pageInfo": {
+            "hasNextPage": True,
+            "endCursor": encode_cursor("review", second.pk),
+        },
+    }
+    assert rest["data"]["myLoyalty"]["reviews"] == {
+        "edges": [
+            {
+                "cursor": encode_cursor("review", first.pk),
+                "node": {
+                    "reviewId": "rv-a1",
+                    "rating": 5,
+                    "title": "Lovely mug",
+                    "body": "Keeps the coffee hot.",
+                    "product": "MUG-RED",
+                    "order": "a1",
+                    "verified": True,
+                    "createdAt": "2026-03-10T13:00:00+00:00",
+                    "receivedAt": "2026-03-10T13:00:00+00:00",
+                },
+            }
+        ],
+        "pageInfo": {
+            "hasNextPage": False,
+            "endCursor": encode_cursor("review", first.pk),
+        },
+    }
+
+
+def test_a_customer_never_sees_another_customers_reviews(enabled, client):
+    # given: Bob's review; Ann has none, Carol is not known to the plugin
+    paid("a1", "20.00", days_ago=3, **ANN)
+    paid("b1", "20.00", days_ago=3, **BOB)
+    bobs = review("rv-b1", 4, customer_id=Customer.objects.get(user_id="8").pk)
+    carol = {"user_id": "9", "email": "carol@example.com"}
+
+    # when
+    mine = my_reviews(client, ANN)
+    via_bobs_cursor = {
+        who["user_id"]: my_reviews(client, who, after=encode_cursor("review", bobs.pk))
+        for who in (ANN, carol)
+    }
+
+    # then
+    assert mine["data"]["myLoyalty"]["reviews"] == {
+        "edges": [],
+        "pageInfo": {"hasNextPage": False, "endCursor": None},
+    }
+    for answer in via_bobs_cursor.values():
+        assert answer["data"] == {"myLoyalty": None}
+        assert [e["extensions"] for e in answer["errors"]] == [
+            {"exception": {"code": "INVALID", "field": "after"}}
+        ]
+
+
+def test_a_customer_cannot_read_who_adjusted_their_points_or_why(enabled, client):
+    # given
+    paid("a1", "20.00", days_ago=3, **ANN)
+    ledger.adjust(
+        CHANNEL, ann_pk(), 5, "internal note", "1", "k1", staff_email="s@example.com"
+    )
+    query = "{ myLoyalty { history { edges { node { points reason staffEmail } } } } }"
+
+    # when
+    answer = graphql(client, query, token=token(ANN)).json()
+
+    # then
+    edges = answer["data"]["myLoyalty"]["history"]["edges"]
+    assert [edge["node"] for edge in edges] == [
+        {"points": 5, "reason": None, "staffEmail": None},
+        {"points": 20, "reason": None, "staffEmail": None},
+    ]
+    assert sorted((e["message"], tuple(e["path"][-1:])) for e in answer["errors"]) == [
+        ("You need one of the following permissions: MANAGE_USERS", ("reason",)),
+        ("You need one of the following permissions: MANAGE_USERS", ("reason",)),
+        ("You need one of the following permissions: MANAGE_USERS", ("staffEmail",)),
+        ("You need one of the following permissions: MANAGE_USERS", ("staffEmail",)),
+    ]
