@@ -151,11 +151,13 @@ SCHEDULER = Scheduler()
 
 
 def connect() -> None:
-    """Schedule steps from applied events; erasures and guest merges reach
-    the messages and unsubscribes."""
+    """Schedule steps and credit orders from applied events; erasures and
+    guest merges reach the messages and unsubscribes; the report registers."""
     from ..core import erasure, followers, identity
-    from . import privacy
+    from . import privacy, report  # noqa: F401 (registers the "campaigns" report)
+    from .attribution import ATTRIBUTOR
 
     followers.follow(SCHEDULER)
+    followers.follow(ATTRIBUTOR)
     erasure.on_erase(privacy.erase)
     identity.on_merge(privacy.merge)
