@@ -15,6 +15,7 @@ EXPECTED_EXAMPLES = [
     "campaign_messages.graphql",
     "customer_journey.graphql",
     "customers_by_stage.graphql",
+    "journey_campaigns.graphql",
     "journey_report.graphql",
     "my_journey.graphql",
     "my_loyalty.graphql",
