@@ -26,7 +26,7 @@ from . import config, metadata, purchases
 if TYPE_CHECKING:
     from datetime import datetime
 
-    from ..core.host import Checkout, CouponRequest
+    from ..core.host import Checkout, CouponRequest, CouponUse
     from ..models import Journey
     from .backfill import History
 
@@ -122,6 +122,13 @@ class SaleorHost(Host):
         from .coupons import create_coupon
 
         return create_coupon(request)
+
+    def order_coupons(
+        self, channel: str, order_id: str
+    ) -> "tuple[CouponUse, ...] | None":
+        from .redemptions import coupons_of
+
+        return coupons_of(channel, order_id)
 
     def skips_user(self, user_id: str) -> bool:
         from saleor.account.models import User
