@@ -77,6 +77,21 @@ def remind_jane(token="t1"):
     return CampaignMessage.objects.get(subject=token, step=2)
 
 
+def recover_with_code(total="97.65", discount="10.85"):
+    """Jane completes the reminded checkout with its code, two hours later."""
+    coupon_email = remind_jane()
+    order(
+        100,
+        T0 + 26 * HOUR,
+        who=JANE,
+        checkout="t1",
+        total=total,
+        currency="USD",
+        coupons=[{"code": coupon_email.coupon_code, "discount": discount}],
+    )
+    return coupon_email
+
+
 def order(number, at, *, who, channel="web-usd", **payload):
     return event(
         E.ORDER_PLACED,
@@ -110,23 +125,14 @@ def credits():
 def test_an_order_from_the_reminded_checkout_with_the_code_is_recovered(
     channels, inbox
 ):
-    # given: two reminders sent, the second with the 10% code, clicked twice
-    coupon_email = remind_jane()
+    # given/when: two reminders sent, the second with the 10% code and clicked
+    # twice; Jane completes that checkout with the code (amounts as Saleor
+    # writes them)
+    coupon_email = recover_with_code(total="97.650", discount="10.850")
     for minutes in (1, 2):
         CampaignClick.objects.create(
             message=coupon_email, at=T0 + 25 * HOUR + minutes * timedelta(minutes=1)
         )
-
-    # when: Jane completes that checkout with the code 2 hours later
-    order(
-        100,
-        T0 + 26 * HOUR,
-        who=JANE,
-        checkout="t1",
-        total="97.650",
-        currency="USD",
-        coupons=[{"code": coupon_email.coupon_code, "discount": "10.850"}],
-    )
 
     # then: the latest email (step 2) gets the credit, with its coupon's cost
     assert credits() == [
@@ -264,16 +270,7 @@ def test_a_cancelled_order_keeps_its_credit_but_brings_no_revenue_after(
     channels, inbox
 ):
     # given: a recovered order with the code
-    coupon_email = remind_jane()
-    order(
-        100,
-        T0 + 26 * HOUR,
-        who=JANE,
-        checkout="t1",
-        total="97.65",
-        currency="USD",
-        coupons=[{"code": coupon_email.coupon_code, "discount": "10.85"}],
-    )
+    recover_with_code()
 
     # when: cancelled on 3 April
     event(
@@ -346,16 +343,7 @@ def campaigns_query(client, **token):
 
 def test_journey_report_campaigns_for_staff_with_manage_orders(channels, inbox, client):
     # given: an order recovered with the 10% code
-    coupon_email = remind_jane()
-    order(
-        100,
-        T0 + 26 * HOUR,
-        who=JANE,
-        checkout="t1",
-        total="97.65",
-        currency="USD",
-        coupons=[{"code": coupon_email.coupon_code, "discount": "10.85"}],
-    )
+    recover_with_code()
 
     # when
     answer = campaigns_query(client, permissions=["MANAGE_ORDERS"])
