@@ -22,7 +22,7 @@ revenue and discount only in periods ending before it.
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import Q
@@ -30,7 +30,7 @@ from django.db.models import Q
 from ..core.events import EventType
 from ..core.host import CouponUse, get_host
 from ..models import JourneyEvent
-from ..reports.money import quantize
+from ..reports.money import parse_amount, quantize
 from . import settings as campaign_settings
 from .kinds import Kind
 from .models import CampaignAttribution, CampaignMessage, MessageStatus
@@ -54,16 +54,28 @@ class Attributor:
             .only("pk", "type", "channel", "occurred_at", "customer_id", "payload")
             .order_by("occurred_at", "pk")
         )
-        for event in events:
-            if event.type == _PLACED:
-                credit(event)
+        placed = [event for event in events if event.type == _PLACED]
+        channels = {event.channel for event in placed}
+        # A store that sent no campaign email pays one query per batch.
+        if (
+            placed
+            and CampaignMessage.objects.filter(
+                channel__in=channels, sent_at__isnull=False
+            ).exists()
+        ):
+            windows = {channel: _window(channel) for channel in channels}
+            for event in placed:
+                credit(event, windows[event.channel])
         for event in events:
             if event.type != _PLACED:
                 void(event.channel, _order_id(event), event.occurred_at)
 
 
-def credit(event: JourneyEvent) -> None:
-    """Credit the order of this ORDER_PLACED event to its last campaign touch."""
+def credit(event: JourneyEvent, window: timedelta) -> None:
+    """Credit the order of this ORDER_PLACED event to its last campaign touch.
+
+    ``window`` is the channel's ``attribution_days``.
+    """
     payload = event.payload or {}
     order_id = _order_id(event)
     if not order_id:
@@ -75,6 +87,7 @@ def credit(event: JourneyEvent) -> None:
         checkout=str(payload.get("checkout") or ""),
         customer_id=event.customer_id,
         codes=[use.code for use in uses or ()],
+        window=window,
     )
     if message is None:
         return
@@ -105,6 +118,7 @@ def last_touch(
     checkout: str,
     customer_id: int | None,
     codes: Sequence[str],
+    window: timedelta,
 ) -> CampaignMessage | None:
     """The latest campaign email sent before ``placed_at`` that recovered it."""
     sent = CampaignMessage.objects.filter(
@@ -120,7 +134,7 @@ def last_touch(
         candidates.append(
             sent.filter(
                 customer_id=customer_id,
-                sent_at__gte=placed_at - timedelta(days=_window_days(channel)),
+                sent_at__gte=placed_at - window,
             )
         )
     if codes:
@@ -155,7 +169,7 @@ def coupon_uses(payload: dict[str, Any]) -> tuple[CouponUse, ...] | None:
     for entry in found[:MAX_CODES]:
         if not isinstance(entry, dict) or not isinstance(entry.get("code"), str):
             continue
-        discount = _decimal(entry.get("discount"))
+        discount = parse_amount(entry.get("discount"))
         uses.append(CouponUse(code=entry["code"], discount=discount or Decimal(0)))
     return tuple(uses)
 
@@ -206,27 +220,18 @@ def _voided_at(channel: str, order_id: str, placed_at: datetime) -> datetime | N
     )
 
 
-def _window_days(channel: str) -> int:
+def _window(channel: str) -> timedelta:
     settings = get_host().channel_settings(channel)
-    if settings is None:
-        return campaign_settings.NONE.attribution_days
-    return campaign_settings.of(settings).attribution_days
+    campaigns = campaign_settings.of(settings) if settings else campaign_settings.NONE
+    return timedelta(days=campaigns.attribution_days)
 
 
 def _order_id(event: JourneyEvent) -> str:
     return str((event.payload or {}).get("order_id") or "")
 
 
-def _decimal(value: Any) -> Decimal | None:
-    try:
-        found = Decimal(str(value))
-    except (InvalidOperation, ValueError):
-        return None
-    return found if found.is_finite() else None
-
-
 def _money(value: Any, currency: str) -> Decimal:
-    return quantize(_decimal(value) or Decimal(0), currency)
+    return quantize(parse_amount(value) or Decimal(0), currency)
 
 
 ATTRIBUTOR = Attributor()
