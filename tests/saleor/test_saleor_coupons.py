@@ -19,6 +19,10 @@ from saleor_journey_plugin.campaigns.models import CampaignAttribution
 from saleor_journey_plugin.campaigns.sweep import sweep
 from saleor_journey_plugin.core.host import CouponRequest, get_host
 from saleor_journey_plugin.models import JourneyEvent
+from saleor_journey_plugin.saleor_adapter.backfill import (
+    order_history,
+    with_milestone_times,
+)
 
 SUBTOTAL = """
 query($id: ID) { checkout(id: $id) { subtotalPrice { gross { amount } } } }
@@ -216,6 +220,11 @@ def test_a_reminded_checkout_completed_with_its_code_is_recovered_once(
     assert placed.payload["coupons"] == [
         {"code": code, "discount": str(discount.amount_value)}
     ]
+    # (journey_backfill writes the very same payload)
+    [history, *_] = order_history(
+        with_milestone_times(Order.objects.filter(pk=order.pk)).get()
+    )
+    assert history.payload == placed.payload
     revenue = order.total_gross_amount.quantize(Decimal("0.01"))
     cost = discount.amount_value.quantize(Decimal("0.01"))
     assert cost > 0
