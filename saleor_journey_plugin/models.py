@@ -215,7 +215,12 @@ class ProcessingRequest(models.Model):
 # The reports' rollups are the reports' own tables; Django finds models through
 # this module. (Imported last: the reports read the models above.)
 # The campaign engine's tables (imported last for the same reason).
-from .campaigns.models import CampaignClick, CampaignMessage, CampaignUnsubscribe  # noqa: E402
+from .campaigns.models import (  # noqa: E402
+    CampaignAttribution,
+    CampaignClick,
+    CampaignMessage,
+    CampaignUnsubscribe,
+)
 from .reports.rollups.models import (  # noqa: E402
     ROLLUP_MODELS,
     RollupActiveDay,
@@ -236,6 +241,7 @@ from .reviews.models import Review, ReviewDelivery  # noqa: E402
 
 __all__ = [
     "ROLLUP_MODELS",
+    "CampaignAttribution",
     "CampaignClick",
     "CampaignMessage",
     "CampaignUnsubscribe",

@@ -18,6 +18,7 @@ EXPECTED_EXAMPLES = [
     "customer_journey.graphql",
     "customer_loyalty.graphql",
     "customers_by_stage.graphql",
+    "journey_campaigns.graphql",
     "journey_report.graphql",
     "my_journey.graphql",
     "my_loyalty.graphql",

@@ -71,6 +71,14 @@ class CampaignMessage(models.Model):
                 condition=Q(status="sending"),
                 name="journey_campaign_sending",
             ),
+            # The campaigns report: a channel's sends in a period.
+            models.Index(fields=["channel", "sent_at"], name="journey_campaign_sent"),
+            # Attribution: the send whose coupon an order used.
+            models.Index(
+                fields=["coupon_code"],
+                condition=~Q(coupon_code=""),
+                name="journey_campaign_coupon",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -104,6 +112,59 @@ class CampaignClick(models.Model):
 
     class Meta:
         db_table = "journey_campaign_click"
+        indexes = [models.Index(fields=["at"], name="journey_campaign_click_at")]
 
     def __str__(self) -> str:
         return f"click on {self.message_id}"
+
+
+class CampaignAttribution(models.Model):
+    """An order a campaign email recovered: at most one row per order.
+
+    ``message`` is the email credited (the latest before the order);
+    ``coupon_message`` the one whose coupon code the order used, if any (the
+    redemption), whose discount is the campaign's cost on this order.
+    """
+
+    channel = models.CharField(max_length=255)
+    order_id = models.CharField(max_length=255)
+    message = models.ForeignKey(
+        CampaignMessage, related_name="attributions", on_delete=models.CASCADE
+    )
+    coupon_message = models.ForeignKey(
+        CampaignMessage,
+        related_name="redemptions",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+    )
+    # The reminded checkout an abandoned-checkout email recovered; empty for
+    # the other kinds.
+    checkout = models.CharField(max_length=255, blank=True, default="")
+    placed_at = models.DateTimeField()
+    currency = models.CharField(max_length=16, blank=True, default="")
+    # The order's gross total and the campaign coupon's discount on it, in the
+    # currency's decimal places.
+    revenue = models.DecimalField(max_digits=30, decimal_places=6)
+    discount_cost = models.DecimalField(max_digits=30, decimal_places=6)
+    coupon_code = models.CharField(max_length=64, blank=True, default="")
+    # The order's first cancellation or full refund: from then on it recovered
+    # no revenue and cost no discount.
+    voided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        db_table = "journey_campaign_attribution"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["channel", "order_id"], name="journey_campaign_order_once"
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["channel", "placed_at"], name="journey_campaign_recovered"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"order {self.order_id} recovered by {self.message_id}"

@@ -151,12 +151,14 @@ SCHEDULER = Scheduler()
 
 
 def connect() -> None:
-    """Schedule steps from applied events; erasures, guest merges and exports
-    reach the messages and unsubscribes."""
+    """Schedule steps and credit orders from applied events; erasures, guest
+    merges and exports reach the messages and unsubscribes; the report registers."""
     from ..core import erasure, export, followers, identity
-    from . import privacy
+    from . import privacy, report  # noqa: F401 (registers the "campaigns" report)
+    from .attribution import ATTRIBUTOR
 
     followers.follow(SCHEDULER)
+    followers.follow(ATTRIBUTOR)
     erasure.on_erase(privacy.erase)
     identity.on_merge(privacy.merge)
     export.on_export("campaigns", privacy.export)

@@ -13,7 +13,8 @@ from .events import normalize_email
 # Payload keys that carry no personal data and keep the store's figures right:
 # amounts, ratings, and the store's own order and checkout ids, which tie a
 # cancellation to its order and an order to its checkout, and a review service's
-# review ids, which tie a rating's edits to its review.
+# review ids, which tie a rating's edits to its review, and the discount codes
+# an order used (random store codes), which tie it to a campaign's coupon.
 KEPT_PAYLOAD_KEYS = (
     "total",
     "currency",
@@ -22,6 +23,7 @@ KEPT_PAYLOAD_KEYS = (
     "order_id",
     "checkout",
     "review_id",
+    "coupons",
 )
 # Every free-text column of an event that a caller or an adapter can fill.
 SCRUBBED = {

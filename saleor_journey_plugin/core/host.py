@@ -106,6 +106,15 @@ class CouponRequest:
     expires_at: datetime
 
 
+@dataclass(frozen=True)
+class CouponUse:
+    """A discount code an order used, and what it took off the order."""
+
+    code: str
+    # In the order's currency.
+    discount: Decimal
+
+
 class AuthenticationFailed(Exception):
     """A credential was sent and it is not valid (expired, forged, revoked)."""
 
@@ -180,6 +189,17 @@ class Host:
         the code made the first time.
         """
         raise NotImplementedError(f"{type(self).__name__} cannot create coupons.")
+
+    def order_coupons(
+        self, channel: str, order_id: str
+    ) -> "tuple[CouponUse, ...] | None":
+        """The codes an order used and each one's discount; None: unknown.
+
+        Adapters put these on the order-placed event's payload (``coupons``);
+        the campaigns ask here only for a credited order whose event carries
+        none (recorded before adapters reported codes).
+        """
+        return None
 
     def skips_user(self, user_id: str) -> bool:
         """Whether this store user is staff or inactive: no campaign email."""

@@ -38,7 +38,8 @@ LIST_SIZES = {
 }
 # What a field costs on top of its answer: the store reports. One report is 1
 # to 29 aggregate queries over the period's events (time in stage 29, the KPIs
-# 17, the funnel 11, series 6, the map 5, cohorts 1), where a whole page of 100
+# 17, the funnel 11, the campaigns 8 over their own tables, series 6, the map
+# 5, cohorts 1), where a whole page of 100
 # customers (8,801) is 4 indexed queries. At 500 each, the journey map page's
 # query (the seven reports of a period and the previous period's KPIs) costs
 # 5,825; ten aliases of a report with all six reports cost 47,180 and pass;
@@ -53,7 +54,15 @@ EXPORT_WEIGHT = MAX_EXPORTED_EVENTS
 FIELD_WEIGHTS = {
     **{
         f"JourneyReport.{name}": REPORT_WEIGHT
-        for name in ("kpis", "funnel", "timeInStage", "cohorts", "map", "series")
+        for name in (
+            "kpis",
+            "funnel",
+            "timeInStage",
+            "cohorts",
+            "map",
+            "series",
+            "campaigns",
+        )
     },
     "Query.customerDataExport": EXPORT_WEIGHT,
 }

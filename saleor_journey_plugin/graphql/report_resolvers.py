@@ -17,6 +17,7 @@ from graphql.execution.values import get_argument_values
 from graphql.language.ast import Field, FragmentSpread, InlineFragment
 from promise import Promise
 
+from ..campaigns.report import CampaignReport
 from ..core.host import ChannelSettings
 from ..core.presets import DEFAULT_PRESET, stage_label
 from ..reports import Period
@@ -237,6 +238,22 @@ def resolve_series(info, scope: ReportScope, interval: str) -> Promise:
         interval=interval.lower(),
         currency=scope.settings.currency,
     ).then(lambda series: {"interval": interval, "buckets": series.buckets})
+
+
+def resolve_campaigns(info, scope: ReportScope) -> Promise:
+    # The report's dataclasses have the schema's field names; kinds are values.
+    def answer(report: CampaignReport) -> dict:
+        return {
+            "totals": report.totals,
+            "kinds": [
+                {"kind": row.kind.value, "totals": row.totals, "steps": row.steps}
+                for row in report.kinds
+            ],
+        }
+
+    return _load(info, scope, "campaigns", currency=scope.settings.currency).then(
+        answer
+    )
 
 
 def _counts(pairs) -> list[dict]:

@@ -11,6 +11,7 @@ from graphene.types.datetime import Date
 from ..reports.cohorts import DEFAULT_MONTHS, MAX_MONTHS
 from ..reports.journey_map import DEFAULT_TOP, MAX_TOP
 from . import report_resolvers as resolvers
+from .campaign_types import CampaignKindEnum
 from .enums import (
     JourneyFunnelViewEnum,
     JourneyIntervalEnum,
@@ -183,6 +184,58 @@ class JourneySeries(graphene.ObjectType):
     buckets = _list_of(JourneyBucket)
 
 
+class JourneyCampaignFigures(graphene.ObjectType):
+    sent = graphene.Int(required=True, description="Emails sent in the period.")
+    clicked = graphene.Int(
+        required=True, description="Emails clicked in the period (once each)."
+    )
+    reminded_checkouts = graphene.Int(
+        required=True,
+        description="Distinct checkouts an abandoned-checkout email was sent "
+        "about in the period.",
+    )
+    recovered_checkouts = graphene.Int(
+        required=True,
+        description="Distinct reminded checkouts recovered by an order placed "
+        "in the period.",
+    )
+    recovered_orders = graphene.Int(
+        required=True,
+        description="Orders placed in the period that an email recovered "
+        "(last touch), cancelled ones included.",
+    )
+    recovered_revenue = graphene.Field(
+        JourneyMoney,
+        description="Their gross totals, leaving out orders cancelled or fully "
+        "refunded by the period's end; null without currency.",
+    )
+    recovery_rate = _rate("recoveredCheckouts / remindedCheckouts.")
+    discount_cost = graphene.Field(
+        JourneyMoney,
+        description="The discount of the campaign coupons those orders used.",
+    )
+    roi = graphene.Decimal(
+        description="(recoveredRevenue - discountCost) / discountCost; null "
+        "without a cost."
+    )
+
+
+class JourneyCampaignStep(graphene.ObjectType):
+    step = graphene.Int(required=True, description="1 for the first email.")
+    totals = graphene.Field(JourneyCampaignFigures, required=True)
+
+
+class JourneyCampaign(graphene.ObjectType):
+    kind = graphene.Field(CampaignKindEnum, required=True)
+    totals = graphene.Field(JourneyCampaignFigures, required=True)
+    steps = _list_of(JourneyCampaignStep, "The configured steps, and older ones.")
+
+
+class JourneyCampaigns(graphene.ObjectType):
+    totals = graphene.Field(JourneyCampaignFigures, required=True)
+    kinds = _list_of(JourneyCampaign, "Abandoned checkout, win-back, review request.")
+
+
 def _language_arg():
     return JourneyLanguageEnum(
         description="Language of the labels; the channel's language when omitted."
@@ -232,6 +285,11 @@ class JourneyReport(graphene.ObjectType):
         required=True,
         interval=JourneyIntervalEnum(default_value="DAY"),
     )
+    campaigns = graphene.Field(
+        JourneyCampaigns,
+        required=True,
+        description="What the campaign emails sent, and the orders they recovered.",
+    )
 
     @staticmethod
     def resolve_from_(root, info):
@@ -280,3 +338,7 @@ class JourneyReport(graphene.ObjectType):
     @staticmethod
     def resolve_series(root, info, interval):
         return resolvers.resolve_series(info, root, interval)
+
+    @staticmethod
+    def resolve_campaigns(root, info):
+        return resolvers.resolve_campaigns(info, root)

@@ -1,6 +1,7 @@
 """Money amounts in a currency's own decimal places."""
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any
 
 # ISO 4217 currencies whose minor unit is not 2 (those in Saleor's use).
 ZERO_DECIMAL_CURRENCIES = frozenset(
@@ -53,3 +54,15 @@ def check_currency(currency: str) -> str:
             f"`currency` must be a three-letter ISO 4217 code, got {currency!r}."
         )
     return currency.upper()
+
+
+def parse_amount(value: Any) -> Decimal | None:
+    """A payload amount (``"20.000"``) as a Decimal; None for anything else.
+
+    Payloads come from adapters and old events; the drain must not stop on one.
+    """
+    try:
+        amount = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return None
+    return amount if amount.is_finite() else None

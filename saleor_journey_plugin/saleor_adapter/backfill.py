@@ -48,6 +48,7 @@ from saleor.payment.models import Transaction, TransactionEvent, TransactionItem
 
 from ..core.events import EventType, JourneyEventData
 from . import translate
+from .redemptions import order_discounts
 
 CHUNK_SIZE = 1000
 
@@ -256,4 +257,15 @@ def with_milestone_times(orders: QuerySet[Order]) -> QuerySet[Order]:
         ),
         refund_payment_at=_last(payment_refunds, "created_at"),
         refund_transaction_at=_last(transaction_refunds, "created_at"),
+        # What the order-placed event says the voucher took off (as the hook).
+        voucher_discount=Coalesce(
+            _sum(order_discounts(OuterRef("pk"))[0], "amount_value"),
+            Decimal(0),
+            output_field=_MONEY,
+        )
+        + Coalesce(
+            _sum(order_discounts(OuterRef("pk"))[1], "amount_value"),
+            Decimal(0),
+            output_field=_MONEY,
+        ),
     )

@@ -28,7 +28,7 @@ from . import config, metadata, purchases
 if TYPE_CHECKING:
     from datetime import datetime
 
-    from ..core.host import Checkout, CouponRequest
+    from ..core.host import Checkout, CouponRequest, CouponUse
     from ..models import Journey
     from .backfill import History
 
@@ -134,6 +134,13 @@ class SaleorHost(Host):
             return value
         kind, _, pk = text.partition(":")
         return pk if kind == "User" and pk.isascii() and pk.isdigit() else value
+
+    def order_coupons(
+        self, channel: str, order_id: str
+    ) -> "tuple[CouponUse, ...] | None":
+        from .redemptions import coupons_of
+
+        return coupons_of(channel, order_id)
 
     def skips_user(self, user_id: str) -> bool:
         from saleor.account.models import User

@@ -12,7 +12,9 @@ from typing import Any
 from django.db import connection
 from django.utils import timezone
 
+from ..campaigns.attribution import coupon_payload
 from ..core.events import EventType, JourneyEventData, TouchChannel
+from .redemptions import order_coupons
 
 DRAFT = "draft"
 
@@ -145,7 +147,9 @@ def order_event(
     """One order milestone; drafts are not orders yet and record nothing.
 
     An order is placed at its ``created_at``; other milestones happen now (a
-    hook) or at ``occurred_at`` (the backfill, from Saleor's records).
+    hook) or at ``occurred_at`` (the backfill, from Saleor's records). The
+    placed event names the voucher code the order used and its discount
+    (``coupons``, an empty list without one): the campaigns' cost.
     """
     if order.status == DRAFT:
         return None
@@ -169,6 +173,11 @@ def order_event(
             "net": str(order.total_net_amount),
             # Ties the order to its checkout, which is then not abandoned.
             **({"checkout": str(order.checkout_token)} if order.checkout_token else {}),
+            **(
+                {"coupons": coupon_payload(order_coupons(order))}
+                if event_type is EventType.ORDER_PLACED
+                else {}
+            ),
         },
         user_id=user_id,
         email=email,

@@ -1,15 +1,28 @@
-"""Single-use Saleor voucher codes for campaign coupons, used in a real checkout."""
+"""Single-use Saleor voucher codes for campaign coupons, used in a real checkout,
+and the order that used one credited to its reminder."""
 
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import graphene
 from django.utils import timezone
+from freezegun import freeze_time
+from saleor.checkout import calculations
+from saleor.checkout.fetch import fetch_checkout_info, fetch_checkout_lines
 from saleor.discount import DiscountValueType, VoucherType
 from saleor.discount.models import Voucher, VoucherCode
 from saleor.graphql.tests.utils import get_graphql_content
+from saleor.order.models import Order
+from saleor.plugins.manager import get_plugins_manager
 
+from saleor_journey_plugin.campaigns.models import CampaignAttribution
+from saleor_journey_plugin.campaigns.sweep import sweep
 from saleor_journey_plugin.core.host import CouponRequest, get_host
+from saleor_journey_plugin.models import JourneyEvent
+from saleor_journey_plugin.saleor_adapter.backfill import (
+    order_history,
+    with_milestone_times,
+)
 
 SUBTOTAL = """
 query($id: ID) { checkout(id: $id) { subtotalPrice { gross { amount } } } }
@@ -122,3 +135,133 @@ def test_the_code_takes_ten_percent_off_a_checkout_once(
     assert Decimal(str(result["checkout"]["discount"]["amount"])) == (
         Decimal(str(before)) / 10
     ).quantize(Decimal("0.01"))
+
+
+CAMPAIGNS_REPORT = """
+query ($from: Date!, $to: Date!) {
+  journeyReport(from: $from, to: $to) {
+    campaigns {
+      totals {
+        sent remindedCheckouts recoveredCheckouts recoveredOrders
+        recoveredRevenue { amount currency } recoveryRate
+        discountCost { amount currency } roi
+      }
+    }
+  }
+}
+"""
+
+
+def _pay_in_full(checkout):
+    """The dummy payment covers the checkout's total after its discount."""
+    manager = get_plugins_manager(allow_replica=False)
+    checkout.refresh_from_db()
+    lines, _ = fetch_checkout_lines(checkout)
+    info = fetch_checkout_info(checkout, lines, manager)
+    total = calculations.calculate_checkout_total_with_gift_cards(manager, info, lines)
+    checkout.payments.update(total=total.gross.amount)
+
+
+def test_a_reminded_checkout_completed_with_its_code_is_recovered_once(
+    journey_config,
+    channel_USD,
+    api_client,
+    staff_user,
+    permission_manage_orders,
+    ready_checkout,
+    complete_checkout,
+    journey_api,
+    access_token,
+    mailoutbox,
+    django_capture_on_commit_callbacks,
+):
+    # given: reminders on (one, an hour after, with 10% off) and a guest's
+    # checkout left an hour and more
+    journey_config(
+        channel_USD,
+        abandoned_checkout_enabled=True,
+        abandoned_checkout_steps="1h:10%",
+        checkout_url_template="https://shop.example.com/checkout/{token}",
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        checkout = ready_checkout(email="jane@example.com")
+        get_plugins_manager(allow_replica=False).checkout_updated(checkout)
+    start = timezone.now()
+    assert sweep(now=start + timedelta(hours=2)) == {"sent": 1}
+    [reminder] = mailoutbox
+    code = VoucherCode.objects.get().code
+    assert code in reminder.body
+
+    # when: Jane comes back, enters the code and completes that checkout
+    with freeze_time(start + timedelta(hours=3)):
+        checkout_id = graphene.Node.to_global_id("Checkout", checkout.token)
+        added = get_graphql_content(
+            api_client.post_graphql(
+                ADD_PROMO_CODE, {"id": checkout_id, "promoCode": code}
+            )
+        )["data"]["checkoutAddPromoCode"]
+        assert added["errors"] == []
+        _pay_in_full(checkout)
+        _, order = complete_checkout(api_client, checkout)
+        staff_user.user_permissions.add(permission_manage_orders)
+        today = timezone.now().date()
+        response = journey_api(
+            channel_USD.slug,
+            CAMPAIGNS_REPORT,
+            {"from": str(today - timedelta(days=1)), "to": str(today + timedelta(1))},
+            token=access_token(staff_user),
+        )
+
+    # then: Saleor took 10% off; the order-placed event names the code and
+    # that discount; the reminder recovered the order at that cost
+    discount = order.discounts.get()
+    assert (discount.voucher_code, order.voucher_code) == (code, code)
+    placed = JourneyEvent.objects.get(type="ORDER_PLACED")
+    assert placed.payload["coupons"] == [
+        {"code": code, "discount": str(discount.amount_value)}
+    ]
+    # (journey_backfill writes the same coupons)
+    [history, *_] = order_history(
+        with_milestone_times(Order.objects.filter(pk=order.pk)).get()
+    )
+    assert history.payload["coupons"] == placed.payload["coupons"]
+    revenue = order.total_gross_amount.quantize(Decimal("0.01"))
+    cost = discount.amount_value.quantize(Decimal("0.01"))
+    assert cost > 0
+    assert list(
+        CampaignAttribution.objects.values_list("order_id", "revenue", "discount_cost")
+    ) == [(str(order.pk), revenue, cost)]
+    assert response.json() == {
+        "data": {
+            "journeyReport": {
+                "campaigns": {
+                    "totals": {
+                        "sent": 1,
+                        "remindedCheckouts": 1,
+                        "recoveredCheckouts": 1,
+                        "recoveredOrders": 1,
+                        "recoveredRevenue": {"amount": str(revenue), "currency": "USD"},
+                        "recoveryRate": "1",
+                        "discountCost": {"amount": str(cost), "currency": "USD"},
+                        "roi": str((revenue - cost) / cost),
+                    }
+                }
+            }
+        }
+    }
+
+    # and Saleor refuses the code on another checkout: used, it is invalid
+    other = ready_checkout(email="jane@example.com")
+    again = get_graphql_content(
+        api_client.post_graphql(
+            ADD_PROMO_CODE,
+            {
+                "id": graphene.Node.to_global_id("Checkout", other.token),
+                "promoCode": code,
+            },
+        )
+    )["data"]["checkoutAddPromoCode"]
+    assert [(e["field"], e["code"]) for e in again["errors"]] == [
+        ("promoCode", "INVALID")
+    ]
+    assert Order.objects.count() == 1
