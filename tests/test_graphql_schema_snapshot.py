@@ -16,6 +16,7 @@ EXPECTED_EXAMPLES = [
     "customer_journey.graphql",
     "customers_by_stage.graphql",
     "journey_report.graphql",
+    "loyalty_report.graphql",
     "my_journey.graphql",
     "my_loyalty.graphql",
     "redeem_loyalty_points.graphql",

@@ -19,6 +19,8 @@ from promise import Promise
 
 from ..core.host import ChannelSettings
 from ..core.presets import DEFAULT_PRESET, stage_label
+from ..loyalty.report import LoyaltyReport
+from ..loyalty.settings import LoyaltySettings
 from ..reports import Period
 from ..reports.cohorts import MAX_MONTHS
 from ..reports.journey_map import MAX_TOP
@@ -237,6 +239,17 @@ def resolve_series(info, scope: ReportScope, interval: str) -> Promise:
         interval=interval.lower(),
         currency=scope.settings.currency,
     ).then(lambda series: {"interval": interval, "buckets": series.buckets})
+
+
+def resolve_loyalty(info, scope: ReportScope) -> "Promise[LoyaltyReport]":
+    # LoyaltyReport and TierMembers have the schema's field names.
+    return _load(
+        info,
+        scope,
+        "loyalty",
+        currency=scope.settings.currency,
+        settings=scope.settings.loyalty or LoyaltySettings(),
+    )
 
 
 def _counts(pairs) -> list[dict]:

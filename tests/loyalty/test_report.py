@@ -3,11 +3,13 @@ members per tier; exact figures from a hand-built ledger."""
 
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import connection
 
+from example_store.host import issue_token
 from saleor_journey_plugin.loyalty import customers, ledger
 from saleor_journey_plugin.loyalty.models import LedgerEntry
 from saleor_journey_plugin.loyalty.report import (
@@ -20,7 +22,9 @@ from saleor_journey_plugin.models import Customer
 from saleor_journey_plugin.reports import Period, runner
 from saleor_journey_plugin.reports.results import Money
 
+from ..test_graphql_api import graphql
 from .conftest import CHANNEL, money, with_
+from .test_graphql import loyalty_on
 
 KRW = "web-krw"
 SEOUL = ZoneInfo("Asia/Seoul")
@@ -227,6 +231,63 @@ def test_without_a_currency_or_an_order_the_points_have_no_money_value(db):
     assert compute_loyalty(CHANNEL, MARCH, settings=single).tiers == (
         TierMembers("Member", 0, 1),
     )
+
+
+LOYALTY_REPORT = (
+    Path(__file__).resolve().parents[2]
+    / "graphql"
+    / "examples"
+    / "loyalty_report.graphql"
+).read_text(encoding="utf-8")
+
+
+def test_staff_read_the_report_in_the_channels_days_currency_and_tiers(
+    won_ledger, settings, client
+):
+    # given: the won store's settings as dashboard fields
+    loyalty_on(
+        settings,
+        KRW,
+        point_value="0.015",
+        tiers="Bronze:0:1, Silver:100000:1.25, Gold:500000:1.5",
+    )
+    staff = issue_token(permissions=["MANAGE_ORDERS"])
+
+    # when
+    response = graphql(
+        client,
+        LOYALTY_REPORT,
+        {"from": "2026-03-01", "to": "2026-04-01"},
+        token=staff,
+        channel=KRW,
+    )
+
+    # then: the figures of March in Seoul, in the API's shape
+    assert response.json() == {
+        "data": {
+            "journeyReport": {
+                "from": "2026-03-01",
+                "to": "2026-04-01",
+                "timeZone": "Asia/Seoul",
+                "currency": "KRW",
+                "loyalty": {
+                    "issued": 66050,
+                    "redeemed": 40000,
+                    "expired": 5000,
+                    "reversed": 20200,
+                    "outstanding": 105850,
+                    "outstandingValue": {"amount": "1588", "currency": "KRW"},
+                    "redemptionRate": "0.6056018168054504163512490537",
+                    "members": 4,
+                    "tiers": [
+                        {"name": "Bronze", "threshold": 0, "members": 3},
+                        {"name": "Silver", "threshold": 100000, "members": 1},
+                        {"name": "Gold", "threshold": 500000, "members": 0},
+                    ],
+                },
+            }
+        }
+    }
 
 
 def test_the_period_sums_read_the_channel_time_index(db):
