@@ -41,6 +41,15 @@ WON = with_(
 )
 
 
+def tiers(bronze: int, silver: int, gold: int, *, silver_at=500, gold_at=1500):
+    """Members of the three tiers, Bronze from 0 (the default thresholds)."""
+    return (
+        TierMembers("Bronze", 0, bronze),
+        TierMembers("Silver", silver_at, silver),
+        TierMembers("Gold", gold_at, gold),
+    )
+
+
 def seoul(*args) -> datetime:
     return datetime(*args, tzinfo=SEOUL)
 
@@ -108,11 +117,7 @@ def test_a_month_in_seoul_counts_what_happened_in_its_local_days(won_ledger):
         # Ann earned 125,050 in the 365 days to April 1 (Silver); Bob 40,000
         # less the 20,000 refunded; Carol's points are staff's, not earned;
         # Dan's earning is older than 365 days. Eve joined after March.
-        tiers=(
-            TierMembers("Bronze", 0, 3),
-            TierMembers("Silver", 100_000, 1),
-            TierMembers("Gold", 500_000, 0),
-        ),
+        tiers=tiers(3, 1, 0, silver_at=100_000, gold_at=500_000),
     )
 
 
@@ -171,11 +176,7 @@ def test_two_decimal_money_erased_customers_and_a_capped_reversal(db):
         outstanding_value=Money(Decimal("2.50"), "USD"),
         redemption_rate=Decimal("0.64"),
         members=1,
-        tiers=(
-            TierMembers("Bronze", 0, 0),
-            TierMembers("Silver", 500, 1),
-            TierMembers("Gold", 1500, 0),
-        ),
+        tiers=tiers(0, 1, 0),
     )
 
 
@@ -200,11 +201,7 @@ def test_a_channel_without_loyalty_data_has_zeros_and_no_rate(db, currency, valu
         outstanding_value=value,
         redemption_rate=None,
         members=0,
-        tiers=(
-            TierMembers("Bronze", 0, 0),
-            TierMembers("Silver", 500, 0),
-            TierMembers("Gold", 1500, 0),
-        ),
+        tiers=tiers(0, 0, 0),
     )
 
 
@@ -222,11 +219,7 @@ def test_without_a_currency_or_an_order_the_points_have_no_money_value(db):
         300,
         None,
     )
-    assert report.tiers == (
-        TierMembers("Bronze", 0, 1),
-        TierMembers("Silver", 500, 0),
-        TierMembers("Gold", 1500, 0),
-    )
+    assert report.tiers == tiers(1, 0, 0)
     single = with_(tiers=(Tier("Member", 0, Decimal(1)),))
     assert compute_loyalty(CHANNEL, MARCH, settings=single).tiers == (
         TierMembers("Member", 0, 1),
