@@ -12,7 +12,7 @@ from .core.events import EventType
 from .graphql.views import graphql_response
 from .journey_map.views import map_asset, map_page
 from .reviews.views import review_webhook
-from .saleor_adapter import config, translate
+from .saleor_adapter import config, refunds, translate
 from .saleor_adapter.host import PLUGIN_ID
 from .saleor_adapter.safe import never_raises, record, record_checkout
 
@@ -110,8 +110,11 @@ class JourneyPlugin(BasePlugin):
         self._order(order, EventType.ORDER_CANCELLED)
 
     @never_raises
-    def order_fully_refunded(self, order, webhooks=None):
-        self._order(order, EventType.ORDER_REFUNDED)
+    def order_refunded(self, order, webhooks=None):
+        # Every refund, partial or full, runs this hook (Saleor's "fully
+        # refunded" hook follows the last one and would add nothing).
+        refunded = refunds.refunded_so_far(order)
+        record([translate.refund_event(order, self._channel, refunded)])
 
     def webhook(self, request, path: str, previous_value: Any) -> HttpResponse:
         if not self.channel:

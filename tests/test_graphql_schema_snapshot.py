@@ -20,6 +20,7 @@ EXPECTED_EXAMPLES = [
     "customers_by_stage.graphql",
     "journey_campaigns.graphql",
     "journey_report.graphql",
+    "loyalty_report.graphql",
     "my_journey.graphql",
     "my_loyalty.graphql",
     "redeem_loyalty_points.graphql",

@@ -37,13 +37,13 @@ LIST_SIZES = {
     "ReviewConnection.edges": 1,
 }
 # What a field costs on top of its answer: the store reports. One report is 1
-# to 29 aggregate queries over the period's events (time in stage 29, the KPIs
-# 17, the funnel 11, the campaigns 8 over their own tables, series 6, the map
-# 5, cohorts 1), where a whole page of 100
-# customers (8,801) is 4 indexed queries. At 500 each, the journey map page's
-# query (the seven reports of a period and the previous period's KPIs) costs
-# 5,825; ten aliases of a report with all six reports cost 47,180 and pass;
-# 100 reports cost 50,000 before their answers and are refused. Lists inside a
+# to 29 aggregate queries over the period's events, ledger or campaign tables
+# (time in stage 29, the KPIs 17, the funnel 11, the campaigns 8, series 6,
+# the map 5, loyalty 3, cohorts 1), where a whole page of 100 customers (8,801)
+# is 4 indexed queries. At 500 each, the journey map page's query (the seven
+# reports of a period and the previous period's KPIs) costs 5,825; ten aliases
+# of a report with all six of the map's reports cost 47,180 and pass; 100
+# reports cost 50,000 before their answers and are refused. Lists inside a
 # report count UNBOUNDED_LIST like any other list: they are the report's own
 # rows, already paid for by its weight.
 REPORT_WEIGHT = 500
@@ -62,6 +62,7 @@ FIELD_WEIGHTS = {
             "map",
             "series",
             "campaigns",
+            "loyalty",
         )
     },
     "Query.customerDataExport": EXPORT_WEIGHT,

@@ -20,6 +20,8 @@ from promise import Promise
 from ..campaigns.report import CampaignReport
 from ..core.host import ChannelSettings
 from ..core.presets import DEFAULT_PRESET, stage_label
+from ..loyalty.report import LoyaltyReport
+from ..loyalty.settings import LoyaltySettings
 from ..reports import Period
 from ..reports.cohorts import MAX_MONTHS
 from ..reports.journey_map import MAX_TOP
@@ -253,6 +255,17 @@ def resolve_campaigns(info, scope: ReportScope) -> Promise:
 
     return _load(info, scope, "campaigns", currency=scope.settings.currency).then(
         answer
+    )
+
+
+def resolve_loyalty(info, scope: ReportScope) -> "Promise[LoyaltyReport]":
+    # LoyaltyReport and TierMembers have the schema's field names.
+    return _load(
+        info,
+        scope,
+        "loyalty",
+        currency=scope.settings.currency,
+        settings=scope.settings.loyalty or LoyaltySettings(),
     )
 
 

@@ -236,6 +236,44 @@ class JourneyCampaigns(graphene.ObjectType):
     kinds = _list_of(JourneyCampaign, "Abandoned checkout, win-back, review request.")
 
 
+class JourneyLoyaltyTier(graphene.ObjectType):
+    name = graphene.String(required=True)
+    threshold = graphene.Int(
+        required=True, description="Points earned in 365 days the tier starts at."
+    )
+    members = graphene.Int(
+        required=True, description="Members in the tier at the end of the period."
+    )
+
+
+class JourneyLoyalty(graphene.ObjectType):
+    issued = graphene.Int(
+        required=True, description="Points earned, and added by staff, in the period."
+    )
+    redeemed = graphene.Int(
+        required=True, description="Points turned into voucher codes."
+    )
+    expired = graphene.Int(required=True, description="Points that expired.")
+    reversed = graphene.Int(
+        required=True,
+        description="Points refunds took back, and staff removed.",
+    )
+    outstanding = graphene.Int(
+        required=True, description="Unspent points at the end of the period."
+    )
+    outstanding_value = graphene.Field(
+        JourneyMoney,
+        description="Their worth at the point value (the liability); null "
+        "without currency.",
+    )
+    redemption_rate = _rate("redeemed / issued.")
+    members = graphene.Int(
+        required=True,
+        description="Customers with points activity before the end of the period.",
+    )
+    tiers = _list_of(JourneyLoyaltyTier, "Every tier, in threshold order.")
+
+
 def _language_arg():
     return JourneyLanguageEnum(
         description="Language of the labels; the channel's language when omitted."
@@ -290,6 +328,11 @@ class JourneyReport(graphene.ObjectType):
         required=True,
         description="What the campaign emails sent, and the orders they recovered.",
     )
+    loyalty = graphene.Field(
+        JourneyLoyalty,
+        required=True,
+        description="Points in and out, and what is owed at the period's end.",
+    )
 
     @staticmethod
     def resolve_from_(root, info):
@@ -342,3 +385,7 @@ class JourneyReport(graphene.ObjectType):
     @staticmethod
     def resolve_campaigns(root, info):
         return resolvers.resolve_campaigns(info, root)
+
+    @staticmethod
+    def resolve_loyalty(root, info):
+        return resolvers.resolve_loyalty(info, root)

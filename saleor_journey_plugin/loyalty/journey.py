@@ -108,7 +108,10 @@ LOYALTY = Loyalty()
 
 
 def connect() -> None:
-    """Follow the drain; move, forget or export entries with their customers."""
+    """Follow the drain; move, forget or export entries with their customers;
+    add the ``loyalty`` report to the store reports."""
+    from . import report  # noqa: F401 (registers the report)
+
     followers.follow(LOYALTY)
     identity.on_merge(customers.move_to_account)
     erasure.on_erase(customers.forget)

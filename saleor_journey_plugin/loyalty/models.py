@@ -75,6 +75,12 @@ class LedgerEntry(models.Model):
                 condition=Q(remaining__gt=0),
                 name="journey_loyalty_expiring",
             ),
+            # The loyalty report's sums over a channel's entries by time.
+            models.Index(
+                fields=["channel", "occurred_at"],
+                include=["kind", "points", "customer"],
+                name="journey_loyalty_channel_time",
+            ),
             models.Index(
                 fields=["channel", "order_id"],
                 condition=~Q(order_id=""),

@@ -4,7 +4,9 @@ An order is named by its payload ``order_id`` and a checkout by its payload
 ``checkout`` (the checkout token): the Saleor adapter and the example store
 both put them there, with ``total`` (the order's gross total as a string, e.g.
 ``"20.000"``) and ``currency`` on every order event. An ORDER_REFUNDED event is
-Saleor's "fully refunded": its ``total`` is the refunded order's total.
+Saleor's "fully refunded": its ``total`` is the refunded order's total. One
+whose payload says ``"partial": true`` is a partial refund (``refunded`` says
+how much so far), for loyalty: revenue leaves it out.
 
 Revenue rules (Shopify "total sales", with the plugin's events):
 
@@ -14,7 +16,8 @@ Revenue rules (Shopify "total sales", with the plugin's events):
   Cancellations are judged at the end of the report's period, so a report for
   a closed period does not change when an old order is cancelled later, and
   all-time revenue is exact.
-- Refunds are the totals of ORDER_REFUNDED events in the period, except for
+- Refunds are the totals of ORDER_REFUNDED events in the period (partial
+  refunds aside), except for
   orders cancelled by the end of the period: the cancellation already keeps
   their total out, and subtracting the refund too would count it twice (Saleor
   refunds the payment of an order cancelled after it was paid).
@@ -34,6 +37,7 @@ from django.db.models import (
     DecimalField,
     Exists,
     OuterRef,
+    Q,
     QuerySet,
     Sum,
 )
@@ -120,7 +124,9 @@ def refunds(
     channel: str, since: datetime | None, until: datetime, currency: str
 ) -> QuerySet[JourneyEvent]:
     """Refunds in ``[since, until)`` of orders not cancelled before ``until``."""
-    events = between(channel_events(channel, EventType.ORDER_REFUNDED), since, until)
+    events = between(
+        channel_events(channel, EventType.ORDER_REFUNDED), since, until
+    ).filter(Q(payload__partial__isnull=True) | ~Q(payload__partial=True))
     events = in_currency(events.annotate(order_id=payload_text("order_id")), currency)
     return events.filter(~cancelled_before(channel, until))
 

@@ -13,9 +13,10 @@ the hooks' keys), given the time Saleor's records show it happened:
   charged order without one, its last successful charge; fulfilled (its status
   is fulfilled, or returned after that) at its last
   ``fulfillment_fulfilled_items`` event or else its last fulfilment's
-  ``created_at``; cancelled at its ``canceled`` event; fully refunded (refunds
-  through payments and transactions reach its total, as Saleor's check)
-  at its last refund.
+  ``created_at``; cancelled at its ``canceled`` event; refunded at its last
+  refund, with what it has had refunded through payments and transactions
+  (``refunds``): fully refunded once that reaches its total, as Saleor
+  checks, else partially (the live hook's event for that latest refund).
 
 Rows are read with ``.iterator()`` a chunk at a time; each stream is ordered by
 time and the three are merged, so events come out roughly oldest first.
@@ -28,14 +29,11 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import (
-    DecimalField,
     F,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
-    Sum,
-    Value,
 )
 from django.db.models.functions import Coalesce, Greatest
 from saleor.account.models import User
@@ -44,10 +42,10 @@ from saleor.checkout.models import Checkout, CheckoutLine
 from saleor.order import FulfillmentStatus, OrderChargeStatus, OrderEvents, OrderStatus
 from saleor.order.models import Fulfillment, Order, OrderEvent
 from saleor.payment import TransactionEventType, TransactionKind
-from saleor.payment.models import Transaction, TransactionEvent, TransactionItem
+from saleor.payment.models import Transaction, TransactionEvent
 
 from ..core.events import EventType, JourneyEventData
-from . import translate
+from . import refunds, translate
 from .redemptions import order_discounts
 
 CHUNK_SIZE = 1000
@@ -61,7 +59,6 @@ FULFILLED = [
     OrderStatus.PARTIALLY_RETURNED,
     OrderStatus.RETURNED,
 ]
-_MONEY = DecimalField(max_digits=20, decimal_places=3)
 
 
 class History:
@@ -178,16 +175,21 @@ def order_history(order: Any) -> list[JourneyEventData]:
         milestones.append(
             (EventType.ORDER_CANCELLED, order.cancelled_at or order.updated_at)
         )
-    refunded = (order.payment_refunds or 0) + (order.transaction_refunds or 0)
-    if refunded > 0 and refunded >= order.total_gross_amount:
-        at = _latest([order.refund_payment_at, order.refund_transaction_at])
-        milestones.append((EventType.ORDER_REFUNDED, at or order.updated_at))
     channel = order.channel_slug
-    return [
-        event
+    events = [
+        translate.order_event(order, event_type, channel, at)
         for event_type, at in milestones
-        if (event := translate.order_event(order, event_type, channel, at)) is not None
     ]
+    if order.refunded > 0:
+        # The refund that brought the order to what it has had refunded now:
+        # the live hook's event for its latest refund, key and amount alike.
+        at = _latest([order.refund_payment_at, order.refund_transaction_at])
+        events.append(
+            translate.refund_event(
+                order, channel, order.refunded, at or order.updated_at
+            )
+        )
+    return [event for event in events if event is not None]
 
 
 def _order_events(types: list[str]) -> QuerySet[OrderEvent]:
@@ -202,23 +204,9 @@ def _last(rows: QuerySet, column: str) -> Subquery:
     return Subquery(rows.order_by(f"-{column}").values(column)[:1])
 
 
-def _sum(rows: QuerySet, column: str) -> Subquery:
-    # A constant to group by: one sum over the correlated rows.
-    return Subquery(
-        rows.order_by()
-        .annotate(group=Value(1))
-        .values("group")
-        .annotate(total=Sum(column))
-        .values("total")[:1],
-        output_field=_MONEY,
-    )
-
-
 def with_milestone_times(orders: QuerySet[Order]) -> QuerySet[Order]:
     """One query: each order with the times its milestones happened."""
-    payment_refunds = Transaction.objects.filter(
-        payment__order_id=OuterRef("pk"), kind=TransactionKind.REFUND, is_success=True
-    )
+    payment_refunds = refunds.payment_refunds()
     captures = Transaction.objects.filter(
         payment__order_id=OuterRef("pk"), kind=TransactionKind.CAPTURE, is_success=True
     )
@@ -244,28 +232,18 @@ def with_milestone_times(orders: QuerySet[Order]) -> QuerySet[Order]:
             "created_at",
         ),
         cancelled_at=_first(_order_events([OrderEvents.CANCELED]), "date"),
-        payment_refunds=Coalesce(
-            _sum(payment_refunds, "amount"), Decimal(0), output_field=_MONEY
-        ),
-        transaction_refunds=Coalesce(
-            _sum(
-                TransactionItem.objects.filter(order_id=OuterRef("pk")),
-                "refunded_value",
-            ),
-            Decimal(0),
-            output_field=_MONEY,
-        ),
+        refunded=refunds.refunded(),
         refund_payment_at=_last(payment_refunds, "created_at"),
         refund_transaction_at=_last(transaction_refunds, "created_at"),
         # What the order-placed event says the voucher took off (as the hook).
         voucher_discount=Coalesce(
-            _sum(order_discounts(OuterRef("pk"))[0], "amount_value"),
+            refunds.sum_of(order_discounts(OuterRef("pk"))[0], "amount_value"),
             Decimal(0),
-            output_field=_MONEY,
+            output_field=refunds.MONEY,
         )
         + Coalesce(
-            _sum(order_discounts(OuterRef("pk"))[1], "amount_value"),
+            refunds.sum_of(order_discounts(OuterRef("pk"))[1], "amount_value"),
             Decimal(0),
-            output_field=_MONEY,
+            output_field=refunds.MONEY,
         ),
     )

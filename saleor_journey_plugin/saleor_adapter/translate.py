@@ -6,7 +6,9 @@ and order requests.
 """
 
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from django.db import connection
@@ -14,6 +16,7 @@ from django.utils import timezone
 
 from ..campaigns.attribution import coupon_payload
 from ..core.events import EventType, JourneyEventData, TouchChannel
+from ..reports.money import quantize
 from .redemptions import order_coupons
 
 DRAFT = "draft"
@@ -181,6 +184,33 @@ def order_event(
         },
         user_id=user_id,
         email=email,
+    )
+
+
+def refund_event(
+    order: Any,
+    channel: str,
+    refunded: Decimal,
+    occurred_at: datetime | None = None,
+) -> JourneyEventData | None:
+    """A refund of ``order``, which has had ``refunded`` refunded so far.
+
+    Once that reaches the order's total, this is the order's full refund (one
+    per order, as Saleor's "fully refunded"). Before, each amount so far is a
+    partial refund of its own, keyed by it and marked ``partial``: loyalty
+    takes back its share of the points; revenue subtracts full refunds only.
+    Nothing refunded is no refund.
+    """
+    event = order_event(order, EventType.ORDER_REFUNDED, channel, occurred_at)
+    if event is None or refunded <= 0:
+        return None
+    amount = str(quantize(refunded, order.currency))
+    if refunded >= order.total_gross_amount:
+        return replace(event, payload={**event.payload, "refunded": amount})
+    return replace(
+        event,
+        idempotency_key=f"{event.idempotency_key}:{amount}",
+        payload={**event.payload, "refunded": amount, "partial": True},
     )
 
 

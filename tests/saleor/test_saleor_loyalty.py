@@ -1,14 +1,32 @@
-"""Loyalty points for an order paid in Saleor, and the tier in Saleor's metadata."""
+"""Loyalty points for an order paid in Saleor, refunds in part or in full taking
+them back, and the tier in Saleor's metadata."""
 
 import json
 from decimal import ROUND_FLOOR, Decimal
 
 import graphene
 import pytest
+from saleor.graphql.tests.utils import get_graphql_content
+from test_saleor_backfill import ORDER_REFUND, _backfill, _order_id, _totals
 
+from saleor_journey_plugin.core.recording import stored_key
 from saleor_journey_plugin.loyalty.models import LedgerEntry, LoyaltyAccount
 from saleor_journey_plugin.models import JourneyEvent
 from saleor_journey_plugin.saleor_adapter.host import SaleorHost
+
+# Three units at 10.00 and 10.00 shipping, untaxed: 40 points (one a whole
+# unit of net). A refund of 13.30 takes back floor(40 x 13.30 / 40) = 13.
+QUANTITY = 3
+GROSS = NET = Decimal("40.000")
+POINTS = 40
+PARTIAL = "13.30"
+FIRST_BACK = 13
+# order_with_lines, charged through a transaction: 98.40 with tax, 80.00 net,
+# 80 points; a refund of 12.34 takes back floor(80 x 12.34 / 98.40) = 10.
+T_GROSS = Decimal("98.400")
+T_NET = Decimal("80.000")
+T_POINTS = 80
+T_FIRST_BACK = 10
 
 
 def test_a_paid_order_earns_on_its_net_total_and_tags_the_users_tier(
@@ -67,6 +85,138 @@ def test_loyalty_off_earns_nothing_in_saleor(
     assert LedgerEntry.objects.count() == 0
     customer_user.refresh_from_db()
     assert "loyalty_tier" not in customer_user.metadata
+
+
+def refunds():
+    """(stored key, refunded so far, partial) of the refund events, oldest first."""
+    return list(
+        JourneyEvent.objects.filter(type="ORDER_REFUNDED")
+        .order_by("id")
+        .values_list("idempotency_key", "payload__refunded", "payload__partial")
+    )
+
+
+def reversals():
+    return list(
+        LedgerEntry.objects.filter(kind="reverse_refund")
+        .order_by("id")
+        .values_list("points", "amount")
+    )
+
+
+def test_partial_refunds_in_saleor_take_back_their_share_of_the_points(
+    journey_config,
+    channel_USD,
+    customer_user,
+    user_api_client,
+    staff_api_client,
+    staff_user,
+    permission_group_manage_orders,
+    ready_checkout,
+    complete_checkout,
+    django_capture_on_commit_callbacks,
+):
+    # given loyalty on, and a paid order that earned a point a whole unit
+    permission_group_manage_orders.user_set.add(staff_user)
+    capture = django_capture_on_commit_callbacks
+    journey_config(channel_USD, loyalty_enabled=True)
+    with capture(execute=True):
+        _, order = complete_checkout(
+            user_api_client, ready_checkout(user=customer_user, quantity=QUANTITY)
+        )
+    earned = LedgerEntry.objects.get(kind="earn_order")
+
+    def refund(amount):
+        with capture(execute=True):
+            response = staff_api_client.post_graphql(
+                ORDER_REFUND, {"id": _order_id(order), "amount": amount}
+            )
+        assert get_graphql_content(response)["data"]["orderRefund"]["errors"] == []
+
+    # when a part of the order is refunded through Saleor's orderRefund
+    refund(PARTIAL)
+
+    # then the refund event says how much was refunded so far, and the ledger
+    # takes back that share of the points, rounded down
+    assert (order.total_gross_amount, order.total_net_amount) == (GROSS, NET)
+    assert earned.points == POINTS
+    assert refunds() == [
+        (stored_key(f"order:{order.pk}:refunded:{PARTIAL}"), PARTIAL, True)
+    ]
+    assert reversals() == [(-FIRST_BACK, Decimal(PARTIAL))]
+
+    # and the backfill finds that refund already there, under the same key
+    assert _totals(_backfill())[0] == 0
+
+    # when the rest is refunded
+    refund("26.70")
+
+    # then the order's full refund takes back the rest of what it earned
+    assert refunds()[1:] == [(stored_key(f"order:{order.pk}:refunded"), "40.00", None)]
+    assert reversals()[1:] == [(-(POINTS - FIRST_BACK), Decimal("40.00"))]
+    assert LoyaltyAccount.objects.get().balance == 0
+
+
+TRANSACTION_EVENT_REPORT = """
+mutation Report($id: ID, $type: TransactionEventTypeEnum!, $amount: PositiveDecimal!,
+                $psp: String!) {
+  transactionEventReport(id: $id, type: $type, amount: $amount, pspReference: $psp) {
+    errors { field code message }
+  }
+}
+"""
+
+
+def test_refunds_a_payment_app_reports_on_a_transaction_take_back_points(
+    journey_config,
+    channel_USD,
+    order_with_lines,
+    transaction_item_generator,
+    app_api_client,
+    permission_manage_payments,
+):
+    # given loyalty on, and an order the payment app reports charged in full
+    journey_config(channel_USD, loyalty_enabled=True)
+    order = order_with_lines
+    item = transaction_item_generator(app=app_api_client.app, order_id=order.pk)
+    reported = iter(range(1, 10))
+    app_api_client.app.permissions.add(permission_manage_payments)
+
+    def report(kind, amount):
+        # The client runs what the request left for on-commit: Saleor's hooks.
+        response = app_api_client.post_graphql(
+            TRANSACTION_EVENT_REPORT,
+            {
+                "id": graphene.Node.to_global_id("TransactionItem", item.token),
+                "type": kind,
+                "amount": amount,
+                "psp": f"psp-{next(reported)}",
+            },
+        )
+        data = get_graphql_content(response)["data"]["transactionEventReport"]
+        assert data["errors"] == []
+
+    report("CHARGE_SUCCESS", str(order.total_gross_amount))
+    earned = LedgerEntry.objects.get(kind="earn_order")
+
+    # when the app reports a partial refund, then the rest
+    report("REFUND_SUCCESS", "12.34")
+    first = (refunds(), reversals())
+    report("REFUND_SUCCESS", str(order.total_gross_amount - Decimal("12.34")))
+
+    # then the first is a partial refund of its share, the second the full one
+    assert (order.total_gross_amount, order.total_net_amount, earned.points) == (
+        T_GROSS,
+        T_NET,
+        T_POINTS,
+    )
+    assert first == (
+        [(stored_key(f"order:{order.pk}:refunded:12.34"), "12.34", True)],
+        [(-T_FIRST_BACK, Decimal("12.34"))],
+    )
+    assert refunds()[1:] == [(stored_key(f"order:{order.pk}:refunded"), "98.40", None)]
+    assert reversals()[1:] == [(-(T_POINTS - T_FIRST_BACK), T_GROSS)]
+    assert LoyaltyAccount.objects.get().balance == 0
 
 
 STAFF_LOYALTY = """

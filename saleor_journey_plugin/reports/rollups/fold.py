@@ -130,6 +130,7 @@ SELECT e.id, e.channel,
        coalesce(e.payload ->> 'currency', ''), {amount("total")}
 {_FOLDED} AND e.type IN ('{EventType.ORDER_CANCELLED.value}',
                          '{EventType.ORDER_REFUNDED.value}')
+  AND NOT e.payload @> '{{"partial": true}}'
 ON CONFLICT (event_id) DO NOTHING
 RETURNING channel, order_id
 """
