@@ -1,15 +1,8 @@
 """A real SMTP server on loopback, campaign channels, and store checkouts."""
 
-import email
-import email.policy
-import socket
-import threading
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
-from email.message import EmailMessage
+from datetime import datetime
 
 import pytest
-from aiosmtpd.controller import Controller
 
 from example_store.models import StoreCheckout
 from saleor_journey_plugin.core.events import EventType, JourneyEventData
@@ -17,6 +10,7 @@ from saleor_journey_plugin.core.processing import process_event
 from saleor_journey_plugin.core.recording import record_event
 
 from ..conftest import T0
+from ..smtp_inbox import smtp_server, use_smtp
 from .channels import CHANNEL, STORE_URL, campaign_channels
 
 LINES = [
@@ -25,57 +19,16 @@ LINES = [
 ]
 
 
-@dataclass
-class Inbox:
-    """What the SMTP server received; ``refuse`` makes it answer 5xx N times."""
-
-    messages: list[EmailMessage] = field(default_factory=list)
-    refuse: int = 0
-    refusals: int = 0
-    lock: threading.Lock = field(default_factory=threading.Lock)
-
-    async def handle_DATA(self, server, session, envelope):
-        with self.lock:
-            if self.refuse:
-                self.refuse -= 1
-                self.refusals += 1
-                return "554 Transaction failed: try later"
-            self.messages.append(
-                email.message_from_bytes(envelope.content, policy=email.policy.default)
-            )
-        return "250 OK"
-
-    def wait_for(self, count: int, seconds: float = 30) -> list[EmailMessage]:
-        deadline = datetime.now() + timedelta(seconds=seconds)
-        while datetime.now() < deadline and len(self.messages) < count:
-            threading.Event().wait(0.05)
-        return self.messages
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture
 def smtp():
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=_free_port())
-    controller.start()
-    try:
-        yield inbox, controller.port
-    finally:
-        controller.stop()
+    with smtp_server() as (inbox, port):
+        yield inbox, port
 
 
 @pytest.fixture
 def inbox(smtp, settings):
     box, port = smtp
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST = "127.0.0.1"
-    settings.EMAIL_PORT = port
-    settings.EMAIL_TIMEOUT = 5
+    use_smtp(settings, port)
     return box
 
 

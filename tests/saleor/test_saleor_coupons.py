@@ -9,13 +9,14 @@ from django.utils import timezone
 from freezegun import freeze_time
 from saleor.checkout import calculations
 from saleor.checkout.fetch import fetch_checkout_info, fetch_checkout_lines
+from saleor.checkout.models import Checkout
 from saleor.discount import DiscountValueType, VoucherType
 from saleor.discount.models import Voucher, VoucherCode
 from saleor.graphql.tests.utils import get_graphql_content
 from saleor.order.models import Order
 from saleor.plugins.manager import get_plugins_manager
 
-from saleor_journey_plugin.campaigns.models import CampaignAttribution
+from saleor_journey_plugin.campaigns.models import CampaignAttribution, CampaignMessage
 from saleor_journey_plugin.campaigns.sweep import sweep
 from saleor_journey_plugin.core.host import CouponRequest, get_host
 from saleor_journey_plugin.models import JourneyEvent
@@ -23,7 +24,15 @@ from saleor_journey_plugin.saleor_adapter.backfill import (
     order_history,
     with_milestone_times,
 )
+from tests.smtp_inbox import smtp_server, use_smtp
 
+PLUGIN_UPDATE = """
+mutation PluginUpdate($channel: ID!, $input: PluginUpdateInput!) {
+  pluginUpdate(id: "saleor.journey", channelId: $channel, input: $input) {
+    errors { field code message }
+  }
+}
+"""
 SUBTOTAL = """
 query($id: ID) { checkout(id: $id) { subtotalPrice { gross { amount } } } }
 """
@@ -265,3 +274,125 @@ def test_a_reminded_checkout_completed_with_its_code_is_recovered_once(
         ("promoCode", "INVALID")
     ]
     assert Order.objects.count() == 1
+
+
+def test_reminders_reach_smtp_on_time_and_stop_at_the_order(
+    staff_api_client,
+    permission_manage_plugins,
+    permission_manage_orders,
+    channel_USD,
+    api_client,
+    ready_checkout,
+    complete_checkout,
+    journey_api,
+    access_token,
+    settings,
+    django_capture_on_commit_callbacks,
+):
+    # given: the admin turns the abandoned-checkout reminders on with pluginUpdate
+    # (default steps 1h, 24h:10%, 72h; at most one email a day), mail goes to a
+    # real SMTP server on loopback, and a guest leaves a checkout
+    staff = staff_api_client.user
+    staff.user_permissions.add(permission_manage_plugins, permission_manage_orders)
+    turned_on = get_graphql_content(
+        staff_api_client.post_graphql(
+            PLUGIN_UPDATE,
+            {
+                "channel": graphene.Node.to_global_id("Channel", channel_USD.pk),
+                "input": {
+                    "active": True,
+                    "configuration": [
+                        {"name": "abandoned_checkout_enabled", "value": True},
+                        {
+                            "name": "checkout_url_template",
+                            "value": "https://shop.example.com/checkout/{token}",
+                        },
+                    ],
+                },
+            },
+        )
+    )["data"]["pluginUpdate"]
+    assert turned_on["errors"] == []
+    with smtp_server() as (inbox, port):
+        use_smtp(settings, port)
+        with django_capture_on_commit_callbacks(execute=True):
+            checkout = ready_checkout(email="jane@example.com")
+            get_plugins_manager(allow_replica=False).checkout_updated(checkout)
+        left = Checkout.objects.get(pk=checkout.pk).last_change
+
+        # when: the beat sweeps before and after each step; Jane comes back
+        # after the coupon and completes the checkout with it; the beat goes on
+        sent = [
+            sweep(now=left + timedelta(minutes=59)),
+            sweep(now=left + timedelta(hours=1, minutes=1)),
+            # the coupon step is due at 24 h, the daily cap holds it an hour
+            sweep(now=left + timedelta(hours=24, minutes=1)),
+            sweep(now=left + timedelta(hours=25, minutes=2)),
+        ]
+        [first, second] = inbox.wait_for(2)
+        code = VoucherCode.objects.get().code
+        with freeze_time(left + timedelta(hours=26)):
+            checkout_id = graphene.Node.to_global_id("Checkout", checkout.token)
+            added = get_graphql_content(
+                api_client.post_graphql(
+                    ADD_PROMO_CODE, {"id": checkout_id, "promoCode": code}
+                )
+            )["data"]["checkoutAddPromoCode"]
+            _pay_in_full(checkout)
+            _, order = complete_checkout(api_client, checkout)
+        sent += [
+            sweep(now=left + timedelta(hours=72, minutes=1)),
+            sweep(now=left + timedelta(days=10)),
+        ]
+        received = len(inbox.messages)
+        day = (left + timedelta(hours=26)).date()
+        with freeze_time(left + timedelta(hours=26)):
+            report = journey_api(
+                channel_USD.slug,
+                CAMPAIGNS_REPORT,
+                {"from": str(day - timedelta(days=1)), "to": str(day + timedelta(1))},
+                token=access_token(staff),
+            ).json()["data"]["journeyReport"]["campaigns"]["totals"]
+
+    # then: the first reminder at 1 h without a code, the second (held by the
+    # cap) with the single-use code, both with the one-click unsubscribe
+    # headers; the last call, due after the order, is cancelled
+    assert sent == [
+        {},
+        {"sent": 1},
+        {"postponed": 1},
+        {"sent": 1},
+        {"cancelled": 1},
+        {},
+    ]
+    assert [m["To"] for m in (first, second)] == ["jane@example.com"] * 2
+    assert code not in first.get_body(("plain",)).get_content()
+    assert code in second.get_body(("plain",)).get_content()
+    plugin_url = f"https://example.com/plugins/channel/{channel_USD.slug}"
+    for message in (first, second):
+        unsubscribe = message["List-Unsubscribe"].strip()
+        assert unsubscribe.startswith(f"<{plugin_url}/saleor.journey/unsubscribe/")
+        assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    # Saleor applied the code; the order is recovered with its revenue and the
+    # discount's cost, and the last call never left
+    assert added["errors"] == []
+    discount = order.discounts.get()
+    assert discount.voucher_code == code
+    assert received == 2
+    assert sorted(CampaignMessage.objects.values_list("step", "status")) == [
+        (1, "sent"),
+        (2, "sent"),
+        (3, "cancelled"),
+    ]
+    revenue = order.total_gross_amount.quantize(Decimal("0.01"))
+    cost = discount.amount_value.quantize(Decimal("0.01"))
+    assert report == {
+        "sent": 2,
+        "remindedCheckouts": 1,
+        "recoveredCheckouts": 1,
+        "recoveredOrders": 1,
+        "recoveredRevenue": {"amount": str(revenue), "currency": "USD"},
+        "recoveryRate": "1",
+        "discountCost": {"amount": str(cost), "currency": "USD"},
+        "roi": str((revenue - cost) / cost),
+    }
