@@ -1,17 +1,23 @@
 """Loyalty points for an order paid in Saleor, refunds in part or in full taking
-them back, and the tier in Saleor's metadata."""
+them back, the tier in Saleor's metadata, a verified review's reward, and
+points redeemed as a code Saleor takes once."""
 
 import json
+from datetime import timedelta
 from decimal import ROUND_FLOOR, Decimal
 
 import graphene
 import pytest
+from django.utils import timezone
 from saleor.graphql.tests.utils import get_graphql_content
 from test_saleor_backfill import ORDER_REFUND, _backfill, _order_id, _totals
+from test_saleor_coupons import ADD_PROMO_CODE, _pay_in_full
+from test_saleor_reviews import SECRET, send
 
+from saleor_journey_plugin.core.processing import drain
 from saleor_journey_plugin.core.recording import stored_key
 from saleor_journey_plugin.loyalty.models import LedgerEntry, LoyaltyAccount
-from saleor_journey_plugin.models import JourneyEvent
+from saleor_journey_plugin.models import Journey, JourneyEvent, Review
 from saleor_journey_plugin.saleor_adapter.host import SaleorHost
 
 # Three units at 10.00 and 10.00 shipping, untaxed: 40 points (one a whole
@@ -337,3 +343,150 @@ def test_a_users_global_id_names_the_user_and_nothing_else_does(given, user_id):
 
     # then
     assert found == user_id
+
+
+REDEEM = """
+mutation ($points: Int!) {
+  redeemLoyaltyPoints(points: $points) {
+    code value { amount currency } balance errors { field code }
+  }
+}
+"""
+LOYALTY_REPORT = """
+query ($from: Date!, $to: Date!) {
+  journeyReport(from: $from, to: $to) {
+    kpis { reviews csat }
+    loyalty {
+      issued redeemed outstanding outstandingValue { amount currency }
+      members tiers { name members }
+    }
+  }
+}
+"""
+
+
+def test_a_verified_review_earns_and_redeemed_points_are_a_code_saleor_takes_once(
+    journey_config,
+    channel_USD,
+    customer_user,
+    user_api_client,
+    staff_user,
+    permission_manage_orders,
+    ready_checkout,
+    complete_checkout,
+    journey_api,
+    access_token,
+):
+    # given: loyalty on at 10 points per dollar, 50 points a verified review,
+    # redemptions from 100 points at a cent each; the customer paid an order
+    # of 20.00 net through checkoutComplete (200 points)
+    journey_config(
+        channel_USD,
+        loyalty_enabled=True,
+        points_per_unit="10",
+        min_redeem_points="100",
+        review_webhook_secrets=SECRET,
+    )
+    _, order = complete_checkout(user_api_client, ready_checkout(user=customer_user))
+    assert order.total_net_amount == Decimal("20.000")
+    product = graphene.Node.to_global_id(
+        "Product", order.lines.get().variant.product_id
+    )
+
+    # when: the review service sends a signed 5-star review of that product and
+    # someone sends a forged one; the customer redeems 100 points and uses the
+    # code at a second checkout, then tries it on a third
+    review = {"review_id": "rv-1", "rating": 5, "email": customer_user.email}
+    accepted = send(channel_USD, {**review, "product": product})
+    forged = send(
+        channel_USD,
+        {**review, "review_id": "rv-2", "rating": 1, "product": product},
+        webhook_id="msg_2",
+        secret="not-the-store-secret-0123456789",
+    )
+    drain()
+    token = access_token(customer_user)
+    redeemed = journey_api(
+        channel_USD.slug, REDEEM, {"points": 100}, token=token
+    ).json()["data"]["redeemLoyaltyPoints"]
+    code = redeemed["code"]
+    second = ready_checkout(user=customer_user)
+    added = get_graphql_content(
+        user_api_client.post_graphql(
+            ADD_PROMO_CODE,
+            {
+                "id": graphene.Node.to_global_id("Checkout", second.token),
+                "promoCode": code,
+            },
+        )
+    )["data"]["checkoutAddPromoCode"]
+    _pay_in_full(second)
+    _, discounted = complete_checkout(user_api_client, second)
+    third = ready_checkout(user=customer_user)
+    refused = get_graphql_content(
+        user_api_client.post_graphql(
+            ADD_PROMO_CODE,
+            {
+                "id": graphene.Node.to_global_id("Checkout", third.token),
+                "promoCode": code,
+            },
+        )
+    )["data"]["checkoutAddPromoCode"]
+    staff_user.user_permissions.add(permission_manage_orders)
+    today = timezone.now().date()
+    report = journey_api(
+        channel_USD.slug,
+        LOYALTY_REPORT,
+        {"from": str(today), "to": str(today + timedelta(days=1))},
+        token=access_token(staff_user),
+    ).json()["data"]["journeyReport"]
+
+    # then: the review is verified, moves the customer to LOYALTY and earns
+    # 50 points; the forged one is refused and stores nothing
+    assert accepted == (
+        200,
+        {"status": "created", "review_id": "rv-1", "version": 1, "verified": True},
+    )
+    assert forged[0] == 401
+    assert list(Review.objects.values_list("review_id", "verified")) == [("rv-1", True)]
+    assert JourneyEvent.objects.filter(type="REVIEW_SUBMITTED").count() == 1
+    journey = Journey.objects.get(
+        customer__user_id=str(customer_user.pk), channel=channel_USD.slug
+    )
+    assert journey.stage == "LOYALTY"
+    # 100 points became a one-dollar code that Saleor took off the second
+    # order once and refuses after
+    assert redeemed == {
+        "code": code,
+        "value": {"amount": 1.0, "currency": "USD"},
+        "balance": 150,
+        "errors": [],
+    }
+    assert added["errors"] == []
+    assert discounted.discounts.get().amount_value == Decimal("1.000")
+    assert [(e["field"], e["code"]) for e in refused["errors"]] == [
+        ("promoCode", "INVALID")
+    ]
+    # the second order (19.00 net) earned 190 more
+    assert list(LedgerEntry.objects.order_by("id").values_list("kind", "points")) == [
+        ("earn_order", 200),
+        ("earn_review", 50),
+        ("redeem", -100),
+        ("earn_order", 190),
+    ]
+    # and journeyReport shows the CSAT and the loyalty figures of the day
+    assert report == {
+        "kpis": {"reviews": 1, "csat": "1"},
+        "loyalty": {
+            "issued": 440,
+            "redeemed": 100,
+            "outstanding": 340,
+            "outstandingValue": {"amount": "3.40", "currency": "USD"},
+            "members": 1,
+            "tiers": [
+                {"name": "Bronze", "members": 1},
+                {"name": "Silver", "members": 0},
+                {"name": "Gold", "members": 0},
+            ],
+        },
+    }
