@@ -17,7 +17,8 @@ emails issued, as the order-placed event reports them (payload ``coupons``:
 One row per (channel, order), inserted with the conflict ignored: a redelivered,
 replayed or rebuilt order event credits nothing twice. A cancellation or a
 full refund marks the row void from that moment; the report counts its
-revenue and discount only in periods ending before it.
+revenue and discount only in periods ending before it. A partial refund
+(``"partial": true``) leaves the credit whole: the order was still recovered.
 """
 
 from collections.abc import Sequence
@@ -31,6 +32,7 @@ from ..core.events import EventType
 from ..core.host import CouponUse, get_host
 from ..models import JourneyEvent
 from ..reports.money import parse_amount, quantize
+from ..reports.orders import NOT_PARTIAL
 from . import settings as campaign_settings
 from .kinds import Kind
 from .models import CampaignAttribution, CampaignMessage, MessageStatus
@@ -50,6 +52,9 @@ class Attributor:
             JourneyEvent.objects.filter(
                 pk__in=list(event_ids), type__in=[_PLACED, *_VOIDING]
             )
+            # A partial refund leaves the order recovered (placed events
+            # carry no flag).
+            .filter(NOT_PARTIAL)
             .exclude(channel="")
             .only("pk", "type", "channel", "occurred_at", "customer_id", "payload")
             .order_by("occurred_at", "pk")
@@ -205,7 +210,8 @@ def _campaign_discount(
 
 
 def _voided_at(channel: str, order_id: str, placed_at: datetime) -> datetime | None:
-    """A cancellation or refund applied before the order event (out of order)."""
+    """A cancellation or full refund applied before the order event (out of
+    order)."""
     return (
         JourneyEvent.objects.filter(
             type__in=_VOIDING,
@@ -214,6 +220,7 @@ def _voided_at(channel: str, order_id: str, placed_at: datetime) -> datetime | N
             payload__order_id=order_id,
             processed_at__isnull=False,
         )
+        .filter(NOT_PARTIAL)
         .order_by("occurred_at")
         .values_list("occurred_at", flat=True)
         .first()

@@ -11,13 +11,17 @@ from . import followers
 from .events import normalize_email
 
 # Payload keys that carry no personal data and keep the store's figures right:
-# amounts, ratings, and the store's own order and checkout ids, which tie a
+# amounts (an order's total; what a refund says the order has had refunded so
+# far, and whether that is partial), ratings, and the store's own order and
+# checkout ids, which tie a
 # cancellation to its order and an order to its checkout, and a review service's
 # review ids, which tie a rating's edits to its review, and the discount codes
 # an order used (random store codes), which tie it to a campaign's coupon.
 KEPT_PAYLOAD_KEYS = (
     "total",
     "currency",
+    "refunded",
+    "partial",
     "rating",
     "lines",
     "order_id",

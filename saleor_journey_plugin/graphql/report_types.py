@@ -58,7 +58,9 @@ class JourneyKpis(graphene.ObjectType):
     buyers = graphene.Int(required=True, description="Customers who placed them.")
     conversion_rate = _rate("buyers / activeCustomers.")
     revenue = graphene.Field(
-        JourneyMoney, description="Gross sales minus refunds; null without currency."
+        JourneyMoney,
+        description="Gross sales minus the refunds recorded in the period, partial "
+        "ones by what they gave back; null without currency.",
     )
     average_order_value = graphene.Field(
         JourneyMoney, description="Gross sales / orders not cancelled."

@@ -40,8 +40,9 @@ def compute_series(
     Orders and checkouts add up to the period's KPI; active customers and
     buyers do not (a customer active on two days is one active customer).
     Revenue adds up too: cancellations are judged at the end of the whole
-    period, as in the KPI; each bucket has its gross sales minus the refunds
-    recorded in it, so a bucket can be negative.
+    period, as in the KPI; each bucket has its gross sales minus what the
+    refunds recorded in it took off (a partial refund its own share), so a
+    bucket can be negative.
     """
     if interval not in INTERVALS:
         raise ValueError(
@@ -82,10 +83,7 @@ def compute_series(
             orders.sales(channel, start, end, code),
             Sum(orders.amount(code)),
         )
-        refunded = per_bucket(
-            orders.refunds(channel, start, end, code),
-            Sum(orders.amount(code)),
-        )
+        refunded = per_bucket(orders.refunds(channel, start, end, code), Sum("refund"))
 
     def revenue(bucket: date) -> Money | None:
         if code is None:

@@ -198,7 +198,8 @@ def refund_event(
     Once that reaches the order's total, this is the order's full refund (one
     per order, as Saleor's "fully refunded"). Before, each amount so far is a
     partial refund of its own, keyed by it and marked ``partial``: loyalty
-    takes back its share of the points; revenue subtracts full refunds only.
+    takes back its share of the points, and revenue loses what it adds to
+    what was refunded before.
     Nothing refunded is no refund.
     """
     event = order_event(order, EventType.ORDER_REFUNDED, channel, occurred_at)

@@ -300,6 +300,68 @@ def test_a_cancelled_order_keeps_its_credit_but_brings_no_revenue_after(
     )
 
 
+def refund(key, at, *, refunded, partial=False):
+    """A refund of Jane's order 100, as the Saleor adapter records it."""
+    flag = {"partial": True} if partial else {}
+    return event(
+        E.ORDER_REFUNDED,
+        key,
+        at=at,
+        order_id="100",
+        total="97.65",
+        currency="USD",
+        refunded=refunded,
+        **flag,
+        **JANE,
+    )
+
+
+def test_a_partial_refund_keeps_the_credit_and_the_full_refund_voids_it(
+    channels, inbox
+):
+    # given: a recovered order with the code
+    recover_with_code()
+    march_to_april = Period(date(2026, 3, 1), date(2026, 5, 1))
+
+    # when: 20.00 of it refunded on 3 April
+    refund("order:100:refunded:20.00", T0 + 33 * DAY, refunded="20.00", partial=True)
+
+    # then: still recovered, with its revenue and cost
+    assert CampaignAttribution.objects.get().voided_at is None
+    kept = compute_campaigns("web-usd", march_to_april).totals
+    assert (kept.recovered_orders, kept.recovered_revenue, kept.discount_cost) == (
+        1,
+        usd("97.65"),
+        usd("10.85"),
+    )
+
+    # when: the rest refunded on 10 April
+    refund("order:100:refunded", T0 + 40 * DAY, refunded="97.65")
+
+    # then: void from the full refund
+    assert CampaignAttribution.objects.get().voided_at == T0 + 40 * DAY
+    assert compute_campaigns("web-usd", march_to_april).totals == figures(
+        sent=2,
+        reminded_checkouts=1,
+        recovered_checkouts=1,
+        recovered_orders=1,
+        recovery_rate=Decimal(1),
+    )
+
+
+def test_a_partial_refund_applied_before_its_order_voids_nothing(channels, inbox):
+    # given: Jane's reminders, and a partial refund of her order applied
+    # before the order itself (out of order)
+    remind_jane()
+    refund("order:100:refunded:20.00", T0 + 27 * HOUR, refunded="20.00", partial=True)
+
+    # when: the order comes
+    order(100, T0 + 26 * HOUR, who=JANE, checkout="t1", total="97.65", currency="USD")
+
+    # then
+    assert CampaignAttribution.objects.get().voided_at is None
+
+
 def test_krw_amounts_have_no_decimals(channels, inbox):
     # given: Sam's win-back email in the won channel (Seoul days)
     email = win_back_sam(channel="web-krw", currency="KRW", total="30000")

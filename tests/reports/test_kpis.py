@@ -337,35 +337,3 @@ def test_a_deleted_customers_orders_stay_in_the_store_figures(usd_store):
     # the checkout token is the store's id, not Bob's: still converted
     assert kpis.checkouts_converted == 3
     assert kpis.reviews == 3
-
-
-def test_partial_refunds_are_for_loyalty_and_revenue_subtracts_the_full_one(db):
-    # given: a 100.00 order refunded 30.00, then 60.00 so far (partial
-    # refunds, as the Saleor adapter records them), then in full
-    at = datetime(2026, 2, 3, 12, 0, tzinfo=UTC)
-    order(E.ORDER_PLACED, 1, at, ANN, "100.00")
-
-    def refund(key, refunded, days, partial=True):
-        payload = {"order_id": "1", "total": "100.00", "currency": "USD"}
-        payload["refunded"] = refunded
-        if partial:
-            payload["partial"] = True
-        record(E.ORDER_REFUNDED, key, at + timedelta(days=days), ANN, payload=payload)
-
-    refund("order:1:refunded:30.00", "30.00", 1)
-    refund("order:1:refunded:60.00", "60.00", 2)
-    drain()
-    partly = Period(date(2026, 2, 1), date(2026, 3, 1), "UTC")
-
-    # when
-    before = compute_kpis(USD, partly)
-    refund("order:1:refunded", "100.00", 30, partial=False)
-    drain()
-    after = compute_kpis(USD, Period(date(2026, 2, 1), date(2026, 4, 1), "UTC"))
-
-    # then: the partial refunds leave revenue alone; the full one takes the
-    # order's total, once; the rollups agree with the log
-    assert before.revenue == Money(Decimal("100.00"), "USD")
-    assert after.revenue == Money(Decimal("0.00"), "USD")
-    assert before == reference_kpis(USD, partly)
-    assert after == reference_kpis(USD, after.period)

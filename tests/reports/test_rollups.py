@@ -97,11 +97,15 @@ SOURCES = ["", "", "google", "newsletter", "instagram"]
 CAMPAIGNS = ["", "", "spring", "sale"]
 TOKENS = [None, "c1", "c2", "c3"]
 TOTALS = ["10.00", "25.50", "20.005", "0.5", "1000", "3.333"]
+# What a refund says its order has had refunded so far (None: a full refund
+# of an older event; more than some totals: an over-refund; not a number).
+REFUNDED = [None, "5.00", "10.00", "12.345", "20.005", "2000", "-1", "ten"]
 MILESTONES = [
     E.ORDER_PLACED,
     E.ORDER_PAID,
     E.ORDER_FULFILLED,
     E.ORDER_CANCELLED,
+    E.ORDER_REFUNDED,
     E.ORDER_REFUNDED,
 ]
 
@@ -254,13 +258,22 @@ def order_event(
     currency: str | None,
     checkout: str | None = None,
     touch: TouchChannel = TouchChannel.WEB,
+    refunded: str | None = None,
+    partial: bool = False,
 ) -> Happened:
-    """An order milestone with the adapter's payload and key."""
+    """An order milestone with the adapter's payload and key (a partial
+    refund's key names its amount)."""
     payload: dict[str, Any] = {"order_id": str(number), "total": total}
     if currency is not None:
         payload["currency"] = currency
     if milestone is E.ORDER_PLACED and checkout:
         payload["checkout"] = checkout
+    key = f"order:{channel}:{number}:{milestone.value}"
+    if milestone is E.ORDER_REFUNDED and refunded is not None:
+        payload["refunded"] = refunded
+        if partial:
+            payload["partial"] = True
+            key = f"{key}:{refunded}"
     return Happened(
         type=milestone,
         who=who,
@@ -268,7 +281,7 @@ def order_event(
         channel=channel,
         touch=touch,
         payload=payload,
-        key=f"order:{channel}:{number}:{milestone.value}",
+        key=key,
     )
 
 
@@ -286,6 +299,8 @@ def order_events(draw: st.DrawFn) -> Happened:
         currency=draw(st.sampled_from([code] * 4 + [code.lower(), "EUR", None])),
         checkout=draw(st.sampled_from(TOKENS)),
         touch=draw(st.sampled_from(TouchChannel)),
+        refunded=draw(st.sampled_from(REFUNDED)),
+        partial=draw(st.booleans()),
     )
 
 

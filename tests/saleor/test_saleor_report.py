@@ -4,7 +4,9 @@ from datetime import timedelta
 from decimal import Decimal
 
 from django.utils import timezone
+from saleor.graphql.tests.utils import get_graphql_content
 from saleor.plugins.manager import get_plugins_manager
+from test_saleor_backfill import ORDER_REFUND, _order_id
 
 REPORT = """
 query ($from: Date!, $to: Date!) {
@@ -137,4 +139,55 @@ def test_staff_without_manage_orders_are_denied_the_report(
                 "extensions": {"exception": {"code": "PermissionDenied"}},
             }
         ],
+    }
+
+
+REVENUE = """
+query ($from: Date!, $to: Date!) {
+  journeyReport(from: $from, to: $to) { kpis { revenue { amount currency } } }
+}
+"""
+
+
+def test_revenue_is_the_total_less_a_partial_refund_made_in_saleor(
+    journey_active,
+    channel_USD,
+    customer_user,
+    user_api_client,
+    staff_api_client,
+    staff_user,
+    permission_group_manage_orders,
+    ready_checkout,
+    complete_checkout,
+    journey_api,
+    access_token,
+    django_capture_on_commit_callbacks,
+):
+    # given: a paid order
+    permission_group_manage_orders.user_set.add(staff_user)
+    capture = django_capture_on_commit_callbacks
+    with capture(execute=True):
+        _, order = complete_checkout(
+            user_api_client, ready_checkout(user=customer_user, quantity=3)
+        )
+
+    # when: staff refund 13.30 of it through Saleor's orderRefund
+    with capture(execute=True):
+        response = staff_api_client.post_graphql(
+            ORDER_REFUND, {"id": _order_id(order), "amount": "13.30"}
+        )
+    assert get_graphql_content(response)["data"]["orderRefund"]["errors"] == []
+
+    # then: revenue is the order's total less what was refunded
+    response = journey_api(
+        channel_USD.slug, REVENUE, _period(), token=access_token(staff_user)
+    )
+    left = (order.total_gross_amount - Decimal("13.30")).quantize(Decimal("0.01"))
+    assert left > 0
+    assert response.json() == {
+        "data": {
+            "journeyReport": {
+                "kpis": {"revenue": {"amount": str(left), "currency": "USD"}}
+            }
+        }
     }

@@ -20,6 +20,7 @@ from ...core.events import EventType
 from ...core.host import get_host
 from ...models import JourneyEvent
 from ..log import INFERRED
+from ..orders import NUMBER
 from .models import (
     RollupActiveDay,
     RollupChannel,
@@ -30,6 +31,7 @@ from .models import (
     RollupSource,
     RollupTouch,
 )
+from .tallies import places
 
 EVENTS = JourneyEvent._meta.db_table
 CHANNELS = RollupChannel._meta.db_table
@@ -54,13 +56,24 @@ MOOD = (
 )
 # A payload amount as a number; NULL (not an error that would stop the drain)
 # for anything that is not one.
-_NUMBER = r"'^\s*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]+)?\s*$'"
+_NUMBER = f"'{NUMBER}'"
 
 
 def amount(key: str) -> str:
     return (
         f"CASE WHEN e.payload ->> '{key}' ~ {_NUMBER} "
         f"THEN (e.payload ->> '{key}')::numeric(30, 6) END"
+    )
+
+
+def refunded_so_far(currency: str) -> str:
+    """What a refund event ``e`` says its order has had refunded so far, in
+    the places of ``currency`` (SQL): ``orders.refunded_so_far`` in SQL."""
+    total = f"round({amount('total')}, {places(currency)})"
+    refunded = f"round({amount('refunded')}, {places(currency)})"
+    return (
+        f"greatest(0, coalesce(least(coalesce({refunded}, {total}), "
+        f"coalesce({total}, 0)), 0))"
     )
 
 
@@ -123,14 +136,15 @@ RETURNING channel, customer_id, order_id, checkout
 """
 INSERT_ORDER_EVENTS = f"""
 INSERT INTO {ORDER_EVENTS} (event_id, channel, kind, order_id, occurred_at,
-                            currency, amount)
+                            currency, amount, refunded)
 SELECT e.id, e.channel,
        CASE e.type WHEN '{EventType.ORDER_CANCELLED.value}' THEN 'C' ELSE 'R' END,
        e.payload ->> 'order_id', e.occurred_at,
-       coalesce(e.payload ->> 'currency', ''), {amount("total")}
+       coalesce(e.payload ->> 'currency', ''), {amount("total")},
+       CASE e.type WHEN '{EventType.ORDER_REFUNDED.value}'
+       THEN {refunded_so_far("coalesce(e.payload ->> 'currency', '')")} END
 {_FOLDED} AND e.type IN ('{EventType.ORDER_CANCELLED.value}',
                          '{EventType.ORDER_REFUNDED.value}')
-  AND NOT e.payload @> '{{"partial": true}}'
 ON CONFLICT (event_id) DO NOTHING
 RETURNING channel, order_id
 """
@@ -191,6 +205,28 @@ FROM (
 ) AS k
 WHERE o.channel = k.channel AND o.order_id = k.order_id
   AND o.cancelled_at IS DISTINCT FROM k.cancelled_at
+"""
+# What each refund of an order takes off revenue: what it says so far, less
+# the most an earlier refund of the order said (``orders.refund_increment``).
+# An order's refunds are taken in time order whatever order they came in, so
+# the shares follow when one comes late. A refund naming no order keeps what
+# the insert gave it: all it says.
+REFUND_SHARES = f"""
+UPDATE {ORDER_EVENTS} AS o SET refunded = w.refunded
+FROM (
+    SELECT event_id,
+           greatest(0, so_far - coalesce(max(so_far) OVER (
+               PARTITION BY channel, order_id, currency
+               ORDER BY occurred_at, event_id
+               ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0)) AS refunded
+    FROM (
+        SELECT r.event_id, r.channel, r.order_id, r.currency, r.occurred_at,
+               {refunded_so_far("r.currency")} AS so_far
+        FROM {ORDER_EVENTS} AS r JOIN {EVENTS} AS e ON e.id = r.event_id
+        WHERE r.kind = 'R' AND (r.channel, r.order_id) IN ({_KEYS.format(type="text")})
+    ) AS x
+) AS w
+WHERE o.event_id = w.event_id AND o.refunded IS DISTINCT FROM w.refunded
 """
 CHECKOUT_FACTS = f"""
 UPDATE {CHECKOUTS} AS k SET previous_started_at = w.previous, converted = w.converted
@@ -278,6 +314,11 @@ CHANNEL_RECOMPUTE = (
         "WHERE channel = %(channel)s AND kind = 'C' AND order_id IS NOT NULL",
     ),
     _whole(
+        REFUND_SHARES,
+        f"(r.channel, r.order_id) IN ({_TEXT_KEYS})",
+        "r.channel = %(channel)s AND r.order_id IS NOT NULL",
+    ),
+    _whole(
         CHECKOUT_FACTS,
         f"(s.channel, s.token) IN ({_TEXT_KEYS})",
         "s.channel = %(channel)s AND s.token IS NOT NULL",
@@ -345,6 +386,7 @@ def _recompute(cursor: Any, touched: _Touched) -> None:
     for statement, keys in (
         (ORDER_NUMBERS, touched.buyers),
         (CANCELLATIONS, touched.orders),
+        (REFUND_SHARES, touched.orders),
         (CHECKOUT_FACTS, touched.checkouts),
         (ACTIVE_FACTS, touched.active),
     ):

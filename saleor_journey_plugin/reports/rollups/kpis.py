@@ -70,9 +70,9 @@ SELECT coalesce((SELECT sales - cancelled_sales FROM {ORDER_TOTALS}
      - coalesce((SELECT sum({_ROUNDED}) FROM {ORDERS}
                  WHERE {_PLACED_SINCE} AND {_SALE}), 0)
 """
-# Refunds of orders not cancelled by the end of the period.
+# What the refunds took off, for orders not cancelled by the end of the period.
 REFUNDS = f"""
-SELECT coalesce(sum(round(r.amount, %(places)s)), 0) FROM {ORDER_EVENTS} AS r
+SELECT coalesce(sum(r.refunded), 0) FROM {ORDER_EVENTS} AS r
 WHERE r.channel = %(channel)s AND r.kind = 'R' AND r.occurred_at < %(end)s
   AND (%(since)s::timestamptz IS NULL OR r.occurred_at >= %(since)s)
   AND r.currency = %(currency)s

@@ -86,7 +86,7 @@ class RollupOrder(models.Model):
 
 
 class RollupOrderEvent(models.Model):
-    """A cancellation or a refund of an order, by ``order_id``."""
+    """A cancellation or a refund (partial or full) of an order, by ``order_id``."""
 
     CANCELLED = "C"
     REFUNDED = "R"
@@ -97,7 +97,11 @@ class RollupOrderEvent(models.Model):
     order_id = models.CharField(max_length=255, null=True)  # noqa: DJ001
     occurred_at = models.DateTimeField()
     currency = models.CharField(max_length=16, blank=True, default="")
+    # The order's total, as the event carries it.
     amount = models.DecimalField(max_digits=30, decimal_places=6, null=True)
+    # A refund: what it takes off revenue, in the currency's places (what it
+    # adds to the most the order's earlier refunds said), kept by the fold.
+    refunded = models.DecimalField(max_digits=30, decimal_places=6, null=True)
 
     class Meta:
         db_table = "journey_rollup_order_event"

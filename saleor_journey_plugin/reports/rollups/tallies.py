@@ -32,12 +32,17 @@ def _quoted(codes: frozenset[str]) -> str:
     return ", ".join(f"'{code}'" for code in sorted(codes))
 
 
+def places(currency: str) -> str:
+    """The decimal places of the currency code ``currency`` (SQL), in SQL."""
+    return (
+        f"CASE WHEN upper({currency}) IN ({_quoted(ZERO_DECIMAL_CURRENCIES)}) THEN 0 "
+        f"WHEN upper({currency}) IN ({_quoted(THREE_DECIMAL_CURRENCIES)}) THEN 3 "
+        "ELSE 2 END"
+    )
+
+
 # ``round(total, places)`` as the reports round each order, in SQL.
-PLACES = (
-    f"CASE WHEN upper(currency) IN ({_quoted(ZERO_DECIMAL_CURRENCIES)}) THEN 0 "
-    f"WHEN upper(currency) IN ({_quoted(THREE_DECIMAL_CURRENCIES)}) THEN 3 "
-    "ELSE 2 END"
-)
+PLACES = places("currency")
 _ROUNDED = f"coalesce(round(total, {PLACES}), 0)"
 
 
