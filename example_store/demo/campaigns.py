@@ -27,6 +27,8 @@ from saleor_journey_plugin.campaigns.models import CampaignMessage, MessageStatu
 from saleor_journey_plugin.campaigns.sweep import BATCH_SIZE, sweep
 from saleor_journey_plugin.campaigns.tokens import click_token
 from saleor_journey_plugin.core.events import EventType, JourneyEventData
+from saleor_journey_plugin.core.host import get_host
+from saleor_journey_plugin.core.processing import drain
 
 from .reviews import Reviews
 from .server import StoreServer
@@ -114,11 +116,14 @@ class Campaigns(Extension):
         if (at - simulation.start) % SWEEP_EVERY:
             return
         self.activity.sweeps += 1
-        while True:
-            outcomes = sweep(now=at)
-            self.activity.sweep_outcomes.update(outcomes)
-            if sum(outcomes.values()) - outcomes.get("failed", 0) < BATCH_SIZE:
-                break
+        with get_host().writer():
+            while True:
+                outcomes = sweep(now=at)
+                self.activity.sweep_outcomes.update(outcomes)
+                if sum(outcomes.values()) - outcomes.get("failed", 0) < BATCH_SIZE:
+                    break
+            # The emails' touchpoints, as the worker's next run applies them.
+            drain()
         sent = CampaignMessage.objects.filter(
             status=MessageStatus.SENT, sent_at=at
         ).select_related("customer")

@@ -21,7 +21,7 @@ from saleor_journey_plugin.reviews.models import Review
 from .campaigns import CampaignActivity
 from .mail import Mailbox
 from .reviews import ReviewDeliveries
-from .text import money_or_none, pad, percent, width
+from .text import money_or_none, pad, percent, plural, width
 
 Write = Callable[[str], None]
 KIND_LABELS = {
@@ -70,21 +70,21 @@ def campaigns_section(
     answers = ", ".join(
         f"{n} answered {status}" for status, n in sorted(clicks.items())
     )
-    write(
-        f"  {sent} emails sent to {mailbox.where}"
-        + (
-            f", {len(mailbox.messages)} received there"
-            if mailbox.kind == "smtp"
-            else ""
-        )
-        + f"; {sum(clicks.values())} clicks on their links through the store's "
-        f"click redirect ({answers or 'none'})."
+    received = (
+        f", {len(mailbox.messages)} received there"
+        if mailbox.kind == "smtp"
+        else ""
     )
     write(
-        f"  After a click: {activity.resumed_checkouts} checkouts completed, "
-        f"{activity.return_visits} lapsed customers came back, "
-        f"{activity.reviews_written} reviews written; "
-        f"{activity.sweeps} sweeps, every 6 simulated hours."
+        f"  Emails: {sent} sent by {activity.sweeps} sweeps "
+        f"(every 6 simulated hours) to {mailbox.where}{received}."
+    )
+    write(
+        f"  Clicks: {sum(clicks.values())} through the store's click redirect "
+        f"({answers or 'none'}); then "
+        f"{plural(activity.resumed_checkouts, 'checkout')} completed, "
+        f"{plural(activity.return_visits, 'lapsed customer')} came back, "
+        f"{plural(activity.reviews_written, 'review')} written."
     )
 
 
@@ -140,33 +140,37 @@ def loyalty_section(
         kpis = runner("kpis")(channel, period, currency=currency)
         loyalty: LoyaltyReport = runner("loyalty")(channel, period, currency=currency)
         webhook = Review.objects.filter(channel=channel)
+        verified = webhook.filter(verified=True).count()
         write(
-            f"  {channel}: CSAT {percent(kpis.csat)} over {kpis.reviews} reviews "
-            f"({webhook.count()} through the webhook, "
-            f"{webhook.filter(verified=True).count()} of them verified purchases)"
+            f"  {channel}: CSAT {percent(kpis.csat)} over "
+            f"{plural(kpis.reviews, 'review')} ({webhook.count()} through the "
+            f"webhook, {plural(verified, 'verified purchase')})"
         )
         write(
-            f"    points issued {loyalty.issued:,}, redeemed {loyalty.redeemed:,}, "
+            f"    Points: issued {loyalty.issued:,}, redeemed {loyalty.redeemed:,}, "
             f"expired {loyalty.expired:,}, taken back by refunds "
             f"{loyalty.reversed:,}; outstanding {loyalty.outstanding:,} "
-            f"(worth {money_or_none(loyalty.outstanding_value)})"
+            f"({money_or_none(loyalty.outstanding_value)})"
         )
         tiers = ", ".join(f"{tier.name} {tier.members}" for tier in loyalty.tiers)
-        write(f"    {loyalty.members} members by tier: {tiers}")
+        write(f"    Members: {loyalty.members} ({tiers})")
     accepted = sum(deliveries.accepted.values())
     statuses = ", ".join(
         f"{n} {status}" for status, n in sorted(deliveries.accepted.items())
     )
+    count = plural(accepted, "signed delivery", "signed deliveries")
     write(
-        f"  Review webhook: {accepted} signed deliveries accepted ({statuses}), "
-        f"{deliveries.verified} of them verified purchases."
+        f"  Review webhook: {count} accepted ({statuses or 'none'}), "
+        f"{plural(deliveries.verified, 'verified purchase')}."
     )
-    forged = "; ".join(f"{what}: {status}" for what, status, _ in deliveries.forged)
-    write(f"    {len(deliveries.forged)} forged deliveries refused ({forged}).")
+    if deliveries.forged:
+        forged = ", ".join(f"{what} {status}" for what, status, _ in deliveries.forged)
+        count = plural(len(deliveries.forged), "forged delivery", "forged deliveries")
+        write(f"    {count} refused: {forged}.")
     for status, answer in deliveries.redelivered:
         write(
-            f"    A delivery sent again with its webhook-id: {status} {answer}, "
-            "stored once."
+            f"    The first delivery sent again with its webhook-id: {status} "
+            f'"{answer}", stored once.'
         )
     if deliveries.refused:
         refused = ", ".join(

@@ -3,10 +3,11 @@
 A customer who writes a review (after a review-request email) has it posted by
 the review service at the next tick: a real HTTP POST to the channel's webhook,
 signed the Standard Webhooks way with the channel's secret (the plugin's own
-``sign``, as in the README). Three forged deliveries go to the same endpoint
-(signed with a wrong secret, a body altered after signing, a stale timestamp)
-and must be refused with 401, storing nothing; one genuine delivery is sent a
-second time with its ``webhook-id`` and must change nothing.
+``sign``, as in the README). Before the first genuine delivery, three forged
+ones go to the same endpoint (signed with a wrong secret, a body altered after
+signing, a stale timestamp) and must be refused with 401, storing nothing; then
+the genuine one is sent a second time with its ``webhook-id`` and must change
+nothing.
 """
 
 import json
@@ -29,9 +30,8 @@ from .server import StoreServer
 
 WRONG_SECRET = "whsec_bm90LXRoZS1jaGFubmVsJ3Mtc2VjcmV0LWF0LWFsbA=="
 STALE = timedelta(minutes=10)
-# The genuine deliveries (counted from 1) before which a forged one is tried.
-FORGERIES = {1: "wrong secret", 4: "tampered body", 7: "stale timestamp"}
-REDELIVERED = 2
+# Tried before the first genuine delivery, which is then sent a second time.
+FORGERIES = ("wrong secret", "tampered body", "stale timestamp")
 RATINGS = ((5, 4, 3, 2, 1), (52, 30, 10, 5, 3))
 TITLES = {
     5: "Love it",
@@ -106,8 +106,8 @@ class Reviews(Extension):
         webhook_id = f"msg_{review.channel}_{review.order}"
         timestamp = int(now.timestamp())
         secret = REVIEW_SECRETS[review.channel]
-        forgery = FORGERIES.get(self._sent)
-        if forgery is not None:
+        first = self._sent == 1
+        for forgery in FORGERIES if first else ():
             self._forge(forgery, review.channel, webhook_id, timestamp, body)
         status, answer = self._post(review.channel, body, webhook_id, timestamp, secret)
         if status == 200:
@@ -115,7 +115,7 @@ class Reviews(Extension):
             self.deliveries.verified += bool(answer.get("verified"))
         else:
             self.deliveries.refused[status] += 1
-        if self._sent == REDELIVERED:
+        if first:
             # The service did not see our answer and sends the message again.
             again, answer = self._post(
                 review.channel, body, webhook_id, timestamp + 60, secret
@@ -125,7 +125,7 @@ class Reviews(Extension):
     def _forge(
         self, forgery: str, channel: str, webhook_id: str, timestamp: int, body: bytes
     ) -> None:
-        forged_id = f"{webhook_id}_forged"
+        forged_id = f"{webhook_id}_forged_{forgery.replace(' ', '_')}"
         secret = REVIEW_SECRETS[channel]
         if forgery == "wrong secret":
             status, _ = self._post(channel, body, forged_id, timestamp, WRONG_SECRET)

@@ -27,3 +27,8 @@ def money_text(amount: Decimal, currency: str) -> str:
     if currency == "KRW":
         return f"KRW {amount:,.0f}"
     return f"{currency} {amount:,.2f}"
+
+
+def plural(count: int, noun: str, nouns: str = "") -> str:
+    """``1 review``, ``2 reviews``."""
+    return f"{count:,} {noun if count == 1 else nouns or noun + 's'}"
