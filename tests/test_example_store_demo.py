@@ -252,18 +252,18 @@ CHANNELS = ["web-usd", "web-krw"]
 DEMO_REPORT = """\
 Campaigns, May 01 to Jul 29
   web-usd
-                        Sent  Clicked  Recovered       Revenue  Discount cost     ROI
-    Abandoned checkout    34       14         14  USD 1,128.10      USD 39.60  2,749%
-    Win-back               0        0          0      USD 0.00       USD 0.00     n/a
-    Review request        20       11          1    USD 118.00       USD 0.00     n/a
-    All campaigns         54       25         15  USD 1,246.10      USD 39.60  3,047%
+                        Sent  Clicked  Recovered orders       Revenue  Discount cost     ROI
+    Abandoned checkout    34       14                14  USD 1,128.10      USD 39.60  2,749%
+    Win-back               0        0                 0      USD 0.00       USD 0.00     n/a
+    Review request        20       11                 1    USD 118.00       USD 0.00     n/a
+    All campaigns         54       25                15  USD 1,246.10      USD 39.60  3,047%
     15 abandoned checkouts reminded, 11 of them recovered (73.3%)
   web-krw
-                        Sent  Clicked  Recovered      Revenue  Discount cost      ROI
-    Abandoned checkout    12        2          2  KRW 350,500      KRW 2,500  13,920%
-    Win-back               4        1          1   KRW 97,000          KRW 0      n/a
-    Review request         6        4          0        KRW 0          KRW 0      n/a
-    All campaigns         22        7          3  KRW 447,500      KRW 2,500  17,800%
+                        Sent  Clicked  Recovered orders      Revenue  Discount cost      ROI
+    Abandoned checkout    12        2                 2  KRW 350,500      KRW 2,500  13,920%
+    Win-back               4        1                 1   KRW 97,000          KRW 0      n/a
+    Review request         6        4                 0        KRW 0          KRW 0      n/a
+    All campaigns         22        7                 3  KRW 447,500      KRW 2,500  17,800%
     5 abandoned checkouts reminded, 2 of them recovered (40.0%)
   Emails: 76 sent by 360 sweeps (every 6 simulated hours) to the demo's SMTP server on loopback (aiosmtpd), 76 received there.
   Clicks: 32 through the store's click redirect (32 answered 302); then 12 checkouts completed, 1 lapsed customer came back, 8 reviews written.

@@ -116,14 +116,16 @@ class Campaigns(Extension):
         if (at - simulation.start) % SWEEP_EVERY:
             return
         self.activity.sweeps += 1
+        sent_before = self.activity.sweep_outcomes["sent"]
         with get_host().writer():
             while True:
                 outcomes = sweep(now=at)
                 self.activity.sweep_outcomes.update(outcomes)
                 if sum(outcomes.values()) - outcomes.get("failed", 0) < BATCH_SIZE:
                     break
-            # The emails' touchpoints, as the worker's next run applies them.
-            drain()
+            if self.activity.sweep_outcomes["sent"] > sent_before:
+                # The emails' touchpoints, as the worker's next run applies them.
+                drain()
         sent = CampaignMessage.objects.filter(
             status=MessageStatus.SENT, sent_at=at
         ).select_related("customer")

@@ -29,7 +29,7 @@ KIND_LABELS = {
     Kind.WIN_BACK: "Win-back",
     Kind.REVIEW_REQUEST: "Review request",
 }
-COLUMNS = ("Sent", "Clicked", "Recovered", "Revenue", "Discount cost", "ROI")
+COLUMNS = ("Sent", "Clicked", "Recovered orders", "Revenue", "Discount cost", "ROI")
 
 
 def simulated_period(channel: str, start: datetime, end: datetime) -> Period:
