@@ -71,9 +71,7 @@ def campaigns_section(
         f"{n} answered {status}" for status, n in sorted(clicks.items())
     )
     received = (
-        f", {len(mailbox.messages)} received there"
-        if mailbox.kind == "smtp"
-        else ""
+        f", {len(mailbox.messages)} received there" if mailbox.kind == "smtp" else ""
     )
     write(
         f"  Emails: {sent} sent by {activity.sweeps} sweeps "

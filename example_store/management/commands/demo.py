@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from example_store.demo import journeys, report
 from example_store.demo.mail import EMAIL_CHOICES, ENVIRONMENT, default_email
-from example_store.demo.run import demo_run
+from example_store.demo.run import DemoRun, demo_run
 from example_store.demo.sqlite import relaxed_sqlite
 from example_store.simulation import START
 from saleor_journey_plugin.models import JourneyEvent
@@ -70,7 +70,7 @@ class Command(BaseCommand):
         except RuntimeError as error:  # Celery is not eager
             raise CommandError(str(error)) from error
 
-    def _report(self, run: Any) -> None:
+    def _report(self, run: DemoRun) -> None:
         write = self.stdout.write
         summary = run.summary
         if summary.unprocessed_events:
