@@ -72,6 +72,7 @@ def mailbox(kind: str) -> Iterator[Mailbox]:
             EMAIL_HOST_PASSWORD="",
             EMAIL_USE_TLS=False,
             EMAIL_USE_SSL=False,
+            EMAIL_TIMEOUT=10,
         ):
             yield box
     finally:
