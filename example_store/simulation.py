@@ -17,13 +17,19 @@ the store answers every new lapse with a win-back email.
 The run is deterministic: the same arguments give the same events and stages.
 Events are processed as they are tracked, so the simulation needs eager Celery
 (the example store's default) and a database without earlier journey events.
+
+Time passes in ticks (a simulated day unless told otherwise), one commit each.
+:class:`Extension` objects watch it: before every tick, outside any transaction
+(where they can call the store over HTTP), and after every tracked event. With
+``store_emails=False`` the store sends no reminder or win-back email of its
+own: an extension sends them (the demo's campaigns do).
 """
 
 import heapq
 import random
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -54,6 +60,7 @@ CURRENCIES = {"web-usd": "USD", "web-krw": "KRW"}
 # Most of the store's customers shop in dollars; a Korean storefront opened later.
 CHANNEL_WEIGHTS = {"web-usd": 0.8, "web-krw": 0.2}
 LAPSE_CHECK_EVERY = timedelta(days=7)
+TICK = timedelta(days=1)
 USER_ID_BASE = 1000
 
 
@@ -267,20 +274,69 @@ class SimulationSummary:
     channels: dict[str, ChannelSummary] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class CouponUse:
+    code: str
+    discount: Decimal
+
+
+class Extension:
+    """Something more the store does while the simulation runs; hooks do nothing."""
+
+    def on_tick(self, simulation: "Simulation", at: datetime) -> None:
+        """A tick starts at ``at``: called outside any transaction."""
+
+    def after_event(self, simulation: "Simulation", data: JourneyEventData) -> None:
+        """``data`` was tracked (inside the tick's transaction)."""
+
+    def coupon(
+        self,
+        simulation: "Simulation",
+        shopper: "Shopper",
+        checkout: int,
+        total: Decimal,
+        currency: str,
+    ) -> CouponUse | None:
+        """The code the shopper enters at checkout, if any."""
+        return None
+
+
 def simulate(
-    customers: int = 300, days: int = 120, seed: int = 7, start: datetime = START
+    customers: int = 300,
+    days: int = 120,
+    seed: int = 7,
+    start: datetime = START,
+    **options: Any,
 ) -> SimulationSummary:
-    """Play ``days`` of the store with ``customers`` shoppers; return what happened."""
-    return Simulation(customers=customers, days=days, seed=seed, start=start).run()
+    """Play ``days`` of the store with ``customers`` shoppers; return what happened.
+
+    ``options``: those of :class:`Simulation` (extensions, tick, store_emails).
+    """
+    return Simulation(
+        customers=customers, days=days, seed=seed, start=start, **options
+    ).run()
 
 
 class Simulation:
     def __init__(
-        self, *, customers: int, days: int, seed: int, start: datetime
+        self,
+        *,
+        customers: int,
+        days: int,
+        seed: int,
+        start: datetime,
+        extensions: Sequence[Extension] = (),
+        tick: timedelta = TICK,
+        store_emails: bool = True,
     ) -> None:
         self.rng = random.Random(seed)
         self.start = start
         self.end = start + timedelta(days=days)
+        self.extensions = tuple(extensions)
+        self.tick = tick
+        self.store_emails = store_emails
+        # The simulated moment: that of the action running, or the tick's start.
+        self.now = start
         self.summary = SimulationSummary(
             customers=customers, days=days, seed=seed, start=start, end=self.end
         )
@@ -313,13 +369,20 @@ class Simulation:
         self._push(
             self.start + LAPSE_CHECK_EVERY + timedelta(hours=2), self._check_lapses
         )
-        while self._queue:
-            # One commit per simulated day: the day's events are then processed
-            # as one batch, as a worker takes what a busy store recorded.
-            day = self._queue[0][0].date()
+        ticks = -(-(self.end - self.start) // self.tick)
+        for number in range(ticks):
+            self.now = tick = self.start + number * self.tick
+            for extension in self.extensions:
+                extension.on_tick(self, tick)
+            # One commit per tick: its events are then processed as one batch,
+            # as a worker takes what a busy store recorded.
+            until = tick + self.tick
+            if not self._queue or self._queue[0][0] >= until:
+                continue
             with transaction.atomic():
-                while self._queue and self._queue[0][0].date() == day:
+                while self._queue and self._queue[0][0] < until:
                     at, _, action, args = heapq.heappop(self._queue)
+                    self.now = at
                     action(at, *args)
         self._tally()
         self.summary.seconds = time.monotonic() - began
@@ -365,6 +428,8 @@ class Simulation:
             self._first_event_id = event_id
         self.summary.events_recorded += 1
         self.summary.events_by_type[data.type.value] += 1
+        for extension in self.extensions:
+            extension.after_event(self, data)
         if data.channel and data.type is EventType.ORDER_PAID:
             channel = self.summary.channels[data.channel]
             channel.orders_paid += 1
@@ -443,6 +508,31 @@ class Simulation:
         self._by_email[normalize_email(email)] = shopper
         self._by_email[normalize_email(signup_email)] = shopper
         return shopper
+
+    # -- for extensions ----------------------------------------------------------
+
+    def push(self, at: datetime, action: Callable[..., None], *args: Any) -> None:
+        """Run ``action(at, *args)`` at ``at`` (never before the running tick)."""
+        self._push(max(at, self.now), action, *args)
+
+    def shopper_of(self, customer: Customer) -> Shopper | None:
+        return self._shopper_of(customer)
+
+    def shopper_for(self, user_id: str, email: str) -> Shopper | None:
+        """The shopper an event's identity names."""
+        if user_id and user_id in self._by_user:
+            return self._by_user[user_id]
+        return self._by_email.get(normalize_email(email))
+
+    def visit(
+        self, at: datetime, shopper: Shopper, traffic: Traffic, eager: bool = True
+    ) -> None:
+        """The shopper comes to the store at ``at`` from ``traffic``."""
+        self.push(at, self._session, shopper, traffic, eager)
+
+    def resume_checkout(self, at: datetime, shopper: Shopper, checkout: int) -> None:
+        """The shopper comes back to checkout ``checkout`` and places the order."""
+        self.push(at, self._place_order, shopper, checkout)
 
     def _shopper_of(self, customer: Customer) -> Shopper | None:
         if customer.user_id and customer.user_id in self._by_user:
@@ -637,7 +727,7 @@ class Simulation:
         # Saleor keeps the cart; once it has been idle for a day, the plugin's
         # periodic task records it as abandoned (same key, time and payload as
         # below) and the store emails a reminder, which some shoppers answer.
-        answers_reminder = rng.random() < 0.25
+        answers_reminder = rng.random() < 0.25 and self.store_emails
         self._push(
             at + abandoned_after(),
             self._abandon,
@@ -689,11 +779,20 @@ class Simulation:
         shopper.orders += 1
         currency = CURRENCIES[shopper.channel]
         items = rng.sample(PRODUCTS, rng.choice((1, 1, 1, 2, 2, 3)))
+        total = Decimal(_total(items, currency))
+        coupons = []
+        for extension in self.extensions:
+            use = extension.coupon(self, shopper, checkout, total, currency)
+            if use is not None:
+                total -= use.discount
+                coupons.append({"code": use.code, "discount": str(use.discount)})
+                break
         payload = {
             "order_id": str(order),
-            "total": _total(items, currency),
+            "total": str(total),
             "currency": currency,
             "checkout": str(checkout),  # as the adapter sends it: not abandoned
+            "products": [slug for slug, _, _ in items],
         }
         # A guest order stays the guest's: later events carry the identity it had.
         identity = shopper.identity()
@@ -707,8 +806,8 @@ class Simulation:
                 channel=shopper.channel,
                 touch=shopper.touch,
                 # As an adapter reports it: the placed order names the codes
-                # it used (the simulated shoppers use none).
-                payload={**payload, "coupons": []}
+                # it used (without an extension, none).
+                payload={**payload, "coupons": coupons}
                 if event_type is EventType.ORDER_PLACED
                 else payload,
             )
@@ -791,7 +890,7 @@ class Simulation:
             key=lambda j: (j.channel, j.customer.user_id or "", j.customer.email),
         )
         campaign = Traffic(1, "newsletter", "email", f"win-back-{at:%Y-%m-%d}")
-        for journey in journeys:
+        for journey in journeys if self.store_emails else ():
             shopper = self._shopper_of(journey.customer)
             if shopper is None or shopper.channel != journey.channel:
                 continue

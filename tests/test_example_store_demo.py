@@ -15,16 +15,26 @@ from django.core.management.base import CommandError
 from django.db.models import Count, F, Q
 
 from example_store import celery_app
+from example_store.demo import report
+from example_store.demo.run import demo_run
 from example_store.simulation import START, Plan, Simulation
+from saleor_journey_plugin.campaigns.models import (
+    CampaignClick,
+    CampaignMessage,
+    MessageStatus,
+)
 from saleor_journey_plugin.core.events import EventType, normalize_email
 from saleor_journey_plugin.core.queries import stage_counts
 from saleor_journey_plugin.core.stages import Stage
+from saleor_journey_plugin.loyalty.models import Kind as LedgerKind
+from saleor_journey_plugin.loyalty.models import LedgerEntry
 from saleor_journey_plugin.models import (
     Customer,
     Journey,
     JourneyEvent,
     StageTransition,
 )
+from saleor_journey_plugin.reviews.models import Review, ReviewDelivery
 
 BOUGHT = {Stage.PURCHASE.value, Stage.RETENTION.value, Stage.LOYALTY.value}
 
@@ -209,3 +219,142 @@ def test_demo_command_prints_each_channel_in_its_preset(eager_celery):
 
     with pytest.raises(CommandError, match="fresh"):
         call_command("demo", customers=1, days=1, stdout=StringIO())
+
+
+@pytest.fixture
+def demo(eager_celery):
+    # The store, its SMTP server and settings stay up while the test looks.
+    with demo_run(customers=60, days=90, seed=5, email="smtp") as run:
+        yield run
+
+
+@pytest.mark.django_db(transaction=True)
+def test_demo_prints_campaigns_reviews_and_loyalty(demo):
+    # given a small seeded run with campaigns, reviews and loyalty on
+    summary = demo.summary
+    lines: list[str] = []
+
+    # when the report's new sections are printed
+    report.campaigns_section(
+        lines.append, CHANNELS, summary.start, summary.end, demo.campaigns, demo.mailbox
+    )
+    report.loyalty_section(
+        lines.append, CHANNELS, summary.start, summary.end, demo.reviews
+    )
+
+    # then they show the plugin's campaigns and loyalty reports over the run
+    assert "\n".join(lines) == DEMO_REPORT
+    assert summary.unprocessed_events == 0
+    assert not JourneyEvent.objects.filter(processed_at__isnull=True).exists()
+
+
+CHANNELS = ["web-usd", "web-krw"]
+DEMO_REPORT = """\
+Campaigns, May 01 to Jul 29
+  web-usd
+                        Sent  Clicked  Recovered orders       Revenue  Discount cost     ROI
+    Abandoned checkout    34       14                14  USD 1,128.10      USD 39.60  2,749%
+    Win-back               0        0                 0      USD 0.00       USD 0.00     n/a
+    Review request        20       11                 1    USD 118.00       USD 0.00     n/a
+    All campaigns         54       25                15  USD 1,246.10      USD 39.60  3,047%
+    15 abandoned checkouts reminded, 11 of them recovered (73.3%)
+  web-krw
+                        Sent  Clicked  Recovered orders      Revenue  Discount cost      ROI
+    Abandoned checkout    12        2                 2  KRW 350,500      KRW 2,500  13,920%
+    Win-back               4        1                 1   KRW 97,000          KRW 0      n/a
+    Review request         6        4                 0        KRW 0          KRW 0      n/a
+    All campaigns         22        7                 3  KRW 447,500      KRW 2,500  17,800%
+    5 abandoned checkouts reminded, 2 of them recovered (40.0%)
+  Emails: 76 sent by 360 sweeps (every 6 simulated hours) to the demo's SMTP server on loopback (aiosmtpd), 76 received there.
+  Clicks: 32 through the store's click redirect (32 answered 302); then 12 checkouts completed, 1 lapsed customer came back, 8 reviews written.
+Reviews and loyalty, May 01 to Jul 29
+  web-usd: CSAT 87.5% over 16 reviews (8 through the webhook, 8 verified purchases)
+    Points: issued 3,261, redeemed 0, expired 0, taken back by refunds 155; outstanding 3,106 (USD 31.06)
+    Members: 21 (Bronze 21, Silver 0, Gold 0)
+  web-krw: CSAT 75.0% over 4 reviews (0 through the webhook, 0 verified purchases)
+    Points: issued 1,351,500, redeemed 600,000, expired 92,000, taken back by refunds 91,000; outstanding 568,500 (KRW 5,685)
+    Members: 7 (브론즈 5, 실버 2, 골드 0)
+  Review webhook: 8 signed deliveries accepted (8 created), 8 verified purchases.
+    3 forged deliveries refused: wrong secret 401, tampered body 401, stale timestamp 401.
+    The first delivery sent again with its webhook-id: 200 "duplicate", stored once."""  # noqa: E501
+
+
+@pytest.mark.django_db(transaction=True)
+def test_demo_campaign_emails_reach_the_smtp_server(demo):
+    # given the run's sent campaign emails
+    sent = CampaignMessage.objects.filter(status=MessageStatus.SENT)
+    by_kind = dict(sent.values_list("kind").annotate(n=Count("pk")).order_by())
+
+    # then the SMTP server on loopback received each of them, once
+    assert by_kind == {"abandoned_checkout": 46, "win_back": 4, "review_request": 26}
+    received = demo.mailbox.messages
+    assert len(received) == sent.count() == 76
+    assert sorted(m["To"] for m in received) == sorted(m.email for m in sent)
+    # with the one-click unsubscribe link and the recovery link to the running store
+    first = sent.order_by("sent_at", "pk").first()
+    email = next(m for m in received if m["To"] == first.email)
+    assert (
+        email["List-Unsubscribe"]
+        .strip()
+        .startswith(f"<{demo.server.url}/campaigns/{first.channel}/unsubscribe/")
+    )
+    text = email.get_payload()[0].get_payload(decode=True).decode()
+    assert f"{demo.server.url}/campaigns/{first.channel}/click/" in text
+    # and every click went through the store's redirect
+    assert demo.campaigns.clicks == {302: 32}
+    assert CampaignClick.objects.count() == 32
+    assert JourneyEvent.objects.filter(type=EventType.EMAIL_CLICKED.value).count() == 32
+    # on the simulated clock: within the run, after the email
+    assert not CampaignClick.objects.filter(
+        Q(at__lt=F("message__sent_at")) | Q(at__gte=demo.summary.end)
+    ).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_demo_review_webhook_refuses_forged_deliveries(demo):
+    deliveries = demo.reviews
+
+    # forged deliveries were refused with 401 and stored nothing
+    assert [(what, status) for what, status, _ in deliveries.forged] == [
+        ("wrong secret", 401),
+        ("tampered body", 401),
+        ("stale timestamp", 401),
+    ]
+    forged_ids = [webhook_id for _, _, webhook_id in deliveries.forged]
+    assert not ReviewDelivery.objects.filter(webhook_id__in=forged_ids).exists()
+    # the genuine ones were stored once each, the redelivery changing nothing
+    assert deliveries.accepted == {"created": 8}
+    assert deliveries.redelivered == [(200, "duplicate")]
+    assert ReviewDelivery.objects.count() == Review.objects.count() == 8
+    assert Review.objects.filter(verified=True).count() == 8
+    assert (
+        JourneyEvent.objects.filter(
+            type=EventType.REVIEW_SUBMITTED.value, payload__verified=True
+        ).count()
+        == 8
+    )
+    # and each verified review earned its review points once
+    assert LedgerEntry.objects.filter(kind=LedgerKind.EARN_REVIEW).count() == 8
+
+
+@pytest.mark.django_db(transaction=True)
+def test_demo_prints_emails_on_the_console_when_asked(
+    eager_celery, capsys, monkeypatch
+):
+    # given the console chosen by the environment
+    monkeypatch.setenv("EXAMPLE_STORE_DEMO_EMAIL", "console")
+    out = StringIO()
+
+    # when the demo runs
+    call_command("demo", customers=20, days=40, seed=3, stdout=out)
+
+    # then Django's console backend printed every campaign email sent
+    sent = CampaignMessage.objects.filter(status=MessageStatus.SENT).count()
+    printed = capsys.readouterr().out
+    assert sent == 10
+    assert printed.count("List-Unsubscribe-Post: List-Unsubscribe=One-Click") == sent
+    assert "campaign emails by console" in out.getvalue()
+    assert (
+        f"Emails: {sent} sent by 160 sweeps (every 6 simulated hours) to the console "
+        "(Django's console email backend)." in out.getvalue()
+    )

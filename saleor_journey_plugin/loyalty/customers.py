@@ -20,7 +20,7 @@ _REKEY_REVIEWS = f"""
 UPDATE {_ENTRIES} AS e
 SET idempotency_key = %(new)s || substr(e.idempotency_key, length(%(old)s) + 1)
 WHERE e.customer_id = %(guest)s AND e.channel = %(channel)s AND e.kind = %(kind)s
-  AND left(e.idempotency_key, length(%(old)s)) = %(old)s
+  AND substr(e.idempotency_key, 1, length(%(old)s)) = %(old)s
   AND NOT EXISTS (
     SELECT 1 FROM {_ENTRIES} AS f
     WHERE f.idempotency_key = %(new)s || substr(e.idempotency_key, length(%(old)s) + 1)
