@@ -13,8 +13,9 @@ import statistics
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.db import connection
 
@@ -47,6 +48,7 @@ TIME_ZONE = "America/New_York"
 # The store's last day; its two years of history end here.
 LAST_DAY = date(2026, 10, 31)
 DAYS = 730
+MIDNIGHT = datetime.min.time()
 EVENTS_PER_CUSTOMER = 10
 
 _CUSTOMERS = Customer._meta.db_table
@@ -54,11 +56,13 @@ _JOURNEYS = Journey._meta.db_table
 _EVENTS = JourneyEvent._meta.db_table
 _TRANSITIONS = StageTransition._meta.db_table
 
-# Per customer c, pseudo-random but repeatable: when their history starts
-# (seconds into the two years), the time between their events, and how deep
-# into the funnel they go (0..99).
-_START = f"((c::bigint * 48271) %% 2147483647) %% ({DAYS - 30} * 86400)"
+# Per customer c, pseudo-random but repeatable: the time between their events,
+# how deep into the funnel they go (0..99), and when their history starts
+# (seconds into the two years, which last %(span)s seconds): anywhere up to
+# the last day less their nine steps, so their tenth event still falls on it
+# and the last month is as busy as any.
 _STEP = "(3600 + ((c::bigint * 16807) %% 2147483647) %% (3 * 86400))"
+_START = f"(((c::bigint * 48271) %% 2147483647) %% (%(span)s - 9 * {_STEP}))"
 _DEPTH = "(((c::bigint * 69621) %% 2147483647) %% 100)"
 _AT = "(%(origin)s::timestamptz + ({start} + {k} * {step}) * interval '1 second')"
 
@@ -187,7 +191,11 @@ def build_store(events: int) -> tuple[int, float]:
     """Write the store; return (customers, seconds)."""
     customers = events // EVENTS_PER_CUSTOMER
     started = time.perf_counter()
-    origin = f"{LAST_DAY - timedelta(days=DAYS - 1)}T00:00:00-05:00"
+    zone = ZoneInfo(TIME_ZONE)
+    origin = datetime.combine(LAST_DAY - timedelta(days=DAYS - 1), MIDNIGHT, zone)
+    # The end of the last day, in the store's time zone (a DST change makes
+    # the two years an hour shorter or longer than DAYS whole days).
+    end = datetime.combine(LAST_DAY + timedelta(days=1), MIDNIGHT, zone)
     with _bulk_load(_EVENTS, _TRANSITIONS), connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {_CUSTOMERS} (user_id, email, created_at) "
@@ -202,6 +210,7 @@ def build_store(events: int) -> tuple[int, float]:
             "customers": customers,
             "first": first,
             "origin": origin,
+            "span": int((end - origin).total_seconds()),
         }
         step = 1_000_000
         for low in range(0, events, step):

@@ -50,3 +50,19 @@ def test_events_of_a_checkout_are_found_by_token_on_an_index(db, event_type):
     # then
     assert "Index Scan using journey_event_checkout on journey_event" in plan
     assert "Index Cond: (((payload ->> 'checkout'::text) = '6f1d2c3b-token'" in plan
+
+
+def test_the_period_and_cohort_indexes_cover_what_the_reports_read(db):
+    # when
+    indexes = index_definitions("journey_stage_transition")
+
+    # then: time in stage and the lapses read a period's transitions, the funnel
+    # a cohort's, from the index alone (no row fetched from the table)
+    assert indexes["journey_transition_when"] == (
+        "btree (channel, occurred_at) "
+        "INCLUDE (from_stage, entered_from_at, to_stage, win_back)"
+    )
+    assert indexes["journey_transition_cohort"] == (
+        "btree (channel, cohort_at) INCLUDE (reached_rank, occurred_at, left_at, "
+        "from_stage, to_stage, entered_from_at)"
+    )

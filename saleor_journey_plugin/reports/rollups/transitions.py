@@ -35,9 +35,13 @@ WHERE channel = %(channel)s AND cohort_at >= %(start)s AND cohort_at < %(end)s
 GROUP BY reached_rank
 """
 # Per step: cohort transitions into it from an earlier stage, by the end.
+# The quantiles are read from each group's sorted array: one sort per group,
+# no window over every row.
 STEP_MEDIANS = f"""
-WITH timed AS (
-    SELECT s.step, t.occurred_at - t.entered_from_at AS duration
+SELECT step, durations[{_MEDIAN_RANK}] FROM (
+    SELECT s.step, count(*) AS n,
+           array_agg(t.occurred_at - t.entered_from_at
+                     ORDER BY t.occurred_at - t.entered_from_at) AS durations
     FROM {_TRANSITIONS} AS t
     JOIN unnest(%(step_stages)s::text[], %(steps)s::int[], %(first_ranks)s::int[])
         AS s(stage, step, first_rank) ON s.stage = t.to_stage
@@ -46,25 +50,19 @@ WITH timed AS (
     WHERE t.channel = %(channel)s AND t.cohort_at >= %(start)s
       AND t.cohort_at < %(end)s AND t.occurred_at < %(end)s
       AND t.entered_from_at IS NOT NULL
-), ranked AS (
-    SELECT step, duration, row_number() OVER (PARTITION BY step ORDER BY duration) AS k,
-           count(*) OVER (PARTITION BY step) AS n
-    FROM timed
-)
-SELECT step, duration FROM ranked WHERE k = {_MEDIAN_RANK}
+    GROUP BY s.step
+) AS timed
 """
 LEFT = f"""
-WITH ranked AS (
-    SELECT from_stage, occurred_at - entered_from_at AS duration,
-           row_number() OVER (PARTITION BY from_stage
-                              ORDER BY occurred_at - entered_from_at) AS k,
-           count(*) OVER (PARTITION BY from_stage) AS n
+SELECT from_stage, n, durations[{_MEDIAN_RANK}], durations[{_P90_RANK}] FROM (
+    SELECT from_stage, count(*) AS n,
+           array_agg(occurred_at - entered_from_at
+                     ORDER BY occurred_at - entered_from_at) AS durations
     FROM {_TRANSITIONS}
     WHERE channel = %(channel)s AND occurred_at >= %(start)s
       AND occurred_at < %(end)s AND entered_from_at IS NOT NULL
-)
-SELECT from_stage, n, k = {_MEDIAN_RANK}, k = {_P90_RANK}, duration FROM ranked
-WHERE k = {_MEDIAN_RANK} OR k = {_P90_RANK}
+    GROUP BY from_stage
+) AS timed
 """
 # The journeys in each stage at instant %(end)s come from three places: the
 # stage days (their latest transition entered before the UTC midnight before
@@ -161,12 +159,8 @@ def rollup_time_in_stage(channel: str, period: Period) -> TimeInStage:
     left: dict[str, dict[str, Any]] = {}
     with connection.cursor() as cursor:
         cursor.execute(LEFT, params)
-        for stage, count, is_median, is_p90, duration in cursor.fetchall():
-            row = left.setdefault(stage, {"count": count})
-            if is_median:
-                row["median"] = duration
-            if is_p90:
-                row["p90"] = duration
+        for stage, count, median, p90 in cursor.fetchall():
+            left[stage] = {"count": count, "median": median, "p90": p90}
         at_end = _InStageAtEnd(cursor, channel, period.end_utc)
         stages = []
         for stage in STAGES:
