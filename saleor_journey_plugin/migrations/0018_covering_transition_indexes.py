@@ -4,7 +4,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('saleor_journey_plugin', '0016_loyalty_report_index'),
+        ('saleor_journey_plugin', '0017_partial_refunds_in_revenue'),
     ]
 
     operations = [
