@@ -46,6 +46,18 @@ mutation($id: ID, $promoCode: String!) {
 """
 
 
+def add_promo_code(client, checkout, code):
+    """checkoutAddPromoCode through Saleor's API; its result."""
+    response = client.post_graphql(
+        ADD_PROMO_CODE,
+        {
+            "id": graphene.Node.to_global_id("Checkout", checkout.token),
+            "promoCode": code,
+        },
+    )
+    return get_graphql_content(response)["data"]["checkoutAddPromoCode"]
+
+
 def ten_percent(reference, channel, expires_at):
     return CouponRequest(
         channel=channel.slug,
@@ -133,12 +145,9 @@ def test_the_code_takes_ten_percent_off_a_checkout_once(
     )["data"]["checkout"]["subtotalPrice"]["gross"]["amount"]
 
     # when
-    response = api_client.post_graphql(
-        ADD_PROMO_CODE, {"id": checkout_id, "promoCode": code}
-    )
+    result = add_promo_code(api_client, checkout_with_item, code)
 
     # then: 10% of the order
-    result = get_graphql_content(response)["data"]["checkoutAddPromoCode"]
     assert result["errors"] == []
     assert result["checkout"]["voucherCode"] == code
     assert Decimal(str(result["checkout"]["discount"]["amount"])) == (
@@ -159,6 +168,23 @@ query ($from: Date!, $to: Date!) {
   }
 }
 """
+
+
+def one_recovered(sent, order):
+    """Campaign totals after ``sent`` reminders of one checkout, recovered by
+    ``order`` with its single discount."""
+    revenue = order.total_gross_amount.quantize(Decimal("0.01"))
+    cost = order.discounts.get().amount_value.quantize(Decimal("0.01"))
+    return {
+        "sent": sent,
+        "remindedCheckouts": 1,
+        "recoveredCheckouts": 1,
+        "recoveredOrders": 1,
+        "recoveredRevenue": {"amount": str(revenue), "currency": "USD"},
+        "recoveryRate": "1",
+        "discountCost": {"amount": str(cost), "currency": "USD"},
+        "roi": str((revenue - cost) / cost),
+    }
 
 
 def _pay_in_full(checkout):
@@ -203,12 +229,7 @@ def test_a_reminded_checkout_completed_with_its_code_is_recovered_once(
 
     # when: Jane comes back, enters the code and completes that checkout
     with freeze_time(start + timedelta(hours=3)):
-        checkout_id = graphene.Node.to_global_id("Checkout", checkout.token)
-        added = get_graphql_content(
-            api_client.post_graphql(
-                ADD_PROMO_CODE, {"id": checkout_id, "promoCode": code}
-            )
-        )["data"]["checkoutAddPromoCode"]
+        added = add_promo_code(api_client, checkout, code)
         assert added["errors"] == []
         _pay_in_full(checkout)
         _, order = complete_checkout(api_client, checkout)
@@ -241,35 +262,12 @@ def test_a_reminded_checkout_completed_with_its_code_is_recovered_once(
         CampaignAttribution.objects.values_list("order_id", "revenue", "discount_cost")
     ) == [(str(order.pk), revenue, cost)]
     assert response.json() == {
-        "data": {
-            "journeyReport": {
-                "campaigns": {
-                    "totals": {
-                        "sent": 1,
-                        "remindedCheckouts": 1,
-                        "recoveredCheckouts": 1,
-                        "recoveredOrders": 1,
-                        "recoveredRevenue": {"amount": str(revenue), "currency": "USD"},
-                        "recoveryRate": "1",
-                        "discountCost": {"amount": str(cost), "currency": "USD"},
-                        "roi": str((revenue - cost) / cost),
-                    }
-                }
-            }
-        }
+        "data": {"journeyReport": {"campaigns": {"totals": one_recovered(1, order)}}}
     }
 
     # and Saleor refuses the code on another checkout: used, it is invalid
     other = ready_checkout(email="jane@example.com")
-    again = get_graphql_content(
-        api_client.post_graphql(
-            ADD_PROMO_CODE,
-            {
-                "id": graphene.Node.to_global_id("Checkout", other.token),
-                "promoCode": code,
-            },
-        )
-    )["data"]["checkoutAddPromoCode"]
+    again = add_promo_code(api_client, other, code)
     assert [(e["field"], e["code"]) for e in again["errors"]] == [
         ("promoCode", "INVALID")
     ]
@@ -332,12 +330,7 @@ def test_reminders_reach_smtp_on_time_and_stop_at_the_order(
         [first, second] = inbox.wait_for(2)
         code = VoucherCode.objects.get().code
         with freeze_time(left + timedelta(hours=26)):
-            checkout_id = graphene.Node.to_global_id("Checkout", checkout.token)
-            added = get_graphql_content(
-                api_client.post_graphql(
-                    ADD_PROMO_CODE, {"id": checkout_id, "promoCode": code}
-                )
-            )["data"]["checkoutAddPromoCode"]
+            added = add_promo_code(api_client, checkout, code)
             _pay_in_full(checkout)
             _, order = complete_checkout(api_client, checkout)
         sent += [
@@ -384,15 +377,4 @@ def test_reminders_reach_smtp_on_time_and_stop_at_the_order(
         (2, "sent"),
         (3, "cancelled"),
     ]
-    revenue = order.total_gross_amount.quantize(Decimal("0.01"))
-    cost = discount.amount_value.quantize(Decimal("0.01"))
-    assert report == {
-        "sent": 2,
-        "remindedCheckouts": 1,
-        "recoveredCheckouts": 1,
-        "recoveredOrders": 1,
-        "recoveredRevenue": {"amount": str(revenue), "currency": "USD"},
-        "recoveryRate": "1",
-        "discountCost": {"amount": str(cost), "currency": "USD"},
-        "roi": str((revenue - cost) / cost),
-    }
+    assert report == one_recovered(2, order)

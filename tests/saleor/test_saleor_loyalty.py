@@ -11,7 +11,7 @@ import pytest
 from django.utils import timezone
 from saleor.graphql.tests.utils import get_graphql_content
 from test_saleor_backfill import ORDER_REFUND, _backfill, _order_id, _totals
-from test_saleor_coupons import ADD_PROMO_CODE, _pay_in_full
+from test_saleor_coupons import _pay_in_full, add_promo_code
 from test_saleor_reviews import SECRET, send
 
 from saleor_journey_plugin.core.processing import drain
@@ -411,27 +411,11 @@ def test_a_verified_review_earns_and_redeemed_points_are_a_code_saleor_takes_onc
     ).json()["data"]["redeemLoyaltyPoints"]
     code = redeemed["code"]
     second = ready_checkout(user=customer_user)
-    added = get_graphql_content(
-        user_api_client.post_graphql(
-            ADD_PROMO_CODE,
-            {
-                "id": graphene.Node.to_global_id("Checkout", second.token),
-                "promoCode": code,
-            },
-        )
-    )["data"]["checkoutAddPromoCode"]
+    added = add_promo_code(user_api_client, second, code)
     _pay_in_full(second)
     _, discounted = complete_checkout(user_api_client, second)
     third = ready_checkout(user=customer_user)
-    refused = get_graphql_content(
-        user_api_client.post_graphql(
-            ADD_PROMO_CODE,
-            {
-                "id": graphene.Node.to_global_id("Checkout", third.token),
-                "promoCode": code,
-            },
-        )
-    )["data"]["checkoutAddPromoCode"]
+    refused = add_promo_code(user_api_client, third, code)
     staff_user.user_permissions.add(permission_manage_orders)
     today = timezone.now().date()
     report = journey_api(
