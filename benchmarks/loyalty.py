@@ -83,7 +83,7 @@ FROM (
     SELECT g,
         CASE WHEN g > %(typical)s THEN 0 ELSE 1 + g %% %(customers)s END AS who,
         CASE WHEN g %% 10 = 0 THEN 'earn_review' ELSE 'earn_order' END AS kind,
-        CASE WHEN g %% 10 = 0 THEN 50 ELSE 10 + (g * 7919) %% 290 END AS points,
+        CASE WHEN g %% 10 = 0 THEN 50 ELSE 10 + (g::bigint * 7919) %% 290 END AS points,
         %(now)s::timestamptz
             - ((g::bigint * 48271) %% (%(days)s * 86400)) * interval '1 second' AS at
     FROM generate_series(1, %(entries)s) AS g
