@@ -17,7 +17,8 @@ for 30% of them), the example store's checkout row, and its three step rows.
 The checkouts' last changes spread over 90 days; steps due before now are
 settled (sent, or cancelled for an ordered checkout), later ones scheduled.
 Every hundredth checkout (10,000 of 1,000,000) changed two to three hours
-ago and has its first step due: the backlog a sweep finds.
+ago, each at its own time, and has its first step due: the backlog a sweep
+finds (with the steps that fell due while the store was written).
 """
 
 import re
@@ -74,7 +75,7 @@ SELECT g, 'k' || g AS token, %(first)s + g - 1 AS customer_id,
     g %% %(every)s <> 0 AND g %% 10 < 3 AS ordered,
     CASE WHEN g %% %(every)s = 0
          THEN %(now)s::timestamptz - interval '2 hours'
-              - (g %% 3600) * interval '1 second'
+              - (g::float8 / %(n)s) * interval '1 hour'
          ELSE %(now)s::timestamptz - (g::float8 / %(n)s) * %(days)s * interval '1 day'
     END AS changed_at
 FROM generate_series(1, %(n)s) AS g
