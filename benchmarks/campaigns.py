@@ -49,6 +49,7 @@ from . import database, queries
 from .plans import explain, selects_of
 from .smtp_sink import smtp_sink
 from .stats import Table
+from .timing import spent
 
 CHANNEL = "web-usd"
 DAYS = 90
@@ -246,33 +247,37 @@ def sweep_runs(table: Table, due: int, runs: int) -> None:
 
 
 def statements(table: Table, sample: int) -> Table:
-    """Statements one sweep runs per step, by kind, from ``sample`` steps."""
+    """Where one sweep's time goes, per step, from ``sample`` steps: this
+    process's CPU, the statements by kind (each timed), the commits."""
     ids = _due_ids(timezone.now())
-    with _campaigns_on(DUMMY), CaptureQueriesContext(connection) as captured:
-        start = time.perf_counter()
+    with (
+        _campaigns_on(DUMMY),
+        CaptureQueriesContext(connection) as captured,
+        spent() as used,
+    ):
         outcome = sweeping.sweep(now=timezone.now(), limit=sample)
-        elapsed = time.perf_counter() - start
     _reset(ids)
     settled = sum(outcome.values())
     count: Counter[str] = Counter()
-    spent: dict[str, float] = defaultdict(float)
+    seconds: dict[str, float] = defaultdict(float)
+    for sql, took in used.statements:
+        seconds[_label(sql)] += took
     for query in captured.captured_queries:
-        name = _label(query["sql"])
-        count[name] += 1
-        spent[name] += float(query["time"])
-    in_sql = sum(spent.values())
+        count[_label(query["sql"])] += 1
+
+    def per_step(value: float) -> str:
+        return f"{1000 * value / settled:.2f} ms"
+
     table.add(
-        f"  statements per step  (sweep of {settled} steps, query log on)",
-        f"{len(captured.captured_queries) / settled:.1f}; "
-        f"{100 * in_sql / elapsed:.0f}% of the wall time waiting on SQL",
+        f"  where a step's time goes  (a sweep of {settled} steps)",
+        f"{per_step(used.wall)} wall; CPU in this process {per_step(used.cpu)}; "
+        f"{len(used.statements) / settled:.0f} statements, their round trips "
+        f"{per_step(used.in_statements)}; {count['COMMIT'] / settled:.0f} commits",
     )
     detail = Table(f"5b. The sweep's statements per step (n={settled})")
     for name, n in count.most_common():
-        detail.add(
-            name,
-            f"{n / settled:5.2f} per step  "
-            f"{1000 * spent[name] / settled:6.3f} ms per step",
-        )
+        timed = f"  {1000 * seconds[name] / settled:6.3f} ms" if name in seconds else ""
+        detail.add(name, f"{n / settled:5.2f} per step{timed}")
     return detail
 
 

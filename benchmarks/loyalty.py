@@ -42,6 +42,7 @@ from saleor_journey_plugin.reviews.signature import sign, verify
 from . import database
 from .plans import explain
 from .stats import Table, percentile
+from .timing import spent
 
 CHANNEL = "web-usd"
 SECRET = "bench-review-secret-0123456789"
@@ -275,16 +276,22 @@ def awards(table: Table, count: int, customers: int) -> None:
     for prefix, on in (("off", False), ("on", True)):
         _paid_orders(prefix, count, customers)
         before = LedgerEntry.objects.count()
-        with _loyalty(on):
-            start = time.perf_counter()
+        with _loyalty(on), spent() as used:
             applied = drain()
-            elapsed = time.perf_counter() - start
+        elapsed = used.wall
         made = LedgerEntry.objects.count() - before
         if on:
             table.add(
                 f"ledger awards: drain() of {applied:,} ORDER_PAID, loyalty on",
                 f"{made / elapsed:,.0f} entries/s  ({elapsed:.2f} s, "
                 f"{made:,} entries, {applied / elapsed:,.0f} events/s)",
+            )
+            table.add(
+                "  per award",
+                f"{1000 * elapsed / applied:.2f} ms: Python CPU "
+                f"{1000 * used.cpu / applied:.2f} ms, "
+                f"{len(used.statements) / applied:.1f} statements "
+                f"{1000 * used.in_statements / applied:.2f} ms",
             )
         else:
             table.add(
