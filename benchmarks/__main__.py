@@ -11,6 +11,13 @@ keeps a store an earlier run left in the database, after migrating it.
 BENCH_NAIVE_RUNS times each naive query that many times (default 3; 0 skips
 them, and the check that they agree), BENCH_REPORT_RUNS each rollup report
 (default 20).
+BENCH_ONLY=campaigns runs table 5 alone (BENCH_CAMPAIGN_CHECKOUTS tracked
+checkouts, default 1,000,000, a hundredth of them due; BENCH_CAMPAIGN_RUNS
+sweeps, default 3; BENCH_CAMPAIGN_EMAILS sent through SMTP, default 500),
+BENCH_ONLY=loyalty table 6 alone (BENCH_LOYALTY_ENTRIES ledger entries,
+default 1,000,000; BENCH_LOYALTY_LARGE of them one customer's, default 10,000;
+BENCH_WEBHOOKS review deliveries, default 2000; BENCH_LOYALTY_ORDERS paid
+orders drained, default 5000).
 """
 
 import os
@@ -37,6 +44,13 @@ ONLY = os.environ.get("BENCH_ONLY", "")
 REUSE_STORE = ONLY == "reports" and os.environ.get("BENCH_REPORT_REUSE") == "1"
 NAIVE_RUNS = int(os.environ.get("BENCH_NAIVE_RUNS", "3"))
 REPORT_RUNS = int(os.environ.get("BENCH_REPORT_RUNS", "20"))
+CAMPAIGN_CHECKOUTS = int(os.environ.get("BENCH_CAMPAIGN_CHECKOUTS", "1000000"))
+CAMPAIGN_RUNS = int(os.environ.get("BENCH_CAMPAIGN_RUNS", "3"))
+CAMPAIGN_EMAILS = int(os.environ.get("BENCH_CAMPAIGN_EMAILS", "500"))
+LOYALTY_ENTRIES = int(os.environ.get("BENCH_LOYALTY_ENTRIES", "1000000"))
+LOYALTY_LARGE = int(os.environ.get("BENCH_LOYALTY_LARGE", "10000"))
+WEBHOOKS = int(os.environ.get("BENCH_WEBHOOKS", "2000"))
+LOYALTY_ORDERS = int(os.environ.get("BENCH_LOYALTY_ORDERS", "5000"))
 
 
 def _load() -> str:
@@ -69,6 +83,12 @@ def main() -> int:
 
     if ONLY == "reports":
         return _reports(begun, load_before)
+    if ONLY == "campaigns":
+        _campaigns(begun)
+        return _finish(begun, load_before)
+    if ONLY == "loyalty":
+        _loyalty(begun)
+        return _finish(begun, load_before)
 
     hook_table = Table(
         "1. Hook cost: service.track() in autocommit, PostgreSQL + Redis"
@@ -106,7 +126,64 @@ def main() -> int:
     for plan in plans:
         print(plan)
         print()
+    _campaigns(begun)
+    _loyalty(begun)
     return _reports(begun, load_before)
+
+
+def _campaigns(begun: float) -> None:
+    from . import campaigns
+    from .stats import Table
+
+    table = Table("5. Campaigns on a big store: the sweep, scheduling, SMTP")
+    _phase(table.title, begun)
+    details = campaigns.run(
+        table,
+        checkouts=CAMPAIGN_CHECKOUTS,
+        runs=CAMPAIGN_RUNS,
+        sent=CAMPAIGN_EMAILS,
+        new=min(5000, CAMPAIGN_CHECKOUTS),
+        sample=400,
+    )
+    table.note(
+        "target: finding and settling 10,000 due steps of 1,000,000 tracked "
+        "checkouts under 2 s, sending excluded"
+    )
+    print()
+    print(table.render())
+    print()
+    for detail in details:
+        print(detail if isinstance(detail, str) else detail.render())
+        print()
+
+
+def _loyalty(begun: float) -> None:
+    from . import loyalty
+    from .stats import Table
+
+    table = Table("6. Loyalty: review webhooks, ledger awards, myLoyalty")
+    _phase(table.title, begun)
+    plans = loyalty.run(
+        table,
+        entries=LOYALTY_ENTRIES,
+        large=LOYALTY_LARGE,
+        deliveries=WEBHOOKS,
+        orders=LOYALTY_ORDERS,
+    )
+    print()
+    print(table.render())
+    print()
+    print("myLoyalty plans (EXPLAIN (ANALYZE, BUFFERS), the large history):")
+    for plan in plans:
+        print(plan)
+        print()
+
+
+def _finish(begun: float, load_before: str) -> int:
+    print(f"Before: {load_before}")
+    print(f"After:  {_load()}")
+    print(f"Benchmark took {time.perf_counter() - begun:.0f} s")
+    return 0
 
 
 def _reports(begun: float, load_before: str) -> int:
