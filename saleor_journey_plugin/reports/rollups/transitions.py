@@ -70,15 +70,17 @@ SELECT step, {_as_duration(f"durations[{_MEDIAN_RANK}]")} FROM (
     GROUP BY s.step
 ) AS timed
 """
+# Grouped by the stage's bytes (collation "C"): the rows are sorted by stage
+# first, and the database's own collation compares them far more slowly.
 LEFT = f"""
 SELECT from_stage, n, {_as_duration(f"durations[{_MEDIAN_RANK}]")},
        {_as_duration(f"durations[{_P90_RANK}]")} FROM (
-    SELECT from_stage, count(*) AS n,
+    SELECT from_stage COLLATE "C" AS from_stage, count(*) AS n,
            array_agg({_AT} ORDER BY {_AT}) AS durations
     FROM {_TRANSITIONS}
     WHERE channel = %(channel)s AND occurred_at >= %(start)s
       AND occurred_at < %(end)s AND entered_from_at IS NOT NULL
-    GROUP BY from_stage
+    GROUP BY 1
 ) AS timed
 """
 # The journeys in each stage at instant %(end)s come from three places: the
