@@ -1,0 +1,150 @@
+"""A sweep claims due steps in batches: the rules hold within a batch too."""
+
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from example_store.models import StoreCheckout
+from saleor_journey_plugin.campaigns import email as rendering
+from saleor_journey_plugin.campaigns import sweep as sweeping
+from saleor_journey_plugin.campaigns.models import CampaignMessage
+from saleor_journey_plugin.campaigns.sweep import sweep
+from saleor_journey_plugin.core.events import EventType as E
+
+from ..conftest import T0
+from .conftest import checkout, event
+
+pytestmark = pytest.mark.django_db
+
+HOUR = timedelta(hours=1)
+MINUTE = timedelta(minutes=1)
+
+
+def started(token, email, at=T0, user_id=""):
+    checkout(token, at=at, email=email, user_id=user_id)
+    event(
+        E.CHECKOUT_STARTED,
+        f"checkout:{token}:started",
+        at=at,
+        checkout=token,
+        email=email,
+        user_id=user_id,
+    )
+
+
+def step_one(token):
+    return CampaignMessage.objects.get(subject=token, step=1)
+
+
+def test_two_due_steps_of_one_customer_in_one_batch_send_one_the_other_waits(
+    channels, inbox
+):
+    # given: one customer's two checkouts, their reminders due a minute apart
+    channels(abandoned_checkout_steps="1h")
+    started("t1", "sam.lee@example.com", at=T0, user_id="42")
+    started("t2", "sam.lee@example.com", at=T0 + MINUTE, user_id="42")
+    assert step_one("t1").customer_id == step_one("t2").customer_id
+
+    # when: one sweep claims both in one batch
+    outcome = sweep(now=T0 + 2 * HOUR)
+
+    # then: the earlier is sent, the later waits out the 24 h cap
+    assert outcome == {"sent": 1, "postponed": 1}
+    first, second = step_one("t1"), step_one("t2")
+    assert (first.status, first.sent_at) == ("sent", T0 + 2 * HOUR)
+    assert (second.status, second.due_at, second.last_error) == (
+        "scheduled",
+        T0 + 26 * HOUR,
+        "Frequency cap.",
+    )
+    assert [m["To"] for m in inbox.messages] == ["sam.lee@example.com"]
+
+
+def test_one_email_failing_to_render_and_one_refused_leave_the_others_sent(
+    channels, inbox, monkeypatch
+):
+    # given: four reminders due; the server refuses the first email it gets,
+    # and the second cannot be rendered
+    channels(abandoned_checkout_steps="1h")
+    for n in range(1, 5):
+        started(f"t{n}", f"buyer{n}@example.com", at=T0 + n * MINUTE)
+    inbox.refuse = 1
+    build = rendering.build
+
+    def broken_for_buyer2(message, send, host):
+        if send.email == "buyer2@example.com":
+            raise ValueError("template error")
+        return build(message, send, host)
+
+    monkeypatch.setattr(rendering, "build", broken_for_buyer2)
+
+    # when
+    now = T0 + 2 * HOUR
+    outcome = sweep(now=now)
+
+    # then: those two wait for their retry; the other two left
+    assert outcome == {"retry": 2, "sent": 2}
+    assert sorted(m["To"] for m in inbox.messages) == [
+        "buyer3@example.com",
+        "buyer4@example.com",
+    ]
+    for token, error in (("t1", "554"), ("t2", "template error")):
+        message = step_one(token)
+        assert (message.status, message.attempts, message.sent_at) == (
+            "scheduled",
+            1,
+            None,
+        )
+        assert message.next_attempt_at == now + 5 * MINUTE
+        assert error in message.last_error
+    assert [step_one(t).status for t in ("t3", "t4")] == ["sent", "sent"]
+
+    # when: the retries are due, rendering fixed
+    monkeypatch.setattr(rendering, "build", build)
+    retried = sweep(now=now + 5 * MINUTE)
+
+    # then
+    assert retried == {"sent": 2}
+    assert len(inbox.messages) == 4
+
+
+def test_a_batch_mixing_outcomes_counts_each_exactly(channels, inbox, monkeypatch):
+    # given: five due reminders of five customers: two to send, a deleted
+    # checkout, an ordered one, and a staff member's; batches of two
+    channels(abandoned_checkout_steps="1h")
+    staff = get_user_model().objects.create_user(
+        "staff", "staff@example.com", is_staff=True
+    )
+    started("t1", "buyer1@example.com", at=T0 + 1 * MINUTE)
+    started("t2", "buyer2@example.com", at=T0 + 2 * MINUTE)
+    started("t3", "staff@example.com", at=T0 + 3 * MINUTE, user_id=str(staff.pk))
+    started("t4", "buyer4@example.com", at=T0 + 4 * MINUTE)
+    started("t5", "buyer5@example.com", at=T0 + 5 * MINUTE)
+    StoreCheckout.objects.filter(token="t2").delete()
+    StoreCheckout.objects.filter(token="t4").update(order_id="o4")
+    monkeypatch.setattr(sweeping, "CLAIM_SIZE", 2)
+
+    # when: a sweep of at most four steps, then one of the rest
+    first = sweep(now=T0 + 2 * HOUR, limit=4)
+    rest = sweep(now=T0 + 2 * HOUR)
+
+    # then
+    assert first == {"sent": 1, "cancelled": 2, "skipped": 1}
+    assert rest == {"sent": 1}
+    assert [step_one(f"t{n}").status for n in range(1, 6)] == [
+        "sent",
+        "cancelled",
+        "skipped",
+        "cancelled",
+        "sent",
+    ]
+    assert [step_one(t).last_error for t in ("t2", "t3", "t4")] == [
+        "The checkout was deleted.",
+        "Staff or inactive user.",
+        "An order was placed from it.",
+    ]
+    assert sorted(m["To"] for m in inbox.messages) == [
+        "buyer1@example.com",
+        "buyer5@example.com",
+    ]
