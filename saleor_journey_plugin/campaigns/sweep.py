@@ -130,15 +130,16 @@ def claim(now: datetime, host: Host, size: int, only: int | None = None) -> Clai
             if not messages:
                 return Claimed(Counter(), [], 0)
             claimed = _settle(messages, now, host)
-        for message_id, error in claimed.failures:
-            claimed.counts[_failed(message_id, error, now)] += 1
-        return claimed
     except Exception as error:
         if not ids:
             raise
         if len(ids) == 1:
             # A coupon or a rule that failed: nothing was claimed or sent.
             return Claimed(Counter([_failed(ids[0], error, now)]), [], 1)
+    else:
+        for message_id, failure in claimed.failures:
+            claimed.counts[_failed(message_id, failure, now)] += 1
+        return claimed
     logger.warning("Claiming %s campaign steps at once failed; one by one", len(ids))
     counts: Counter[str] = Counter()
     sends: list[tuple[CampaignMessage, Send]] = []

@@ -5,12 +5,13 @@ from datetime import timedelta
 import pytest
 from django.contrib.auth import get_user_model
 
-from example_store.models import StoreCheckout
+from example_store.models import Coupon, StoreCheckout
 from saleor_journey_plugin.campaigns import email as rendering
 from saleor_journey_plugin.campaigns import sweep as sweeping
 from saleor_journey_plugin.campaigns.models import CampaignMessage
 from saleor_journey_plugin.campaigns.sweep import sweep
 from saleor_journey_plugin.core.events import EventType as E
+from saleor_journey_plugin.core.host import get_host
 
 from ..conftest import T0
 from .conftest import checkout, event
@@ -147,4 +148,66 @@ def test_a_batch_mixing_outcomes_counts_each_exactly(channels, inbox, monkeypatc
     assert sorted(m["To"] for m in inbox.messages) == [
         "buyer1@example.com",
         "buyer5@example.com",
+    ]
+
+
+def test_a_coupon_that_fails_fails_its_own_send_only(channels, inbox, monkeypatch):
+    # given: a 10% coupon on the reminder; the store cannot make buyer1's
+    channels(abandoned_checkout_steps="1h:10%")
+    started("t1", "buyer1@example.com", at=T0 + 1 * MINUTE)
+    started("t2", "buyer2@example.com", at=T0 + 2 * MINUTE)
+    store = type(get_host())
+    create_coupon = store.create_coupon
+    refused = f"journey-campaign:{step_one('t1').pk}"
+
+    def flaky(self, request):
+        if request.reference == refused:
+            raise ConnectionError("coupon service down")
+        return create_coupon(self, request)
+
+    monkeypatch.setattr(store, "create_coupon", flaky)
+
+    # when
+    now = T0 + 2 * HOUR
+    outcome = sweep(now=now)
+
+    # then: buyer2's email left with its code; buyer1's waits for a retry
+    assert outcome == {"sent": 1, "retry": 1}
+    [coupon] = Coupon.objects.all()
+    assert step_one("t2").coupon_code == coupon.code
+    first = step_one("t1")
+    assert (first.status, first.attempts, first.coupon_code) == ("scheduled", 1, "")
+    assert first.next_attempt_at == now + 5 * MINUTE
+    assert [m["To"] for m in inbox.messages] == ["buyer2@example.com"]
+
+
+def test_a_batch_whose_rules_fail_is_settled_one_by_one(channels, inbox, monkeypatch):
+    # given: the store fails to read any set of checkouts holding t2
+    channels(abandoned_checkout_steps="1h")
+    for n in range(1, 4):
+        started(f"t{n}", f"buyer{n}@example.com", at=T0 + n * MINUTE)
+    store = type(get_host())
+    read_checkouts = store.read_checkouts
+
+    def failing_on_t2(self, tokens):
+        if "t2" in tokens:
+            raise ConnectionError("store unreachable")
+        return read_checkouts(self, tokens)
+
+    monkeypatch.setattr(store, "read_checkouts", failing_on_t2)
+
+    # when
+    outcome = sweep(now=T0 + 2 * HOUR)
+
+    # then: only t2 waits for a retry
+    assert outcome == {"sent": 2, "retry": 1}
+    assert [step_one(f"t{n}").status for n in range(1, 4)] == [
+        "sent",
+        "scheduled",
+        "sent",
+    ]
+    assert "store unreachable" in step_one("t2").last_error
+    assert sorted(m["To"] for m in inbox.messages) == [
+        "buyer1@example.com",
+        "buyer3@example.com",
     ]
