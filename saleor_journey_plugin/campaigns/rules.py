@@ -211,7 +211,7 @@ def _ended_all(messages: Sequence[CampaignMessage]) -> dict[int, str]:
         events = JourneyEvent.objects.filter(channel__in=channels)
         since = min(m.triggered_at for m in group)
         if kind is Kind.ABANDONED_CHECKOUT:
-            placed = list(
+            placed = (
                 events.annotate(token=KeyTextTransform("checkout", "payload"))
                 .filter(
                     Q(token__in=sorted({m.subject for m in group}))
@@ -220,48 +220,51 @@ def _ended_all(messages: Sequence[CampaignMessage]) -> dict[int, str]:
                 )
                 .values_list("channel", "token", "customer_id", "occurred_at")
             )
+            tokens: set[tuple[str, str]] = set()
+            latest: dict[tuple[str, int | None], datetime] = {}
+            for channel, token, customer_id, at in placed:
+                tokens.add((channel, token))
+                _keep_latest(latest, (channel, customer_id), at)
             for m in group:
-                if any(
-                    channel == m.channel
-                    and (
-                        token == m.subject
-                        or (customer_id == m.customer_id and at >= m.triggered_at)
-                    )
-                    for channel, token, customer_id, at in placed
+                last = latest.get((m.channel, m.customer_id))
+                if (m.channel, m.subject) in tokens or (
+                    last is not None and last >= m.triggered_at
                 ):
                     ended[m.pk] = "An order was placed."
         elif kind is Kind.WIN_BACK:
-            paid = list(
-                events.filter(
-                    customer_id__in=customers,
-                    occurred_at__gte=since,
-                    type=EventType.ORDER_PAID.value,
-                ).values_list("channel", "customer_id", "occurred_at")
-            )
+            latest = {}
+            for channel, customer_id, at in events.filter(
+                customer_id__in=customers,
+                occurred_at__gte=since,
+                type=EventType.ORDER_PAID.value,
+            ).values_list("channel", "customer_id", "occurred_at"):
+                _keep_latest(latest, (channel, customer_id), at)
             for m in group:
-                if any(
-                    channel == m.channel
-                    and customer_id == m.customer_id
-                    and at >= m.triggered_at
-                    for channel, customer_id, at in paid
-                ):
+                last = latest.get((m.channel, m.customer_id))
+                if last is not None and last >= m.triggered_at:
                     ended[m.pk] = "The customer paid for an order."
         else:
-            reviews = list(
-                events.filter(
-                    customer_id__in=customers, type=EventType.REVIEW_SUBMITTED.value
-                ).values_list("channel", "customer_id", "payload")
-            )
+            reviewed: set[tuple[str, int | None, str]] = set()
+            for channel, customer_id, payload in events.filter(
+                customer_id__in=customers, type=EventType.REVIEW_SUBMITTED.value
+            ).values_list("channel", "customer_id", "payload"):
+                if isinstance(payload, dict):
+                    for key in ("order_id", "order"):
+                        if isinstance(payload.get(key), str):
+                            reviewed.add((channel, customer_id, payload[key]))
             for m in group:
-                if any(
-                    channel == m.channel
-                    and customer_id == m.customer_id
-                    and isinstance(payload, dict)
-                    and m.subject in (payload.get("order_id"), payload.get("order"))
-                    for channel, customer_id, payload in reviews
-                ):
+                if (m.channel, m.customer_id, m.subject) in reviewed:
                     ended[m.pk] = "The customer reviewed the order."
     return ended
+
+
+def _keep_latest(
+    latest: dict[tuple[str, int | None], datetime],
+    key: tuple[str, int | None],
+    at: datetime,
+) -> None:
+    if key not in latest or at > latest[key]:
+        latest[key] = at
 
 
 def _last_sent(customer_ids: list[int]) -> dict[int, datetime]:
