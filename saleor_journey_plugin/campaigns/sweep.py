@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -170,34 +170,86 @@ def _settle(messages: Sequence[CampaignMessage], now: datetime, host: Host) -> C
             stopped.append(message)
             counts[decision.status.value] += 1
         else:
-            try:
-                # A savepoint: a coupon that failed fails its own send only.
-                with transaction.atomic():
-                    _coupon(message, decision, now, host)
-            except Exception as error:
-                failures.append((message.pk, error))
-                continue
+            if _needs_coupon(message, decision):
+                try:
+                    # A savepoint: a coupon that failed fails its own send only.
+                    with transaction.atomic():
+                        _coupon(message, decision, now, host)
+                except Exception as error:
+                    failures.append((message.pk, error))
+                    continue
             message.status = MessageStatus.SENDING
             message.sent_at = now
             message.attempts += 1
             message.email = decision.email
             sends.append((message, decision))
-    CampaignMessage.objects.bulk_update(waiting, ["due_at", "last_error"])
-    CampaignMessage.objects.bulk_update(stopped, ["status", "last_error"])
-    CampaignMessage.objects.bulk_update(
-        [message for message, _ in sends],
-        ["status", "sent_at", "attempts", "email", "coupon_code", "coupon_expires_at"],
-    )
+    _write(waiting, stopped, [message for message, _ in sends], now)
     return Claimed(counts, sends, len(messages), failures)
+
+
+def _write(
+    waiting: list[CampaignMessage],
+    stopped: list[CampaignMessage],
+    claimed: list[CampaignMessage],
+    now: datetime,
+) -> None:
+    """The batch's new states: one UPDATE each for the waiting, the stopped
+    and the claimed rows (``bulk_update`` composes a CASE per row and field,
+    which costs more than the whole claim otherwise does)."""
+    table = CampaignMessage._meta.db_table
+    with connection.cursor() as cursor:
+        if waiting:
+            cursor.execute(
+                f"UPDATE {table} AS m SET due_at = u.due_at, last_error = u.reason "
+                "FROM unnest(%s::bigint[], %s::timestamptz[], %s::text[]) "
+                "AS u (id, due_at, reason) WHERE m.id = u.id",
+                [
+                    [m.pk for m in waiting],
+                    [m.due_at for m in waiting],
+                    [m.last_error for m in waiting],
+                ],
+            )
+        if stopped:
+            cursor.execute(
+                f"UPDATE {table} AS m SET status = u.status, last_error = u.reason "
+                "FROM unnest(%s::bigint[], %s::text[], %s::text[]) "
+                "AS u (id, status, reason) WHERE m.id = u.id",
+                [
+                    [m.pk for m in stopped],
+                    [MessageStatus(m.status).value for m in stopped],
+                    [m.last_error for m in stopped],
+                ],
+            )
+        if claimed:
+            cursor.execute(
+                f"UPDATE {table} AS m SET status = %s, sent_at = %s, "
+                "attempts = u.attempts, email = u.email, coupon_code = u.code, "
+                "coupon_expires_at = u.expires_at "
+                "FROM unnest(%s::bigint[], %s::int[], %s::text[], %s::text[], "
+                "%s::timestamptz[]) AS u (id, attempts, email, code, expires_at) "
+                "WHERE m.id = u.id",
+                [
+                    MessageStatus.SENDING.value,
+                    now,
+                    [m.pk for m in claimed],
+                    [m.attempts for m in claimed],
+                    [m.email for m in claimed],
+                    [m.coupon_code for m in claimed],
+                    [m.coupon_expires_at for m in claimed],
+                ],
+            )
+
+
+def _needs_coupon(message: CampaignMessage, decision: Send) -> bool:
+    # Keyed by the message: a retried send has the code made before.
+    return decision.step.coupon is not None and not message.coupon_code
 
 
 def _coupon(
     message: CampaignMessage, decision: Send, now: datetime, host: Host
 ) -> None:
     coupon = decision.step.coupon
-    if coupon is None or message.coupon_code:
-        return
-    # Keyed by the message: a retried send gets the code made before.
+    assert coupon is not None
     expires_at = now + timedelta(
         days=campaign_settings.of(decision.settings).coupon_valid_days
     )
