@@ -84,15 +84,6 @@ def sweep(now: datetime | None = None, limit: int = BATCH_SIZE) -> dict[str, int
     return {name: count for name, count in counts.items() if count}
 
 
-def send_next(now: datetime, host: Host) -> str | None:
-    """Settle the next due step: its outcome, or None when nothing is due."""
-    claimed = claim(now, host, 1)
-    if claimed.taken == 0:
-        return None
-    counts = claimed.counts + send(claimed.sends, now, host)
-    return next(iter(counts))
-
-
 def give_up_stuck(now: datetime) -> int:
     return CampaignMessage.objects.filter(
         status=MessageStatus.SENDING, sent_at__lt=now - SENDING_TIMEOUT
