@@ -314,8 +314,8 @@ def statements(table: Table, sample: int) -> Table:
     table.add(
         f"  where a step's time goes  (a sweep of {settled} steps)",
         f"{per_step(used.wall)} wall; CPU in this process {per_step(used.cpu)}; "
-        f"{len(used.statements) / settled:.0f} statements, their round trips "
-        f"{per_step(used.in_statements)}; {count['COMMIT'] / settled:.0f} commits",
+        f"{len(used.statements) / settled:.2f} statements, their round trips "
+        f"{per_step(used.in_statements)}; {count['COMMIT'] / settled:.2f} commits",
     )
     detail = Table(f"5b. The sweep's statements per step (n={settled})")
     for name, n in count.most_common():
