@@ -79,7 +79,11 @@ def sweep(now: datetime | None = None, limit: int = BATCH_SIZE) -> dict[str, int
         if claimed.taken == 0:
             break
         counts.update(claimed.counts)
-        counts.update(send(claimed.sends, now, host))
+        sent, finished = send(claimed.sends, now, host)
+        counts.update(sent)
+        if not finished:
+            # The mail server is too slow to go on: the next sweep will.
+            break
         left -= claimed.taken
     return {name: count for name, count in counts.items() if count}
 
@@ -261,14 +265,17 @@ def _coupon(
 
 def send(
     sends: list[tuple[CampaignMessage, Send]], now: datetime, host: Host
-) -> Counter[str]:
-    """Render and send each claimed email, then confirm those that left."""
+) -> tuple[Counter[str], bool]:
+    """Render and send each claimed email, then confirm those that left; and
+    whether all were tried (False: the rest was given back, out of time)."""
     counts: Counter[str] = Counter()
     sent: list[tuple[CampaignMessage, Send]] = []
+    finished = True
     started = time.monotonic()
     for position, (message, decision) in enumerate(sends):
         if time.monotonic() - started > SEND_BUDGET.total_seconds():
             _give_back([m.pk for m, _ in sends[position:]])
+            finished = False
             break
         try:
             outgoing = email.build(message, decision, host)
@@ -279,7 +286,7 @@ def send(
         sent.append((message, decision))
     _confirm(sent, now)
     counts["sent"] += len(sent)
-    return counts
+    return counts, finished
 
 
 def _give_back(ids: list[int]) -> None:

@@ -211,3 +211,36 @@ def test_a_batch_whose_rules_fail_is_settled_one_by_one(channels, inbox, monkeyp
         "buyer1@example.com",
         "buyer3@example.com",
     ]
+
+
+def test_a_batch_out_of_sending_time_gives_its_unsent_rows_back(
+    channels, inbox, monkeypatch
+):
+    # given: two reminders due, and a mail server so slow that the batch's
+    # time is up before its first email
+    channels(abandoned_checkout_steps="1h")
+    started("t1", "buyer1@example.com", at=T0 + 1 * MINUTE)
+    started("t2", "buyer2@example.com", at=T0 + 2 * MINUTE)
+    monkeypatch.setattr(sweeping, "SEND_BUDGET", timedelta(seconds=-1))
+
+    # when
+    outcome = sweep(now=T0 + 2 * HOUR)
+
+    # then: nothing left, both due again as if never claimed
+    assert outcome == {}
+    assert inbox.messages == []
+    for token in ("t1", "t2"):
+        message = step_one(token)
+        assert (message.status, message.attempts, message.sent_at) == (
+            "scheduled",
+            0,
+            None,
+        )
+
+    # when: a later sweep has the time
+    monkeypatch.setattr(sweeping, "SEND_BUDGET", timedelta(minutes=5))
+    again = sweep(now=T0 + 2 * HOUR + MINUTE)
+
+    # then
+    assert again == {"sent": 2}
+    assert len(inbox.messages) == 2
