@@ -5,11 +5,12 @@ How a checkout becomes a due email: the drain applies its CHECKOUT_* event and
 the campaign scheduler (a follower of the drain, ``campaigns/scheduling.py``)
 inserts one ``journey_campaign_message`` row per step (1 h, 24 h, 72 h), its
 ``due_at`` counted from the checkout's last change. The sweep
-(``campaigns/sweep.py``) takes due rows one at a time (``status = 'scheduled'
-AND due_at <= now``, ``FOR UPDATE SKIP LOCKED``), checks the rules again (the
-checkout in the store, an order since, unsubscribes, the frequency cap),
-claims the row as ``sending`` and commits before the email leaves, then marks
-it ``sent`` and records an EMAIL_SENT journey event.
+(``campaigns/sweep.py``) claims due rows in batches (``status = 'scheduled'
+AND due_at <= now``, ``FOR UPDATE SKIP LOCKED LIMIT 500``), checks the rules
+again for the batch with grouped queries (the checkouts in the store, an order
+since, unsubscribes, staff, the frequency cap), commits the rows to send as
+``sending`` before any email leaves, then renders and sends each, marks them
+``sent`` and records their EMAIL_SENT journey events.
 
 The store is written by PostgreSQL itself (generate_series): one guest
 customer per tracked checkout, its CHECKOUT_STARTED event (and ORDER_PLACED
@@ -217,6 +218,7 @@ def sweep_runs(table: Table, due: int, runs: int) -> None:
         f"find every due step in one query ({len(found):,} ids), median",
         f"{statistics.median(finding) / 1e6:.1f} ms",
     )
+    claim_runs(table, due, runs, ids)
     seconds = []
     outcomes: Counter[str] = Counter()
     with _campaigns_on(DUMMY):
@@ -233,8 +235,8 @@ def sweep_runs(table: Table, due: int, runs: int) -> None:
             _reset(ids)
     median = statistics.median(seconds)
     table.add(
-        f"sweep(): find, check the rules, claim and confirm {due:,} due steps, "
-        f"email backend a no-op, median of {runs}",
+        f"sweep(): find, check the rules, claim, render and confirm {due:,} due "
+        f"steps, email backend a no-op, median of {runs}",
         f"{median:.2f} s  ({due / median:,.0f} steps/s, "
         f"{1000 * median / due:.2f} ms each; runs "
         + ", ".join(f"{s:.2f}" for s in seconds)
@@ -242,6 +244,47 @@ def sweep_runs(table: Table, due: int, runs: int) -> None:
     )
     table.add(
         "  outcomes over the runs",
+        ", ".join(f"{name} {n:,}" for name, n in sorted(outcomes.items())),
+    )
+
+
+def claim_runs(table: Table, due: int, runs: int, ids: list[int]) -> None:
+    """Time the claim phase alone over every due step: finding, the rules and
+    claiming, batch after batch, as ``sweep()`` does before its emails are
+    rendered and sent (they are not, here)."""
+    seconds = []
+    outcomes: Counter[str] = Counter()
+    host = sweeping.get_host()
+    with _campaigns_on(DUMMY):
+        for run in range(runs):
+            now = timezone.now()
+            begun = time.perf_counter()
+            batches = 0
+            while True:
+                claimed = sweeping.claim(now, host, sweeping.CLAIM_SIZE)
+                if claimed.taken == 0:
+                    break
+                batches += 1
+                outcomes.update(claimed.counts)
+                outcomes["claimed to send"] += len(claimed.sends)
+            seconds.append(time.perf_counter() - begun)
+            print(
+                f"  claim run {run + 1}: {batches} batches in {seconds[-1]:.2f} s",
+                file=sys.stderr,
+                flush=True,
+            )
+            _reset(ids)
+    median = statistics.median(seconds)
+    table.add(
+        f"claim phase: find, check the rules and claim {due:,} due steps "
+        f"(batches of {sweeping.CLAIM_SIZE}; rendering and sending excluded), "
+        f"median of {runs}",
+        f"{median:.2f} s  ({due / median:,.0f} steps/s; runs "
+        + ", ".join(f"{s:.2f}" for s in seconds)
+        + ")",
+    )
+    table.add(
+        "  claim outcomes over the runs",
         ", ".join(f"{name} {n:,}" for name, n in sorted(outcomes.items())),
     )
 
@@ -271,8 +314,8 @@ def statements(table: Table, sample: int) -> Table:
     table.add(
         f"  where a step's time goes  (a sweep of {settled} steps)",
         f"{per_step(used.wall)} wall; CPU in this process {per_step(used.cpu)}; "
-        f"{len(used.statements) / settled:.0f} statements, their round trips "
-        f"{per_step(used.in_statements)}; {count['COMMIT'] / settled:.0f} commits",
+        f"{len(used.statements) / settled:.2f} statements, their round trips "
+        f"{per_step(used.in_statements)}; {count['COMMIT'] / settled:.2f} commits",
     )
     detail = Table(f"5b. The sweep's statements per step (n={settled})")
     for name, n in count.most_common():
@@ -293,11 +336,13 @@ def _label(sql: str) -> str:
 
 
 def plans() -> list[str]:
-    """EXPLAIN (ANALYZE, BUFFERS) of every SELECT one step's settling runs,
+    """EXPLAIN (ANALYZE, BUFFERS) of every SELECT one batch's claim runs,
     and of the query finding all due steps; rolled back."""
     now = timezone.now()
     with _campaigns_on(DUMMY):
-        selects = selects_of(lambda: sweeping.send_next(now, sweeping.get_host()))
+        selects = selects_of(
+            lambda: sweeping.claim(now, sweeping.get_host(), sweeping.CLAIM_SIZE)
+        )
     due_all = sweeping._due(now).values("id").query.sql_with_params()
     return explain([*((sql, None) for sql in selects), due_all])
 

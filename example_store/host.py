@@ -8,6 +8,7 @@ from typing import Any, cast
 
 from django.conf import settings
 from django.core import signing
+from django.db.models import Q
 
 from example_store import purchases
 from saleor_journey_plugin.campaigns.settings import campaign_settings
@@ -136,30 +137,33 @@ class ExampleStoreHost(Host):
         return purchases.has_paid_order(channel, email, product, order)
 
     def read_checkout(self, token: str) -> Checkout | None:
+        return self.read_checkouts([token])[token]
+
+    def read_checkouts(self, tokens: list[str]) -> dict[str, Checkout | None]:
         from .models import StoreCheckout
 
-        found = StoreCheckout.objects.filter(token=token).first()
-        if found is None:
-            return None
-        lines = tuple(
-            CheckoutLine(
-                name=str(line["name"]),
-                quantity=int(line["quantity"]),
-                price=Decimal(str(line["price"])),
+        found: dict[str, Checkout | None] = dict.fromkeys(tokens)
+        for row in StoreCheckout.objects.filter(token__in=tokens):
+            lines = tuple(
+                CheckoutLine(
+                    name=str(line["name"]),
+                    quantity=int(line["quantity"]),
+                    price=Decimal(str(line["price"])),
+                )
+                for line in row.lines
             )
-            for line in found.lines
-        )
-        return Checkout(
-            token=found.token,
-            channel=found.channel,
-            email=found.email,
-            user_id=found.user_id,
-            lines=lines,
-            total=sum((line.price * line.quantity for line in lines), Decimal(0)),
-            currency=found.currency,
-            last_change=found.updated_at,
-            ordered=bool(found.order_id),
-        )
+            found[row.token] = Checkout(
+                token=row.token,
+                channel=row.channel,
+                email=row.email,
+                user_id=row.user_id,
+                lines=lines,
+                total=sum((line.price * line.quantity for line in lines), Decimal(0)),
+                currency=row.currency,
+                last_change=row.updated_at,
+                ordered=bool(row.order_id),
+            )
+        return found
 
     def create_coupon(self, request: CouponRequest) -> str:
         from .models import Coupon
@@ -178,12 +182,20 @@ class ExampleStoreHost(Host):
         return coupon.code
 
     def skips_user(self, user_id: str) -> bool:
+        return user_id in self.skipped_users([user_id])
+
+    def skipped_users(self, user_ids: list[str]) -> set[str]:
         from django.contrib.auth import get_user_model
 
-        if not user_id.isdecimal():
-            return False
-        user = get_user_model().objects.filter(pk=int(user_id)).first()
-        return user is not None and (user.is_staff or not user.is_active)
+        pks = {user_id: int(user_id) for user_id in user_ids if user_id.isdecimal()}
+        if not pks:
+            return set()
+        skipped = set(
+            get_user_model()
+            .objects.filter(Q(is_staff=True) | Q(is_active=False), pk__in=pks.values())
+            .values_list("pk", flat=True)
+        )
+        return {user_id for user_id, pk in pks.items() if pk in skipped}
 
     def store_name(self, channel: str) -> str:
         config = settings.JOURNEY_CHANNELS.get(channel) or {}

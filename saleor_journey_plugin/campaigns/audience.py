@@ -1,5 +1,6 @@
 """Who may receive campaign emails: unsubscribes and marketing opt-ins."""
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.db.models import Max
@@ -38,3 +39,63 @@ def is_subscriber(customer_id: int, channel: str) -> bool:
     return opted_in_at(customer_id, channel) is not None and not is_unsubscribed(
         customer_id, channel
     )
+
+
+@dataclass(frozen=True)
+class Standing:
+    unsubscribed: bool = False
+    subscriber: bool = False
+
+
+NOBODY = Standing()
+
+
+def standing(pairs: set[tuple[int, str]]) -> dict[tuple[int, str], Standing]:
+    """``is_unsubscribed`` and ``is_subscriber`` for many (customer id,
+    channel) pairs at once: two queries."""
+    if not pairs:
+        return {}
+    customers = sorted({customer_id for customer_id, _ in pairs})
+    channels = sorted({channel for _, channel in pairs})
+    left: dict[tuple[int, str], datetime] = dict(
+        ((customer_id, channel), at)
+        for customer_id, channel, at in CampaignUnsubscribe.objects.filter(
+            customer_id__in=customers, channel__in=channels
+        ).values_list("customer_id", "channel", "at")
+    )
+    latest: dict[tuple[int, str, str], datetime] = {}
+    rows = (
+        JourneyEvent.objects.filter(
+            customer_id__in=customers,
+            channel__in=[*channels, ""],
+            type__in=[EventType.UNSUBSCRIBED.value, EventType.NEWSLETTER_OPT_IN.value],
+        )
+        .values("customer_id", "channel", "type")
+        .annotate(at=Max("occurred_at"))
+        .values_list("customer_id", "channel", "type", "at")
+    )
+    for customer_id, channel, type_, at in rows:
+        latest[(customer_id, channel, type_)] = at
+
+    def last(customer_id: int, channel: str, event_type: EventType) -> datetime | None:
+        # The channel's own events and the customer-wide ones (no channel).
+        times = [
+            latest.get((customer_id, where, event_type.value))
+            for where in (channel, "")
+        ]
+        return max((t for t in times if t is not None), default=None)
+
+    found = {}
+    for customer_id, channel in pairs:
+        opted_in = last(customer_id, channel, EventType.NEWSLETTER_OPT_IN)
+        times = [
+            left.get((customer_id, channel)),
+            last(customer_id, channel, EventType.UNSUBSCRIBED),
+        ]
+        gone = max((t for t in times if t is not None), default=None)
+        unsubscribed = gone is not None and (opted_in is None or opted_in <= gone)
+        found[(customer_id, channel)] = Standing(
+            unsubscribed=unsubscribed,
+            subscriber=opted_in is not None and not unsubscribed,
+        )
+    return found

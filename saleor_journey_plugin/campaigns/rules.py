@@ -1,11 +1,16 @@
 """The rules checked when a step is due, not only when it was scheduled.
 
-``decide`` answers one of: send (to whom, with what), wait until a later time
-(the checkout changed, quiet hours, the frequency cap), cancel (the campaign is
-over for this subject) or skip (this customer gets no campaign email).
+``decide_all`` answers, for each message of a batch, one of: send (to whom,
+with what), wait until a later time (the checkout changed, quiet hours, the
+frequency cap), cancel (the campaign is over for this subject) or skip (this
+customer gets no campaign email). What the rules read is loaded for the whole
+batch first (``prefetch``: a handful of grouped queries), then each message is
+decided in Python (``decide_one``).
 """
 
-from dataclasses import dataclass
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.db import connection
@@ -50,9 +55,95 @@ class Stop:
 Decision = Send | Wait | Stop
 
 
+@dataclass
+class Facts:
+    """What the rules read for one batch of messages, loaded set-wise."""
+
+    settings: dict[str, ChannelSettings | None] = field(default_factory=dict)
+    # (customer id, channel) -> (unsubscribed, subscriber)
+    standing: dict[tuple[int, str], audience.Standing] = field(default_factory=dict)
+    # message id -> why the customer's own events end its campaign
+    ended: dict[int, str] = field(default_factory=dict)
+    checkouts: dict[str, Checkout | None] = field(default_factory=dict)
+    skipped_users: set[str] = field(default_factory=set)
+    # customer id -> their latest campaign email claimed or sent
+    last_sent: dict[int, datetime] = field(default_factory=dict)
+
+
 def decide(message: CampaignMessage, now: datetime, host: Host) -> Decision:
+    return decide_all([message], now, host)[message.pk]
+
+
+def decide_all(
+    messages: Sequence[CampaignMessage], now: datetime, host: Host
+) -> dict[int, Decision]:
+    """Each message's decision, in the order given (``due_at``, ``id``).
+
+    Two messages of one customer in the batch: once the first is sent, the
+    frequency cap holds the later one back, as if it had been claimed first.
+    """
+    facts = prefetch(messages, now, host)
+    decisions: dict[int, Decision] = {}
+    for message in messages:
+        decision = decide_one(message, now, facts)
+        decisions[message.pk] = decision
+        if isinstance(decision, Send):
+            facts.last_sent[decision.customer.pk] = now
+    return decisions
+
+
+def prefetch(messages: Sequence[CampaignMessage], now: datetime, host: Host) -> Facts:
+    facts = Facts()
+    for channel in sorted({m.channel for m in messages}):
+        facts.settings[channel] = host.channel_settings(channel)
+    live = [m for m in messages if _step(m, facts) is not None]
+    facts.standing = audience.standing(
+        {(m.customer_id, m.channel) for m in live if m.customer_id is not None}
+    )
+    facts.ended = _ended_all([m for m in live if m.customer_id is not None])
+    tokens = sorted(
+        {m.subject for m in live if Kind(m.kind) is Kind.ABANDONED_CHECKOUT}
+    )
+    facts.checkouts = dict(host.read_checkouts(tokens)) if tokens else {}
+    user_ids = set()
+    for message in live:
+        customer = message.customer
+        checkout = facts.checkouts.get(message.subject)
+        user_id = (customer.user_id if customer else "") or (
+            checkout.user_id if checkout else ""
+        )
+        if user_id:
+            user_ids.add(user_id)
+    facts.skipped_users = host.skipped_users(sorted(user_ids)) if user_ids else set()
+    capped = sorted(
+        {
+            m.customer_id
+            for m in live
+            if m.customer_id is not None and _capped(facts.settings[m.channel])
+        }
+    )
+    facts.last_sent = _last_sent(capped)
+    return facts
+
+
+def _capped(settings: ChannelSettings | None) -> bool:
+    return bool(
+        settings is not None and campaign_settings.of(settings).min_hours_between_emails
+    )
+
+
+def _step(message: CampaignMessage, facts: Facts) -> Step | None:
+    settings = facts.settings[message.channel]
     kind = Kind(message.kind)
-    settings = host.channel_settings(message.channel)
+    if settings is None or kind not in campaign_settings.of(settings).enabled:
+        return None
+    steps = campaign_settings.of(settings).steps[kind]
+    return steps[message.step - 1] if message.step <= len(steps) else None
+
+
+def decide_one(message: CampaignMessage, now: datetime, facts: Facts) -> Decision:
+    kind = Kind(message.kind)
+    settings = facts.settings[message.channel]
     if settings is None or kind not in campaign_settings.of(settings).enabled:
         return Stop(MessageStatus.CANCELLED, "The campaign is off in this channel.")
     steps = campaign_settings.of(settings).steps[kind]
@@ -62,14 +153,15 @@ def decide(message: CampaignMessage, now: datetime, host: Host) -> Decision:
     customer = message.customer
     if customer is None:
         return Stop(MessageStatus.CANCELLED, "The customer was erased.")
-    if audience.is_unsubscribed(customer.pk, message.channel):
+    standing = facts.standing.get((customer.pk, message.channel), audience.NOBODY)
+    if standing.unsubscribed:
         return Stop(MessageStatus.CANCELLED, "The customer unsubscribed.")
-    ended = _ended(kind, message, customer.pk)
+    ended = facts.ended.get(message.pk, "")
     if ended:
         return Stop(MessageStatus.CANCELLED, ended)
     checkout = None
     if kind is Kind.ABANDONED_CHECKOUT:
-        checkout = host.read_checkout(message.subject)
+        checkout = facts.checkouts.get(message.subject)
         if checkout is None:
             return Stop(MessageStatus.CANCELLED, "The checkout was deleted.")
         if checkout.ordered:
@@ -83,23 +175,20 @@ def decide(message: CampaignMessage, now: datetime, host: Host) -> Decision:
     if not email:
         return Stop(MessageStatus.SKIPPED, "No email address.")
     user_id = customer.user_id or (checkout.user_id if checkout else "")
-    if user_id and host.skips_user(user_id):
+    if user_id and user_id in facts.skipped_users:
         return Stop(MessageStatus.SKIPPED, "Staff or inactive user.")
     campaigns = campaign_settings.of(settings)
-    if campaigns.audience == SUBSCRIBERS_ONLY and not audience.is_subscriber(
-        customer.pk, message.channel
-    ):
+    if campaigns.audience == SUBSCRIBERS_ONLY and not standing.subscriber:
         return Stop(MessageStatus.SKIPPED, "No marketing opt-in on record.")
     if campaigns.quiet_hours is not None:
         end = campaigns.quiet_hours.end_after(now, settings.time_zone)
         if end > now:
             return Wait(end, "Quiet hours.")
     if campaigns.min_hours_between_emails:
-        free_at = _cap_free_at(
-            customer.pk, message.pk, timedelta(hours=campaigns.min_hours_between_emails)
-        )
-        if free_at is not None and free_at > now:
-            return Wait(free_at, "Frequency cap.")
+        last = facts.last_sent.get(customer.pk)
+        gap = timedelta(hours=campaigns.min_hours_between_emails)
+        if last is not None and last + gap > now:
+            return Wait(last + gap, "Frequency cap.")
     return Send(
         email=email,
         step=step,
@@ -109,45 +198,100 @@ def decide(message: CampaignMessage, now: datetime, host: Host) -> Decision:
     )
 
 
-def _ended(kind: Kind, message: CampaignMessage, customer_id: int) -> str:
-    """Why the customer's own events end this campaign; empty if they do not."""
-    events = JourneyEvent.objects.filter(channel=message.channel)
-    mine = Q(customer_id=customer_id, occurred_at__gte=message.triggered_at)
-    if kind is Kind.ABANDONED_CHECKOUT:
-        placed = events.annotate(token=KeyTextTransform("checkout", "payload")).filter(
-            Q(token=message.subject) | mine, type=EventType.ORDER_PLACED.value
-        )
-        return "An order was placed." if placed.exists() else ""
-    if kind is Kind.WIN_BACK:
-        paid = events.filter(mine, type=EventType.ORDER_PAID.value)
-        return "The customer paid for an order." if paid.exists() else ""
-    reviewed = events.filter(
-        Q(payload__order_id=message.subject) | Q(payload__order=message.subject),
-        customer_id=customer_id,
-        type=EventType.REVIEW_SUBMITTED.value,
-    )
-    return "The customer reviewed the order." if reviewed.exists() else ""
+def _ended_all(messages: Sequence[CampaignMessage]) -> dict[int, str]:
+    """Why the customers' own events end each message's campaign (message id
+    -> reason; absent: they do not). One query per kind in the batch."""
+    by_kind: dict[Kind, list[CampaignMessage]] = defaultdict(list)
+    for message in messages:
+        by_kind[Kind(message.kind)].append(message)
+    ended: dict[int, str] = {}
+    for kind, group in by_kind.items():
+        channels = sorted({m.channel for m in group})
+        customers = sorted({m.customer_id for m in group if m.customer_id is not None})
+        events = JourneyEvent.objects.filter(channel__in=channels)
+        since = min(m.triggered_at for m in group)
+        if kind is Kind.ABANDONED_CHECKOUT:
+            placed = (
+                events.annotate(token=KeyTextTransform("checkout", "payload"))
+                .filter(
+                    Q(token__in=sorted({m.subject for m in group}))
+                    | Q(customer_id__in=customers, occurred_at__gte=since),
+                    type=EventType.ORDER_PLACED.value,
+                )
+                .values_list("channel", "token", "customer_id", "occurred_at")
+            )
+            tokens: set[tuple[str, str]] = set()
+            latest: dict[tuple[str, int | None], datetime] = {}
+            for channel, token, customer_id, at in placed:
+                tokens.add((channel, token))
+                _keep_latest(latest, (channel, customer_id), at)
+            for m in group:
+                last = latest.get((m.channel, m.customer_id))
+                if (m.channel, m.subject) in tokens or (
+                    last is not None and last >= m.triggered_at
+                ):
+                    ended[m.pk] = "An order was placed."
+        elif kind is Kind.WIN_BACK:
+            latest = {}
+            for channel, customer_id, at in events.filter(
+                customer_id__in=customers,
+                occurred_at__gte=since,
+                type=EventType.ORDER_PAID.value,
+            ).values_list("channel", "customer_id", "occurred_at"):
+                _keep_latest(latest, (channel, customer_id), at)
+            for m in group:
+                last = latest.get((m.channel, m.customer_id))
+                if last is not None and last >= m.triggered_at:
+                    ended[m.pk] = "The customer paid for an order."
+        else:
+            reviewed: set[tuple[str, int | None, str]] = set()
+            for channel, customer_id, payload in events.filter(
+                customer_id__in=customers, type=EventType.REVIEW_SUBMITTED.value
+            ).values_list("channel", "customer_id", "payload"):
+                if isinstance(payload, dict):
+                    for key in ("order_id", "order"):
+                        if isinstance(payload.get(key), str):
+                            reviewed.add((channel, customer_id, payload[key]))
+            for m in group:
+                if (m.channel, m.customer_id, m.subject) in reviewed:
+                    ended[m.pk] = "The customer reviewed the order."
+    return ended
 
 
-def _cap_free_at(customer_id: int, message_id: int, gap: timedelta) -> datetime | None:
-    """When the customer may get the next campaign email (None: now).
+def _keep_latest(
+    latest: dict[tuple[str, int | None], datetime],
+    key: tuple[str, int | None],
+    at: datetime,
+) -> None:
+    if key not in latest or at > latest[key]:
+        latest[key] = at
 
-    Holds the customer's advisory lock to the end of the transaction, so two
-    sweeps claiming two of their steps at once take turns: the second sees the
+
+def _last_sent(customer_ids: list[int]) -> dict[int, datetime]:
+    """Each customer's latest campaign email claimed or sent.
+
+    Takes the customers' advisory locks first, in ascending order (two sweeps
+    never wait on each other in a cycle), held to the end of the transaction:
+    two sweeps claiming steps of one customer take turns, the second sees the
     first's claim.
     """
+    if not customer_ids:
+        return {}
     if connection.vendor == "postgresql":
+        keys = sorted({customer_id % 2**31 for customer_id in customer_ids})
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT pg_advisory_xact_lock(%s, %s)",
-                [CAP_LOCK, customer_id % 2**31],
+                "SELECT count(pg_advisory_xact_lock(%s, key)) "
+                "FROM unnest(%s::int[]) AS key",
+                [CAP_LOCK, keys],
             )
-    last = (
+    rows = (
         CampaignMessage.objects.filter(
-            customer_id=customer_id,
+            customer_id__in=customer_ids,
             status__in=[MessageStatus.SENDING, MessageStatus.SENT],
         )
-        .exclude(pk=message_id)
-        .aggregate(at=Max("sent_at"))["at"]
+        .values("customer_id")
+        .annotate(at=Max("sent_at"))
+        .values_list("customer_id", "at")
     )
-    return last + gap if last is not None else None
+    return {customer_id: at for customer_id, at in rows if at is not None}

@@ -1,23 +1,31 @@
 """Sending the campaign steps that are due, each at most once.
 
-A sweep takes due rows one at a time under ``FOR UPDATE SKIP LOCKED`` (any
-number of sweeps can run), checks the rules again, and commits the row as
-``sending`` before the email leaves. Then:
+A sweep works in batches. Claiming a batch is one transaction: the due rows
+taken ``FOR UPDATE SKIP LOCKED`` (any number of sweeps can run), the rules
+checked for the whole batch (``rules.decide_all``: a handful of grouped
+queries, the frequency cap under the customers' advisory locks), the rows
+that wait or stop updated, coupons made, and the rows to send committed as
+``sending`` before any email leaves. Then each email is rendered and sent,
+and:
 
 - the backend accepted it: the row becomes ``sent``;
-- the backend refused it (an SMTP error): the row goes back to ``scheduled``
-  with a back-off, and ends ``failed`` after ``MAX_ATTEMPTS``;
+- rendering failed or the backend refused it (an SMTP error): the row goes
+  back to ``scheduled`` with a back-off, and ends ``failed`` after
+  ``MAX_ATTEMPTS``; the batch's other emails go on;
 - the worker died in between: the row stays ``sending``; a later sweep marks
   it ``failed`` after ``SENDING_TIMEOUT`` and never sends it again. Whether
   that one email left is unknown, and a missing reminder is better than two.
 """
 
 import logging
+import time
 from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.db import transaction
-from django.db.models import Q
+from django.db import connection, transaction
+from django.db.models import F, Q
 from django.utils import timezone
 
 from ..core.events import EventType, JourneyEventData, Source, TouchChannel
@@ -26,7 +34,7 @@ from ..core.recording import record_event
 from . import email
 from . import settings as campaign_settings
 from .models import CampaignMessage, MessageStatus
-from .rules import Send, Stop, Wait, decide
+from .rules import Send, Stop, Wait, decide_all
 
 logger = logging.getLogger(__name__)
 
@@ -34,11 +42,29 @@ MAX_ATTEMPTS = 5
 FIRST_RETRY = timedelta(minutes=5)
 SENDING_TIMEOUT = timedelta(minutes=15)
 MAX_ERROR_LENGTH = 2000
+# The default number of steps one sweep settles (the beat task's).
 BATCH_SIZE = 200
+# Rows claimed in one transaction.
+CLAIM_SIZE = 500
+# A batch still sending after this long gives its unsent rows back (claimed,
+# never sent), well before another sweep could take them for stuck.
+SEND_BUDGET = SENDING_TIMEOUT / 3
 STUCK = (
     "The worker stopped after claiming this send and before confirming it; "
     "not sent again (at most once)."
 )
+
+
+@dataclass
+class Claimed:
+    """A batch's outcome after its claim: the settled counts, the rows to send."""
+
+    counts: Counter[str]
+    sends: list[tuple[CampaignMessage, Send]]
+    # Rows taken (settled, claimed or failed): zero, nothing was due.
+    taken: int
+    # Rows whose coupon failed: retried once the claim is committed.
+    failures: list[tuple[int, Exception]] = field(default_factory=list)
 
 
 def sweep(now: datetime | None = None, limit: int = BATCH_SIZE) -> dict[str, int]:
@@ -47,11 +73,18 @@ def sweep(now: datetime | None = None, limit: int = BATCH_SIZE) -> dict[str, int
     host = get_host()
     counts: Counter[str] = Counter()
     counts["failed"] += give_up_stuck(now)
-    for _ in range(limit):
-        outcome = send_next(now, host)
-        if outcome is None:
+    left = limit
+    while left > 0:
+        claimed = claim(now, host, min(left, CLAIM_SIZE))
+        if claimed.taken == 0:
             break
-        counts[outcome] += 1
+        counts.update(claimed.counts)
+        sent, finished = send(claimed.sends, now, host)
+        counts.update(sent)
+        if not finished:
+            # The mail server is too slow to go on: the next sweep will.
+            break
+        left -= claimed.taken
     return {name: count for name, count in counts.items() if count}
 
 
@@ -69,102 +102,225 @@ def _due(now: datetime):
     )
 
 
-def send_next(now: datetime, host: Host) -> str | None:
-    """Settle the next due step: its outcome, or None when nothing is due."""
-    message_id = None
+def claim(now: datetime, host: Host, size: int, only: int | None = None) -> Claimed:
+    """Take up to ``size`` due rows, settle those that wait or stop, and
+    commit those to send as ``sending``.
+
+    When the batch's rules fail as a whole (a host that cannot answer), its
+    rows are claimed again one by one: a row that fails alone goes through
+    the retries, the others are settled as usual.
+    """
+    ids: list[int] = []
     try:
         with transaction.atomic():
-            message = (
-                _due(now)
-                .select_for_update(skip_locked=True, of=("self",))
-                .select_related("customer")
-                .first()
+            due = _due(now)
+            if only is not None:
+                due = due.filter(pk=only)
+            messages = list(
+                due.select_for_update(skip_locked=True, of=("self",)).select_related(
+                    "customer"
+                )[:size]
             )
-            if message is None:
-                return None
-            message_id = message.pk
-            decision = decide(message, now, host)
-            if isinstance(decision, Wait):
-                message.due_at = decision.until
-                message.last_error = decision.reason
-                message.save(update_fields=["due_at", "last_error"])
-                return "postponed"
-            if isinstance(decision, Stop):
-                message.status = decision.status
-                message.last_error = decision.reason
-                message.save(update_fields=["status", "last_error"])
-                return decision.status.value
-            outgoing = _claim(message, decision, now, host)
+            ids = [message.pk for message in messages]
+            if not messages:
+                return Claimed(Counter(), [], 0)
+            claimed = _settle(messages, now, host)
     except Exception as error:
-        # A coupon or a template that failed: nothing was claimed or sent.
-        if message_id is None:
+        if not ids:
             raise
-        return _failed(message_id, error, now)
-    try:
-        outgoing.send(fail_silently=False)
-    except Exception as error:
-        return _failed(message.pk, error, now)
-    _confirm(message, decision, now)
-    return "sent"
+        if len(ids) == 1:
+            # A coupon or a rule that failed: nothing was claimed or sent.
+            return Claimed(Counter([_failed(ids[0], error, now)]), [], 1)
+    else:
+        for message_id, failure in claimed.failures:
+            claimed.counts[_failed(message_id, failure, now)] += 1
+        return claimed
+    logger.warning("Claiming %s campaign steps at once failed; one by one", len(ids))
+    counts: Counter[str] = Counter()
+    sends: list[tuple[CampaignMessage, Send]] = []
+    for message_id in ids:
+        alone = claim(now, host, 1, only=message_id)
+        counts.update(alone.counts)
+        sends.extend(alone.sends)
+    return Claimed(counts, sends, len(ids))
 
 
-def _claim(message: CampaignMessage, send: Send, now: datetime, host: Host):
-    coupon = send.step.coupon
-    if coupon is not None and not message.coupon_code:
-        # Keyed by the message: a retried send gets the code made before.
-        expires_at = now + timedelta(
-            days=campaign_settings.of(send.settings).coupon_valid_days
-        )
-        message.coupon_code = host.create_coupon(
-            CouponRequest(
-                channel=message.channel,
-                reference=f"journey-campaign:{message.pk}",
-                value=coupon.value,
-                percentage=coupon.percentage,
-                currency=send.checkout.currency
-                if send.checkout
-                else send.settings.currency,
-                expires_at=expires_at,
+def _settle(messages: Sequence[CampaignMessage], now: datetime, host: Host) -> Claimed:
+    decisions = decide_all(messages, now, host)
+    counts: Counter[str] = Counter()
+    waiting: list[CampaignMessage] = []
+    stopped: list[CampaignMessage] = []
+    sends: list[tuple[CampaignMessage, Send]] = []
+    failures: list[tuple[int, Exception]] = []
+    for message in messages:
+        decision = decisions[message.pk]
+        if isinstance(decision, Wait):
+            message.due_at = decision.until
+            message.last_error = decision.reason
+            waiting.append(message)
+            counts["postponed"] += 1
+        elif isinstance(decision, Stop):
+            message.status = decision.status
+            message.last_error = decision.reason
+            stopped.append(message)
+            counts[decision.status.value] += 1
+        else:
+            if _needs_coupon(message, decision):
+                try:
+                    # A savepoint: a coupon that failed fails its own send only.
+                    with transaction.atomic():
+                        _coupon(message, decision, now, host)
+                except Exception as error:
+                    failures.append((message.pk, error))
+                    continue
+            message.status = MessageStatus.SENDING
+            message.sent_at = now
+            message.attempts += 1
+            message.email = decision.email
+            sends.append((message, decision))
+    _write(waiting, stopped, [message for message, _ in sends], now)
+    return Claimed(counts, sends, len(messages), failures)
+
+
+def _write(
+    waiting: list[CampaignMessage],
+    stopped: list[CampaignMessage],
+    claimed: list[CampaignMessage],
+    now: datetime,
+) -> None:
+    """The batch's new states: one UPDATE each for the waiting, the stopped
+    and the claimed rows (``bulk_update`` composes a CASE per row and field,
+    which costs more than the whole claim otherwise does)."""
+    table = CampaignMessage._meta.db_table
+    with connection.cursor() as cursor:
+        if waiting:
+            cursor.execute(
+                f"UPDATE {table} AS m SET due_at = u.due_at, last_error = u.reason "
+                "FROM unnest(%s::bigint[], %s::timestamptz[], %s::text[]) "
+                "AS u (id, due_at, reason) WHERE m.id = u.id",
+                [
+                    [m.pk for m in waiting],
+                    [m.due_at for m in waiting],
+                    [m.last_error for m in waiting],
+                ],
             )
-        )
-        message.coupon_expires_at = expires_at
-    outgoing = email.build(message, send, host)
-    message.status = MessageStatus.SENDING
-    message.sent_at = now
-    message.attempts += 1
-    message.email = send.email
-    message.save(
-        update_fields=[
-            "status",
-            "sent_at",
-            "attempts",
-            "email",
-            "coupon_code",
-            "coupon_expires_at",
-        ]
+        if stopped:
+            cursor.execute(
+                f"UPDATE {table} AS m SET status = u.status, last_error = u.reason "
+                "FROM unnest(%s::bigint[], %s::text[], %s::text[]) "
+                "AS u (id, status, reason) WHERE m.id = u.id",
+                [
+                    [m.pk for m in stopped],
+                    [MessageStatus(m.status).value for m in stopped],
+                    [m.last_error for m in stopped],
+                ],
+            )
+        if claimed:
+            cursor.execute(
+                f"UPDATE {table} AS m SET status = %s, sent_at = %s, "
+                "attempts = u.attempts, email = u.email, coupon_code = u.code, "
+                "coupon_expires_at = u.expires_at "
+                "FROM unnest(%s::bigint[], %s::int[], %s::text[], %s::text[], "
+                "%s::timestamptz[]) AS u (id, attempts, email, code, expires_at) "
+                "WHERE m.id = u.id",
+                [
+                    MessageStatus.SENDING.value,
+                    now,
+                    [m.pk for m in claimed],
+                    [m.attempts for m in claimed],
+                    [m.email for m in claimed],
+                    [m.coupon_code for m in claimed],
+                    [m.coupon_expires_at for m in claimed],
+                ],
+            )
+
+
+def _needs_coupon(message: CampaignMessage, decision: Send) -> bool:
+    # Keyed by the message: a retried send has the code made before.
+    return decision.step.coupon is not None and not message.coupon_code
+
+
+def _coupon(
+    message: CampaignMessage, decision: Send, now: datetime, host: Host
+) -> None:
+    coupon = decision.step.coupon
+    assert coupon is not None
+    expires_at = now + timedelta(
+        days=campaign_settings.of(decision.settings).coupon_valid_days
     )
-    return outgoing
+    message.coupon_code = host.create_coupon(
+        CouponRequest(
+            channel=message.channel,
+            reference=f"journey-campaign:{message.pk}",
+            value=coupon.value,
+            percentage=coupon.percentage,
+            currency=decision.checkout.currency
+            if decision.checkout
+            else decision.settings.currency,
+            expires_at=expires_at,
+        )
+    )
+    message.coupon_expires_at = expires_at
 
 
-def _confirm(message: CampaignMessage, send: Send, now: datetime) -> None:
+def send(
+    sends: list[tuple[CampaignMessage, Send]], now: datetime, host: Host
+) -> tuple[Counter[str], bool]:
+    """Render and send each claimed email, then confirm those that left; and
+    whether all were tried (False: the rest was given back, out of time)."""
+    counts: Counter[str] = Counter()
+    sent: list[tuple[CampaignMessage, Send]] = []
+    finished = True
+    started = time.monotonic()
+    for position, (message, decision) in enumerate(sends):
+        if time.monotonic() - started > SEND_BUDGET.total_seconds():
+            _give_back([m.pk for m, _ in sends[position:]])
+            finished = False
+            break
+        try:
+            outgoing = email.build(message, decision, host)
+            outgoing.send(fail_silently=False)
+        except Exception as error:
+            counts[_failed(message.pk, error, now)] += 1
+            continue
+        sent.append((message, decision))
+    _confirm(sent, now)
+    counts["sent"] += len(sent)
+    return counts, finished
+
+
+def _give_back(ids: list[int]) -> None:
+    """Claimed rows never sent (the batch ran out of time): due again."""
+    logger.warning("%s claimed campaign emails not sent in time; due again", len(ids))
+    CampaignMessage.objects.filter(pk__in=ids, status=MessageStatus.SENDING).update(
+        status=MessageStatus.SCHEDULED, sent_at=None, attempts=F("attempts") - 1
+    )
+
+
+def _confirm(sent: list[tuple[CampaignMessage, Send]], now: datetime) -> None:
+    if not sent:
+        return
     with transaction.atomic():
         CampaignMessage.objects.filter(
-            pk=message.pk, status=MessageStatus.SENDING
+            pk__in=[message.pk for message, _ in sent], status=MessageStatus.SENDING
         ).update(status=MessageStatus.SENT, last_error="")
-        record_event(
-            JourneyEventData(
-                type=EventType.EMAIL_SENT,
-                idempotency_key=f"journey-campaign:{message.pk}:sent",
-                occurred_at=now,
-                channel=message.channel,
-                touch_channel=TouchChannel.EMAIL,
-                source=Source(
-                    utm_source="journey", utm_medium="email", utm_campaign=message.kind
+        for message, decision in sent:
+            record_event(
+                JourneyEventData(
+                    type=EventType.EMAIL_SENT,
+                    idempotency_key=f"journey-campaign:{message.pk}:sent",
+                    occurred_at=now,
+                    channel=message.channel,
+                    touch_channel=TouchChannel.EMAIL,
+                    source=Source(
+                        utm_source="journey",
+                        utm_medium="email",
+                        utm_campaign=message.kind,
+                    ),
+                    payload={"campaign": message.kind, "step": message.step},
                 ),
-                payload={"campaign": message.kind, "step": message.step},
-            ),
-            customer_id=send.customer.pk,
-        )
+                customer_id=decision.customer.pk,
+            )
 
 
 def _failed(message_id: int, error: Exception, now: datetime) -> str:

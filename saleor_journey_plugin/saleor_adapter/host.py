@@ -120,6 +120,11 @@ class SaleorHost(Host):
 
         return read_checkout(token)
 
+    def read_checkouts(self, tokens: list[str]) -> "dict[str, Checkout | None]":
+        from .checkouts import read_checkouts
+
+        return read_checkouts(tokens)
+
     def create_coupon(self, request: "CouponRequest") -> str:
         from .coupons import create_coupon
 
@@ -143,10 +148,21 @@ class SaleorHost(Host):
         return coupons_of(channel, order_id)
 
     def skips_user(self, user_id: str) -> bool:
+        return user_id in self.skipped_users([user_id])
+
+    def skipped_users(self, user_ids: list[str]) -> set[str]:
+        from django.db.models import Q
         from saleor.account.models import User
 
-        row = User.objects.filter(pk=user_id).values("is_staff", "is_active").first()
-        return row is not None and (row["is_staff"] or not row["is_active"])
+        pks = {user_id: int(user_id) for user_id in user_ids if user_id.isdecimal()}
+        if not pks:
+            return set()
+        skipped = set(
+            User.objects.filter(
+                Q(is_staff=True) | Q(is_active=False), pk__in=pks.values()
+            ).values_list("pk", flat=True)
+        )
+        return {user_id for user_id, pk in pks.items() if pk in skipped}
 
     def store_name(self, channel: str) -> str:
         from django.contrib.sites.models import Site
