@@ -269,7 +269,6 @@ def send(
     """Render and send each claimed email, then confirm those that left; and
     whether all were tried (False: the rest was given back, out of time)."""
     counts: Counter[str] = Counter()
-    sent: list[tuple[CampaignMessage, Send]] = []
     finished = True
     started = time.monotonic()
     for position, (message, decision) in enumerate(sends):
@@ -283,9 +282,10 @@ def send(
         except Exception as error:
             counts[_failed(message.pk, error, now)] += 1
             continue
-        sent.append((message, decision))
-    _confirm(sent, now)
-    counts["sent"] += len(sent)
+        # Confirmed one by one: a worker that dies later in the batch leaves
+        # the emails that did leave recorded as sent, with their touchpoint.
+        _confirm(message, decision, now)
+        counts["sent"] += 1
     return counts, finished
 
 
@@ -297,30 +297,27 @@ def _give_back(ids: list[int]) -> None:
     )
 
 
-def _confirm(sent: list[tuple[CampaignMessage, Send]], now: datetime) -> None:
-    if not sent:
-        return
+def _confirm(message: CampaignMessage, decision: Send, now: datetime) -> None:
     with transaction.atomic():
         CampaignMessage.objects.filter(
-            pk__in=[message.pk for message, _ in sent], status=MessageStatus.SENDING
+            pk=message.pk, status=MessageStatus.SENDING
         ).update(status=MessageStatus.SENT, last_error="")
-        for message, decision in sent:
-            record_event(
-                JourneyEventData(
-                    type=EventType.EMAIL_SENT,
-                    idempotency_key=f"journey-campaign:{message.pk}:sent",
-                    occurred_at=now,
-                    channel=message.channel,
-                    touch_channel=TouchChannel.EMAIL,
-                    source=Source(
-                        utm_source="journey",
-                        utm_medium="email",
-                        utm_campaign=message.kind,
-                    ),
-                    payload={"campaign": message.kind, "step": message.step},
+        record_event(
+            JourneyEventData(
+                type=EventType.EMAIL_SENT,
+                idempotency_key=f"journey-campaign:{message.pk}:sent",
+                occurred_at=now,
+                channel=message.channel,
+                touch_channel=TouchChannel.EMAIL,
+                source=Source(
+                    utm_source="journey",
+                    utm_medium="email",
+                    utm_campaign=message.kind,
                 ),
-                customer_id=decision.customer.pk,
-            )
+                payload={"campaign": message.kind, "step": message.step},
+            ),
+            customer_id=decision.customer.pk,
+        )
 
 
 def _failed(message_id: int, error: Exception, now: datetime) -> str:

@@ -12,6 +12,7 @@ from saleor_journey_plugin.campaigns.models import CampaignMessage
 from saleor_journey_plugin.campaigns.sweep import sweep
 from saleor_journey_plugin.core.events import EventType as E
 from saleor_journey_plugin.core.host import get_host
+from saleor_journey_plugin.models import JourneyEvent
 
 from ..conftest import T0
 from .conftest import checkout, event
@@ -244,3 +245,44 @@ def test_a_batch_out_of_sending_time_gives_its_unsent_rows_back(
     # then
     assert again == {"sent": 2}
     assert len(inbox.messages) == 2
+
+
+def test_a_worker_killed_mid_batch_keeps_what_it_sent_and_never_resends(
+    channels, inbox, monkeypatch
+):
+    # given: three reminders due; the worker dies while on the second email
+    channels(abandoned_checkout_steps="1h")
+    for n in range(1, 4):
+        started(f"t{n}", f"buyer{n}@example.com", at=T0 + n * MINUTE)
+    build = rendering.build
+
+    def killed_at_buyer2(message, send, host):
+        if send.email == "buyer2@example.com":
+            raise SystemExit("worker killed")
+        return build(message, send, host)
+
+    monkeypatch.setattr(rendering, "build", killed_at_buyer2)
+
+    # when: the sweep dies; later sweeps run with a healthy worker
+    with pytest.raises(SystemExit):
+        sweep(now=T0 + 2 * HOUR)
+    after_kill = {t: step_one(t).status for t in ("t1", "t2", "t3")}
+    monkeypatch.setattr(rendering, "build", build)
+    soon = sweep(now=T0 + 2 * HOUR + 5 * MINUTE)
+    late = sweep(now=T0 + 2 * HOUR + sweeping.SENDING_TIMEOUT + MINUTE)
+
+    # then: the first email left and stays sent with its touchpoint; the one
+    # in flight and the one not reached are never sent (at most once)
+    assert after_kill == {"t1": "sent", "t2": "sending", "t3": "sending"}
+    assert (soon, late) == ({}, {"failed": 2})
+    assert {t: step_one(t).status for t in ("t1", "t2", "t3")} == {
+        "t1": "sent",
+        "t2": "failed",
+        "t3": "failed",
+    }
+    assert [m["To"] for m in inbox.messages] == ["buyer1@example.com"]
+    assert list(
+        JourneyEvent.objects.filter(type=E.EMAIL_SENT).values_list(
+            "customer__email", flat=True
+        )
+    ) == ["buyer1@example.com"]
