@@ -191,6 +191,22 @@ def _write(
     """The batch's new states: one UPDATE each for the waiting, the stopped
     and the claimed rows (``bulk_update`` composes a CASE per row and field,
     which costs more than the whole claim otherwise does)."""
+    if connection.vendor != "postgresql":
+        # SQLite (the example store's demo) has no arrays to unnest.
+        CampaignMessage.objects.bulk_update(waiting, ["due_at", "last_error"])
+        CampaignMessage.objects.bulk_update(stopped, ["status", "last_error"])
+        CampaignMessage.objects.bulk_update(
+            claimed,
+            [
+                "status",
+                "sent_at",
+                "attempts",
+                "email",
+                "coupon_code",
+                "coupon_expires_at",
+            ],
+        )
+        return
     table = CampaignMessage._meta.db_table
     with connection.cursor() as cursor:
         if waiting:

@@ -69,15 +69,11 @@ class Command(BaseCommand):
                 self._report(run)
         except RuntimeError as error:  # Celery is not eager
             raise CommandError(str(error)) from error
+        _check(run)
 
     def _report(self, run: DemoRun) -> None:
         write = self.stdout.write
         summary = run.summary
-        if summary.unprocessed_events:
-            self.stderr.write(
-                f"{summary.unprocessed_events} events were not processed; "
-                "see the log above."
-            )
         channels = list(settings.JOURNEY_CHANNELS)
         for channel in channels:
             write("")
@@ -100,3 +96,17 @@ class Command(BaseCommand):
             "--email you@example.com\n"
             f"then open http://127.0.0.1:8000/map/web-usd/?{days} (or /map/web-krw/)."
         )
+
+
+def _check(run: DemoRun) -> None:
+    """A run whose work failed is no demo: say so with a failing exit status
+    (CI runs ``make demo``), not only in the log above the figures."""
+    outcomes = run.campaigns.sweep_outcomes
+    failures = outcomes["failed"] + outcomes["retry"]
+    problems = []
+    if run.summary.unprocessed_events:
+        problems.append(f"{run.summary.unprocessed_events} events not processed")
+    if failures:
+        problems.append(f"{failures} campaign emails failed")
+    if problems:
+        raise CommandError("; ".join(problems) + " (see the log above).")
