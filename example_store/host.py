@@ -8,7 +8,6 @@ from typing import Any, cast
 
 from django.conf import settings
 from django.core import signing
-from django.db.models import Q
 
 from example_store import purchases
 from saleor_journey_plugin.campaigns.settings import campaign_settings
@@ -23,6 +22,7 @@ from saleor_journey_plugin.core.host import (
     Viewer,
 )
 from saleor_journey_plugin.core.presets import Language
+from saleor_journey_plugin.core.users import staff_or_inactive
 from saleor_journey_plugin.loyalty.settings import loyalty_settings
 from saleor_journey_plugin.reviews.signature import parse_secrets
 
@@ -136,9 +136,6 @@ class ExampleStoreHost(Host):
     ) -> bool:
         return purchases.has_paid_order(channel, email, product, order)
 
-    def read_checkout(self, token: str) -> Checkout | None:
-        return self.read_checkouts([token])[token]
-
     def read_checkouts(self, tokens: list[str]) -> dict[str, Checkout | None]:
         from .models import StoreCheckout
 
@@ -181,21 +178,8 @@ class ExampleStoreHost(Host):
         )
         return coupon.code
 
-    def skips_user(self, user_id: str) -> bool:
-        return user_id in self.skipped_users([user_id])
-
     def skipped_users(self, user_ids: list[str]) -> set[str]:
-        from django.contrib.auth import get_user_model
-
-        pks = {user_id: int(user_id) for user_id in user_ids if user_id.isdecimal()}
-        if not pks:
-            return set()
-        skipped = set(
-            get_user_model()
-            .objects.filter(Q(is_staff=True) | Q(is_active=False), pk__in=pks.values())
-            .values_list("pk", flat=True)
-        )
-        return {user_id for user_id, pk in pks.items() if pk in skipped}
+        return staff_or_inactive(user_ids)
 
     def store_name(self, channel: str) -> str:
         config = settings.JOURNEY_CHANNELS.get(channel) or {}

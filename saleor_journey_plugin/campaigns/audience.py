@@ -10,37 +10,6 @@ from ..models import JourneyEvent
 from .models import CampaignUnsubscribe
 
 
-def _latest(customer_id: int, channel: str, event_type: EventType) -> datetime | None:
-    return JourneyEvent.objects.filter(
-        customer_id=customer_id, channel__in=[channel, ""], type=event_type.value
-    ).aggregate(at=Max("occurred_at"))["at"]
-
-
-def opted_in_at(customer_id: int, channel: str) -> datetime | None:
-    return _latest(customer_id, channel, EventType.NEWSLETTER_OPT_IN)
-
-
-def is_unsubscribed(customer_id: int, channel: str) -> bool:
-    """Unsubscribed (from a campaign email or the storefront) and not opted in since."""
-    times = [
-        CampaignUnsubscribe.objects.filter(customer_id=customer_id, channel=channel)
-        .values_list("at", flat=True)
-        .first(),
-        _latest(customer_id, channel, EventType.UNSUBSCRIBED),
-    ]
-    left = max((t for t in times if t is not None), default=None)
-    if left is None:
-        return False
-    opted_in = opted_in_at(customer_id, channel)
-    return opted_in is None or opted_in <= left
-
-
-def is_subscriber(customer_id: int, channel: str) -> bool:
-    return opted_in_at(customer_id, channel) is not None and not is_unsubscribed(
-        customer_id, channel
-    )
-
-
 @dataclass(frozen=True)
 class Standing:
     unsubscribed: bool = False
@@ -51,8 +20,10 @@ NOBODY = Standing()
 
 
 def standing(pairs: set[tuple[int, str]]) -> dict[tuple[int, str], Standing]:
-    """``is_unsubscribed`` and ``is_subscriber`` for many (customer id,
-    channel) pairs at once: two queries."""
+    """For many (customer id, channel) pairs at once (two queries): whether
+    each unsubscribed (a campaign unsubscribe or an UNSUBSCRIBED event, in the
+    channel or customer-wide) and has not opted in since, and whether each is
+    a subscriber (a marketing opt-in on record, not unsubscribed since)."""
     if not pairs:
         return {}
     customers = sorted({customer_id for customer_id, _ in pairs})
@@ -99,3 +70,9 @@ def standing(pairs: set[tuple[int, str]]) -> dict[tuple[int, str], Standing]:
             subscriber=opted_in is not None and not unsubscribed,
         )
     return found
+
+
+def is_unsubscribed(customer_id: int, channel: str) -> bool:
+    """Unsubscribed (from a campaign email or the storefront) and not opted in since."""
+    pair = (customer_id, channel)
+    return standing({pair})[pair].unsubscribed

@@ -70,10 +70,6 @@ class Facts:
     last_sent: dict[int, datetime] = field(default_factory=dict)
 
 
-def decide(message: CampaignMessage, now: datetime, host: Host) -> Decision:
-    return decide_all([message], now, host)[message.pk]
-
-
 def decide_all(
     messages: Sequence[CampaignMessage], now: datetime, host: Host
 ) -> dict[int, Decision]:

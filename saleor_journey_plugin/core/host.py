@@ -178,14 +178,13 @@ class Host:
         return False
 
     # Campaign emails (``campaigns/``): what they read from, and make in, the store.
-    def read_checkout(self, token: str) -> Checkout | None:
-        """The checkout with this token; None once the store deleted it."""
+    def read_checkouts(self, tokens: list[str]) -> dict[str, Checkout | None]:
+        """The checkouts with these tokens (a sweep's batch, read at once); None
+        for one the store deleted or never had."""
         raise NotImplementedError(f"{type(self).__name__} cannot read checkouts.")
 
-    def read_checkouts(self, tokens: list[str]) -> dict[str, Checkout | None]:
-        """``read_checkout`` of each token (a sweep's batch); a host that can
-        read them in one query overrides this."""
-        return {token: self.read_checkout(token) for token in tokens}
+    def read_checkout(self, token: str) -> Checkout | None:
+        return self.read_checkouts([token])[token]
 
     def create_coupon(self, request: CouponRequest) -> str:
         """A new single-use code for the request's discount, valid until expiry.
@@ -206,14 +205,10 @@ class Host:
         """
         return None
 
-    def skips_user(self, user_id: str) -> bool:
-        """Whether this store user is staff or inactive: no campaign email."""
-        return False
-
     def skipped_users(self, user_ids: list[str]) -> set[str]:
-        """The staff or inactive users among ``user_ids`` (``skips_user`` of
-        each; a host that can ask in one query overrides this)."""
-        return {user_id for user_id in user_ids if self.skips_user(user_id)}
+        """The staff or inactive store users among ``user_ids``: no campaign
+        email. A host without users skips nobody."""
+        return set()
 
     def store_name(self, channel: str) -> str:
         return channel

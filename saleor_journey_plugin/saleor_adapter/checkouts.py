@@ -12,10 +12,6 @@ from saleor.order.models import Order
 from ..core.host import Checkout, CheckoutLine
 
 
-def read_checkout(token: str) -> Checkout | None:
-    return read_checkouts([token])[token]
-
-
 def read_checkouts(tokens: list[str]) -> dict[str, Checkout | None]:
     """The checkouts with these tokens (None: deleted, or not a token): three
     queries whatever their number."""

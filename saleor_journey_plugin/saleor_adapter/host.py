@@ -115,11 +115,6 @@ class SaleorHost(Host):
         return purchases.has_paid_order(channel, email, product, order)
 
     # Campaign emails: checkout reads, single-use voucher codes, links.
-    def read_checkout(self, token: str) -> "Checkout | None":
-        from .checkouts import read_checkout
-
-        return read_checkout(token)
-
     def read_checkouts(self, tokens: list[str]) -> "dict[str, Checkout | None]":
         from .checkouts import read_checkouts
 
@@ -147,22 +142,11 @@ class SaleorHost(Host):
 
         return coupons_of(channel, order_id)
 
-    def skips_user(self, user_id: str) -> bool:
-        return user_id in self.skipped_users([user_id])
-
     def skipped_users(self, user_ids: list[str]) -> set[str]:
-        from django.db.models import Q
-        from saleor.account.models import User
+        # Saleor's account.User is the Django auth user model.
+        from ..core.users import staff_or_inactive
 
-        pks = {user_id: int(user_id) for user_id in user_ids if user_id.isdecimal()}
-        if not pks:
-            return set()
-        skipped = set(
-            User.objects.filter(
-                Q(is_staff=True) | Q(is_active=False), pk__in=pks.values()
-            ).values_list("pk", flat=True)
-        )
-        return {user_id for user_id, pk in pks.items() if pk in skipped}
+        return staff_or_inactive(user_ids)
 
     def store_name(self, channel: str) -> str:
         from django.contrib.sites.models import Site
