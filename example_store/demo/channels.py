@@ -12,12 +12,11 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.test.utils import override_settings
 
 from saleor_journey_plugin.campaigns import settings as campaigns
 from saleor_journey_plugin.loyalty import settings as loyalty
 from saleor_journey_plugin.reviews.signature import secrets_error
-
-from .overrides import overridden_settings
 
 # Demo secrets, published here on purpose: a real store's are secret. web-usd
 # uses the whsec_ form review services generate, web-krw a plain one.
@@ -107,5 +106,5 @@ def demo_channels(store_url: str) -> Iterator[dict[str, dict[str, Any]]]:
             **copy.deepcopy(values),
             "review_webhook_secrets": REVIEW_SECRETS[channel],
         }
-    with overridden_settings(JOURNEY_CHANNELS=channels, EXAMPLE_STORE_URL=store_url):
+    with override_settings(JOURNEY_CHANNELS=channels, EXAMPLE_STORE_URL=store_url):
         yield channels

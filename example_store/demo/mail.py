@@ -16,8 +16,7 @@ from email.message import Message
 from typing import Any
 
 from aiosmtpd.controller import Controller
-
-from .overrides import overridden_settings
+from django.test.utils import override_settings
 
 EMAIL_CHOICES = ("smtp", "console")
 ENVIRONMENT = "EXAMPLE_STORE_DEMO_EMAIL"
@@ -57,14 +56,14 @@ def mailbox(kind: str) -> Iterator[Mailbox]:
         raise ValueError(f"Email goes by {' or '.join(EMAIL_CHOICES)}, not {kind!r}.")
     box = Mailbox(kind)
     if kind == "console":
-        with overridden_settings(EMAIL_BACKEND=CONSOLE_BACKEND):
+        with override_settings(EMAIL_BACKEND=CONSOLE_BACKEND):
             yield box
         return
     box.port = _free_port()
     controller = Controller(box, hostname=HOST, port=box.port)
     controller.start()
     try:
-        with overridden_settings(
+        with override_settings(
             EMAIL_BACKEND=SMTP_BACKEND,
             EMAIL_HOST=HOST,
             EMAIL_PORT=box.port,
