@@ -515,15 +515,6 @@ class Simulation:
         """Run ``action(at, *args)`` at ``at`` (never before the running tick)."""
         self._push(max(at, self.now), action, *args)
 
-    def shopper_of(self, customer: Customer) -> Shopper | None:
-        return self._shopper_of(customer)
-
-    def shopper_for(self, user_id: str, email: str) -> Shopper | None:
-        """The shopper an event's identity names."""
-        if user_id and user_id in self._by_user:
-            return self._by_user[user_id]
-        return self._by_email.get(normalize_email(email))
-
     def visit(
         self, at: datetime, shopper: Shopper, traffic: Traffic, eager: bool = True
     ) -> None:
@@ -534,7 +525,7 @@ class Simulation:
         """The shopper comes back to checkout ``checkout`` and places the order."""
         self.push(at, self._place_order, shopper, checkout)
 
-    def _shopper_of(self, customer: Customer) -> Shopper | None:
+    def shopper_of(self, customer: Customer) -> Shopper | None:
         if customer.user_id and customer.user_id in self._by_user:
             return self._by_user[customer.user_id]
         return self._by_email.get(customer.email)
@@ -891,7 +882,7 @@ class Simulation:
         )
         campaign = Traffic(1, "newsletter", "email", f"win-back-{at:%Y-%m-%d}")
         for journey in journeys if self.store_emails else ():
-            shopper = self._shopper_of(journey.customer)
+            shopper = self.shopper_of(journey.customer)
             if shopper is None or shopper.channel != journey.channel:
                 continue
             self.summary.win_back_emails += 1

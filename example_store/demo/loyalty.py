@@ -9,7 +9,6 @@ points turn them into a voucher code through the same redemption the
 """
 
 import random
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from example_store.simulation import Extension, Simulation
@@ -26,26 +25,17 @@ WEEK = timedelta(days=7)
 REDEEMS = 0.3
 
 
-@dataclass
-class LoyaltyActivity:
-    redemptions: int = 0
-    points_redeemed: int = 0
-    expiry_entries: int = 0
-    tier_drops: int = 0
-
-
 class Loyalty(Extension):
     def __init__(self, seed: int, wallet: Wallet) -> None:
         self.rng = random.Random(f"loyalty:{seed}")
         self.wallet = wallet
-        self.activity = LoyaltyActivity()
 
     def on_tick(self, simulation: Simulation, at: datetime) -> None:
         since = at - simulation.start
         if since % DAY or not since:
             return
-        self.activity.expiry_entries += expire_all_due(now=at)
-        self.activity.tier_drops += refresh_tiers(now=at)
+        expire_all_due(now=at)
+        refresh_tiers(now=at)
         if not since % WEEK:
             self._redeem(simulation, at)
 
@@ -77,5 +67,3 @@ class Loyalty(Extension):
                 now=at,
             )
             self.wallet.give(shopper, redemption.code)
-            self.activity.redemptions += 1
-            self.activity.points_redeemed += points

@@ -10,7 +10,7 @@ from example_store.simulation import START, Simulation, SimulationSummary
 from .campaigns import CampaignActivity, Campaigns
 from .channels import demo_channels
 from .clock import simulated_now
-from .loyalty import Loyalty, LoyaltyActivity
+from .loyalty import Loyalty
 from .mail import Mailbox, mailbox
 from .reviews import ReviewDeliveries, Reviews
 from .server import StoreServer, store_server
@@ -26,7 +26,6 @@ class DemoRun:
     mailbox: Mailbox
     campaigns: CampaignActivity
     reviews: ReviewDeliveries
-    loyalty: LoyaltyActivity
 
 
 @contextmanager
@@ -55,5 +54,4 @@ def demo_run(*, customers: int, days: int, seed: int, email: str) -> Iterator[De
             mailbox=box,
             campaigns=campaigns.activity,
             reviews=reviews.deliveries,
-            loyalty=loyalty.activity,
         )
