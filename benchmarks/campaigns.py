@@ -27,7 +27,7 @@ import statistics
 import sys
 import time
 from collections import Counter, defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
@@ -219,28 +219,20 @@ def sweep_runs(table: Table, due: int, runs: int) -> None:
         f"{statistics.median(finding) / 1e6:.1f} ms",
     )
     claim_runs(table, due, runs, ids)
-    seconds = []
     outcomes: Counter[str] = Counter()
-    with _campaigns_on(DUMMY):
-        for run in range(runs):
-            begun = time.perf_counter()
-            outcome = sweeping.sweep(now=timezone.now(), limit=due + 1)
-            seconds.append(time.perf_counter() - begun)
-            outcomes.update(outcome)
-            print(
-                f"  sweep run {run + 1}: {outcome} in {seconds[-1]:.2f} s",
-                file=sys.stderr,
-                flush=True,
-            )
-            _reset(ids)
+
+    def whole_sweep() -> str:
+        outcome = sweeping.sweep(now=timezone.now(), limit=due + 1)
+        outcomes.update(outcome)
+        return str(outcome)
+
+    seconds = _timed_runs("sweep", runs, ids, whole_sweep)
     median = statistics.median(seconds)
     table.add(
         f"sweep(): find, check the rules, claim, render and confirm {due:,} due "
         f"steps, email backend a no-op, median of {runs}",
         f"{median:.2f} s  ({due / median:,.0f} steps/s, "
-        f"{1000 * median / due:.2f} ms each; runs "
-        + ", ".join(f"{s:.2f}" for s in seconds)
-        + ")",
+        f"{1000 * median / due:.2f} ms each; runs {_runs(seconds)})",
     )
     table.add(
         "  outcomes over the runs",
@@ -252,36 +244,27 @@ def claim_runs(table: Table, due: int, runs: int, ids: list[int]) -> None:
     """Time the claim phase alone over every due step: finding, the rules and
     claiming, batch after batch, as ``sweep()`` does before its emails are
     rendered and sent (they are not, here)."""
-    seconds = []
     outcomes: Counter[str] = Counter()
     host = sweeping.get_host()
-    with _campaigns_on(DUMMY):
-        for run in range(runs):
-            now = timezone.now()
-            begun = time.perf_counter()
-            batches = 0
-            while True:
-                claimed = sweeping.claim(now, host, sweeping.CLAIM_SIZE)
-                if claimed.taken == 0:
-                    break
-                batches += 1
-                outcomes.update(claimed.counts)
-                outcomes["claimed to send"] += len(claimed.sends)
-            seconds.append(time.perf_counter() - begun)
-            print(
-                f"  claim run {run + 1}: {batches} batches in {seconds[-1]:.2f} s",
-                file=sys.stderr,
-                flush=True,
-            )
-            _reset(ids)
+
+    def claim_all() -> str:
+        now = timezone.now()
+        batches = 0
+        while True:
+            claimed = sweeping.claim(now, host, sweeping.CLAIM_SIZE)
+            if claimed.taken == 0:
+                return f"{batches} batches"
+            batches += 1
+            outcomes.update(claimed.counts)
+            outcomes["claimed to send"] += len(claimed.sends)
+
+    seconds = _timed_runs("claim", runs, ids, claim_all)
     median = statistics.median(seconds)
     table.add(
         f"claim phase: find, check the rules and claim {due:,} due steps "
         f"(batches of {sweeping.CLAIM_SIZE}; rendering and sending excluded), "
         f"median of {runs}",
-        f"{median:.2f} s  ({due / median:,.0f} steps/s; runs "
-        + ", ".join(f"{s:.2f}" for s in seconds)
-        + ")",
+        f"{median:.2f} s  ({due / median:,.0f} steps/s; runs {_runs(seconds)})",
     )
     table.add(
         "  claim outcomes over the runs",
@@ -439,3 +422,27 @@ def run(
     emails(table, sent)
     scheduling(table, new)
     return [detail, *found_plans]
+
+
+def _timed_runs(
+    name: str, runs: int, ids: list[int], body: Callable[[], str]
+) -> list[float]:
+    """Seconds of each of ``runs`` calls of ``body`` with campaigns on (the
+    dummy email backend), the due steps put back after each."""
+    seconds = []
+    with _campaigns_on(DUMMY):
+        for run in range(runs):
+            begun = time.perf_counter()
+            what = body()
+            seconds.append(time.perf_counter() - begun)
+            print(
+                f"  {name} run {run + 1}: {what} in {seconds[-1]:.2f} s",
+                file=sys.stderr,
+                flush=True,
+            )
+            _reset(ids)
+    return seconds
+
+
+def _runs(seconds: list[float]) -> str:
+    return ", ".join(f"{s:.2f}" for s in seconds)
