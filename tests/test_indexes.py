@@ -66,3 +66,22 @@ def test_the_period_and_cohort_indexes_cover_what_the_reports_read(db):
         "btree (channel, cohort_at) INCLUDE (reached_rank, occurred_at, left_at, "
         "from_stage, to_stage, entered_from_at)"
     )
+
+
+def test_a_duration_buckets_transitions_lie_together_in_an_index(db):
+    # when
+    indexes = index_definitions("journey_stage_transition")
+
+    # then: time in stage sorts one bucket's transitions of a period, the
+    # funnel one bucket's of a cohort
+    assert indexes["journey_transition_left_bucket"] == (
+        "btree (channel, from_stage, "
+        "journey_duration_bucket(entered_from_at, occurred_at), occurred_at) "
+        "INCLUDE (entered_from_at) WHERE (entered_from_at IS NOT NULL)"
+    )
+    assert indexes["journey_transition_step_bucket"] == (
+        "btree (channel, to_stage, "
+        "journey_duration_bucket(entered_from_at, occurred_at), cohort_at) "
+        "INCLUDE (from_stage, occurred_at, entered_from_at) "
+        "WHERE (entered_from_at IS NOT NULL)"
+    )

@@ -10,10 +10,11 @@ from .kpis import reference_kpis
 from .period import Period
 from .registry import register
 from .results import Funnel, JourneyMap, Kpis, TimeInStage
+from .rollups.funnel import rollup_funnel
 from .rollups.journey_map import rollup_journey_map
 from .rollups.kpis import rollup_kpis
 from .rollups.state import usable
-from .rollups.transitions import rollup_funnel, rollup_time_in_stage
+from .rollups.time_in_stage import rollup_time_in_stage
 from .time_in_stage import reference_time_in_stage
 
 

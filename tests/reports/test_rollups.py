@@ -50,14 +50,12 @@ from saleor_journey_plugin.reports import (
     reference_time_in_stage,
 )
 from saleor_journey_plugin.reports.period import local_midnight
+from saleor_journey_plugin.reports.rollups.funnel import rollup_funnel
 from saleor_journey_plugin.reports.rollups.journey_map import rollup_journey_map
 from saleor_journey_plugin.reports.rollups.kpis import rollup_kpis
 from saleor_journey_plugin.reports.rollups.state import rebuild, usable
 from saleor_journey_plugin.reports.rollups.tallies import TALLIES
-from saleor_journey_plugin.reports.rollups.transitions import (
-    rollup_funnel,
-    rollup_time_in_stage,
-)
+from saleor_journey_plugin.reports.rollups.time_in_stage import rollup_time_in_stage
 
 from .store import (
     ANN,

@@ -15,7 +15,7 @@ from saleor_journey_plugin.core.stages import Stage
 from saleor_journey_plugin.models import RollupStageDay
 from saleor_journey_plugin.reports import Period, reference_time_in_stage
 from saleor_journey_plugin.reports.rollups.state import usable
-from saleor_journey_plugin.reports.rollups.transitions import rollup_time_in_stage
+from saleor_journey_plugin.reports.rollups.time_in_stage import rollup_time_in_stage
 
 from .store import USD, record
 

@@ -6,7 +6,6 @@ from typing import Any
 from django.db import connection
 
 from ...core.stages import Stage
-from ...models import StageTransition
 from ..kpis import as_money, complement
 from ..money import check_currency, decimal_places
 from ..period import Period
@@ -14,8 +13,9 @@ from ..rates import PRECISION, rate
 from ..results import Kpis
 from .fold import ACTIVE, CHECKOUTS, ORDER_EVENTS, ORDERS, REVIEWS
 from .models import RollupActiveTotal, RollupOrderTotal
+from .spans import IN_TALLY_SPAN, PARTIAL_DAYS, TALLY_SPANS, Spans
+from .stage_tallies import LAPSE_DAYS, TRANSITIONS
 
-_TRANSITIONS = StageTransition._meta.db_table
 ORDER_TOTALS = RollupOrderTotal._meta.db_table
 ACTIVE_TOTALS = RollupActiveTotal._meta.db_table
 
@@ -100,11 +100,20 @@ FROM {REVIEWS} AS r
 WHERE r.channel = %(channel)s AND r.occurred_at >= %(start)s
   AND r.occurred_at < %(end)s AND NOT r.edit
 """
+# Lapses and win-backs: the tallies of the whole UTC days, and the rows of
+# the partial ones.
 LAPSES = f"""
-SELECT count(*) FILTER (WHERE to_stage = '{Stage.LAPSED.value}'),
-       count(*) FILTER (WHERE win_back)
-FROM {_TRANSITIONS}
-WHERE channel = %(channel)s AND occurred_at >= %(start)s AND occurred_at < %(end)s
+SELECT coalesce(sum(lapses), 0), coalesce(sum(win_backs), 0) FROM (
+    SELECT t.lapses, t.win_backs FROM {LAPSE_DAYS.target} AS t
+    JOIN {TALLY_SPANS} ON {IN_TALLY_SPAN}
+    WHERE t.channel = %(channel)s
+    UNION ALL
+    SELECT CASE WHEN to_stage = '{Stage.LAPSED.value}' THEN 1 ELSE 0 END,
+           CASE WHEN win_back THEN 1 ELSE 0 END
+    FROM {TRANSITIONS}
+    JOIN {PARTIAL_DAYS} ON occurred_at >= partial.low AND occurred_at < partial.high
+    WHERE channel = %(channel)s
+) AS lapses
 """
 LATEST_CURRENCY = f"""
 SELECT currency FROM {ORDERS}
@@ -121,6 +130,7 @@ def rollup_kpis(channel: str, period: Period, *, currency: str | None = None) ->
         "end": period.end_utc,
         "first_day": period.start,
         "end_day": period.end,
+        **Spans(period).params(),
     }
     with connection.cursor() as cursor:
 

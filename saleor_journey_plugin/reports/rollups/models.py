@@ -331,6 +331,101 @@ class RollupActiveTotal(models.Model):
         return f"{self.active} active on {self.day} in {self.channel}"
 
 
+class GrainedTally(models.Model):
+    """Sums per UTC day (``grain`` D) and per UTC month (``grain`` M, ``day``
+    its first day), kept by triggers on ``journey_stage_transition``
+    (``stage_tallies.py``) and read with ``spans.py``."""
+
+    channel = models.CharField(max_length=255)
+    grain = models.CharField(max_length=1)
+    day = models.DateField()
+
+    class Meta:
+        abstract = True
+
+
+class RollupLeftDuration(GrainedTally):
+    """Transitions out of ``stage`` then, by duration bucket of the time spent
+    in it (``durations.py``): time in stage."""
+
+    stage = models.CharField(max_length=32)
+    bucket = models.SmallIntegerField()
+    transitions = models.IntegerField()
+
+    class Meta:
+        db_table = "journey_rollup_left_duration"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["channel", "grain", "day", "stage", "bucket"],
+                name="journey_rollup_one_left_duration",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.transitions} out of {self.stage} on {self.day} in {self.channel}"
+
+
+class RollupStepDuration(GrainedTally):
+    """Transitions of the journeys whose funnel cohort began then, by their
+    stages and duration bucket of the time in the stage left: funnel steps."""
+
+    from_stage = models.CharField(max_length=32)
+    to_stage = models.CharField(max_length=32)
+    bucket = models.SmallIntegerField()
+    transitions = models.IntegerField()
+
+    class Meta:
+        db_table = "journey_rollup_step_duration"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["channel", "grain", "day", "to_stage", "from_stage", "bucket"],
+                name="journey_rollup_one_step_duration",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.transitions} into {self.to_stage} on {self.day} ({self.channel})"
+
+
+class RollupReachedDay(GrainedTally):
+    """Journeys whose funnel cohort began then, by the furthest funnel rank
+    they have reached now (0: none)."""
+
+    reached = models.SmallIntegerField()
+    journeys = models.IntegerField()
+
+    class Meta:
+        db_table = "journey_rollup_reached_day"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["channel", "grain", "day", "reached"],
+                name="journey_rollup_one_reached_day",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.journeys} reached {self.reached} of {self.day} in {self.channel}"
+
+
+class RollupLapseDay(GrainedTally):
+    """Lapses and win-backs then."""
+
+    lapses = models.IntegerField()
+    win_backs = models.IntegerField()
+
+    class Meta:
+        db_table = "journey_rollup_lapse_day"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["channel", "grain", "day"],
+                name="journey_rollup_one_lapse_day",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.lapses} lapses on {self.day} in {self.channel}"
+
+
 # Every rollup table, children of nothing: emptied or truncated as one set.
 ROLLUP_MODELS: tuple[type[models.Model], ...] = (
     RollupChannel,
@@ -344,4 +439,8 @@ ROLLUP_MODELS: tuple[type[models.Model], ...] = (
     RollupStageDay,
     RollupOrderTotal,
     RollupActiveTotal,
+    RollupLeftDuration,
+    RollupStepDuration,
+    RollupReachedDay,
+    RollupLapseDay,
 )

@@ -1,21 +1,4 @@
-"""Running sums of a table's rows, kept in another table by PostgreSQL triggers.
-
-Some figures add up rows that every report would otherwise count one by one:
-the journeys in each stage now, the orders and sales of all time. Those rows
-are written by many paths (batches, rebuilds, merges, erasures, the timeline
-refresh, the rollups' own fold), so the sums are kept where every one of them
-passes: statement triggers on the watched table add what a statement wrote
-and take away what it replaced, in the same transaction. A report then reads
-a handful of sums and corrects them with the few rows that changed after its
-period ended.
-
-TRUNCATE fires no statement trigger: whoever truncates a watched table
-truncates its tally with it (``ROLLUP_MODELS`` lists both).
-"""
-
-from dataclasses import dataclass
-
-from django.db import connection
+"""The tallies the reports read (``tally.py`` says how they are kept)."""
 
 from ...models import StageTransition
 from ..money import THREE_DECIMAL_CURRENCIES, ZERO_DECIMAL_CURRENCIES
@@ -26,6 +9,8 @@ from .models import (
     RollupOrderTotal,
     RollupStageDay,
 )
+from .stage_tallies import STAGE_TALLIES
+from .tally import Share, Tally
 
 
 def _quoted(codes: frozenset[str]) -> str:
@@ -45,118 +30,6 @@ def places(currency: str) -> str:
 PLACES = places("currency")
 _ROUNDED = f"coalesce(round(total, {PLACES}), 0)"
 
-
-@dataclass(frozen=True)
-class Share:
-    """What one row of the source adds to the tally: an SQL expression over
-    the row for every key and sum column, for the rows ``where`` holds."""
-
-    values: dict[str, str]
-    where: str = "true"
-
-
-@dataclass(frozen=True)
-class Tally:
-    """``target`` holds, per ``keys``, the ``sums`` of the ``shares`` of the
-    rows of ``source``."""
-
-    name: str
-    source: str
-    target: str
-    keys: tuple[str, ...]
-    sums: tuple[str, ...]
-    shares: tuple[Share, ...]
-
-    def _rows(self, table: str, sign: str) -> str:
-        selects = []
-        for share in self.shares:
-            columns = [f"{share.values[name]} AS {name}" for name in self.keys]
-            columns += [f"{sign}({share.values[name]}) AS {name}" for name in self.sums]
-            selects.append(
-                f"SELECT {', '.join(columns)} FROM {table} WHERE {share.where}"
-            )
-        return " UNION ALL ".join(selects)
-
-    def _insert(self, rows: str) -> str:
-        keys = ", ".join(self.keys)
-        sums = ", ".join(f"sum({name})" for name in self.sums)
-        changed = " OR ".join(f"sum({name}) <> 0" for name in self.sums)
-        return f"""
-            INSERT INTO {self.target} ({keys}, {", ".join(self.sums)})
-            SELECT {keys}, {sums} FROM ({rows}) AS changed
-            GROUP BY {keys} HAVING {changed}
-            -- One order for every writer: concurrent statements never deadlock.
-            ORDER BY {keys}
-        """
-
-    def _add(self, rows: str) -> str:
-        updates = ", ".join(
-            f"{name} = {self.target}.{name} + excluded.{name}" for name in self.sums
-        )
-        keys = ", ".join(self.keys)
-        return f"{self._insert(rows)} ON CONFLICT ({keys}) DO UPDATE SET {updates};"
-
-    def _function(self) -> str:
-        # A trigger with transition tables fires on one kind of statement,
-        # and a statement naming a table its trigger lacks fails when it is
-        # planned: each kind has its own branch (PL/pgSQL plans a branch when
-        # it first runs it).
-        added = self._rows("new_rows", "")
-        taken = self._rows("old_rows", "-")
-        return f"""
-            CREATE OR REPLACE FUNCTION {self.name}() RETURNS trigger
-            LANGUAGE plpgsql AS $$
-            BEGIN
-                IF TG_OP = 'INSERT' THEN {self._add(added)}
-                ELSIF TG_OP = 'DELETE' THEN {self._add(taken)}
-                ELSE {self._add(f"{added} UNION ALL {taken}")}
-                END IF;
-                RETURN NULL;
-            END
-            $$
-        """
-
-    def install(self) -> None:
-        """Create the triggers and sum the rows already there (PostgreSQL)."""
-        if connection.vendor != "postgresql":
-            return
-        with connection.cursor() as cursor:
-            cursor.execute(self._function())
-            for operation, tables in _TRANSITION_TABLES.items():
-                cursor.execute(
-                    f"CREATE TRIGGER {self.name}_on_{operation.lower()} "
-                    f"AFTER {operation} ON {self.source} {tables} "
-                    f"FOR EACH STATEMENT EXECUTE FUNCTION {self.name}()"
-                )
-        self.recount()
-
-    def uninstall(self) -> None:
-        if connection.vendor != "postgresql":
-            return
-        with connection.cursor() as cursor:
-            for operation in _TRANSITION_TABLES:
-                cursor.execute(
-                    f"DROP TRIGGER IF EXISTS {self.name}_on_{operation.lower()} "
-                    f"ON {self.source}"
-                )
-            cursor.execute(f"DROP FUNCTION IF EXISTS {self.name}()")
-
-    def recount(self, channel: str | None = None) -> None:
-        """Sum again from the source rows (all, or one channel's)."""
-        source, only = self.source, ""
-        if channel is not None:
-            source = f"(SELECT * FROM {source} WHERE channel = %(channel)s) AS rows"
-            only = " WHERE channel = %(channel)s"
-        with connection.cursor() as cursor:
-            cursor.execute(f"DELETE FROM {self.target}{only}", {"channel": channel})
-            cursor.execute(self._insert(self._rows(source, "")), {"channel": channel})
-
-
-_TRANSITION_TABLES = {
-    "INSERT": "REFERENCING NEW TABLE AS new_rows",
-    "UPDATE": "REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows",
-    "DELETE": "REFERENCING OLD TABLE AS old_rows",
-}
 
 # Journeys in the stage of their latest transition, per UTC day they entered
 # it. Days are UTC so the counts do not depend on the channel's time zone; a
@@ -223,6 +96,6 @@ ACTIVE_TOTALS = Tally(
         ),
     ),
 )
-TALLIES = (STAGE_DAYS, ORDER_TOTALS, ACTIVE_TOTALS)
+TALLIES = (STAGE_DAYS, ORDER_TOTALS, ACTIVE_TOTALS, *STAGE_TALLIES)
 # Their tables: a rebuild recounts them rather than refolding them.
 TALLIED: frozenset[str] = frozenset(tally.target for tally in TALLIES)

@@ -1,0 +1,104 @@
+"""A period's instants as whole UTC months, whole UTC days and partial days.
+
+Some tallies keep their sums twice, per UTC day (grain ``D``) and per UTC
+month (grain ``M``). A period in the channel's time zone starts and ends at
+local midnights; between them lie whole UTC days, grouped into whole months
+where they can be, and a partial UTC day at each end, which is read from the
+rows themselves. A year is then about a dozen months and at most two months of
+days, however busy the store is.
+"""
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from ..period import Period
+
+# The tally rows of the whole months and whole days, as (grain, first, end).
+TALLY_SPANS = (
+    "unnest(%(span_grains)s::text[], %(span_firsts)s::date[], %(span_ends)s::date[])"
+    " AS span(grain, first_day, end_day)"
+)
+# ``t`` being the tally's table.
+IN_TALLY_SPAN = (
+    "t.grain = span.grain AND t.day >= span.first_day AND t.day < span.end_day"
+)
+# The rows of the partial days, as instant ranges [low, high).
+PARTIAL_DAYS = (
+    "unnest(%(partial_lows)s::timestamptz[], %(partial_highs)s::timestamptz[])"
+    " AS partial(low, high)"
+)
+
+
+def _midnight(day: date) -> datetime:
+    return datetime.combine(day, time(), tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class Spans:
+    """``period`` split into ``[first_day, end_day)``, its whole UTC days (the
+    months ``[first_month, end_month)`` among them), and the rest."""
+
+    period: Period
+
+    @property
+    def first_day(self) -> date:
+        start = self.period.start_utc.astimezone(UTC)
+        day = start.date()
+        return day if start == _midnight(day) else day + timedelta(days=1)
+
+    @property
+    def end_day(self) -> date:
+        return max(self.first_day, self.period.end_utc.astimezone(UTC).date())
+
+    @property
+    def months(self) -> tuple[date, date]:
+        """The whole months among the whole days; ``(end_day, end_day)`` if none."""
+        first, end = self.first_day, self.end_day
+        first_month = first if first.day == 1 else _next_month(first)
+        end_month = end.replace(day=1)
+        if first_month >= end_month:
+            return end, end
+        return first_month, end_month
+
+    @property
+    def partial_days(self) -> list[tuple[datetime, datetime]]:
+        """The instants of the period outside its whole UTC days."""
+        start, end = self.period.start_utc, self.period.end_utc
+        if self.first_day == self.end_day:
+            return [(start, end)]
+        ranges = [
+            (start, _midnight(self.first_day)),
+            (_midnight(self.end_day), end),
+        ]
+        return [(low, high) for low, high in ranges if low < high]
+
+    @property
+    def whole_days(self) -> tuple[datetime, datetime]:
+        """The instants of the whole UTC days."""
+        return _midnight(self.first_day), _midnight(self.end_day)
+
+    def params(self) -> dict[str, Any]:
+        """The parameters of ``TALLY_SPANS`` and ``PARTIAL_DAYS``."""
+        first_month, end_month = self.months
+        tally_spans = [
+            ("M", first_month, end_month),
+            ("D", self.first_day, first_month),
+            ("D", end_month, self.end_day),
+        ]
+        tally_spans = [span for span in tally_spans if span[1] < span[2]]
+        partial = self.partial_days
+        whole_start, whole_end = self.whole_days
+        return {
+            "span_grains": [grain for grain, _, _ in tally_spans],
+            "span_firsts": [first for _, first, _ in tally_spans],
+            "span_ends": [end for _, _, end in tally_spans],
+            "partial_lows": [low for low, _ in partial],
+            "partial_highs": [high for _, high in partial],
+            "whole_start": whole_start,
+            "whole_end": whole_end,
+        }
+
+
+def _next_month(day: date) -> date:
+    return (day.replace(day=28) + timedelta(days=4)).replace(day=1)

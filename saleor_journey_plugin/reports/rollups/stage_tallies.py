@@ -1,0 +1,134 @@
+"""Tallies of stage transitions: time in stage, funnel steps, lapses.
+
+Each is kept per UTC day and per UTC month (``spans.py``), so that a year
+reads a few thousand sums, and the durations per bucket (``durations.py``),
+so that a median sorts one bucket's rows. Two indexes keep each bucket's
+transitions together for that sort.
+"""
+
+from django.db import connection
+
+from ...core.stages import Stage
+from ...models import StageTransition
+from .durations import CREATE_FUNCTION, DROP_FUNCTION, bucket
+from .models import (
+    RollupLapseDay,
+    RollupLeftDuration,
+    RollupReachedDay,
+    RollupStepDuration,
+)
+from .tally import Tally, by_day_and_month
+
+TRANSITIONS = StageTransition._meta.db_table
+# The time a transition's journey spent in the stage it left.
+DURATION_BUCKET = bucket("entered_from_at", "occurred_at")
+_TIMED = "entered_from_at IS NOT NULL AND from_stage IS NOT NULL AND channel <> ''"
+
+LEFT_DURATIONS = Tally(
+    name="journey_tally_left_durations",
+    source=TRANSITIONS,
+    target=RollupLeftDuration._meta.db_table,
+    keys=("channel", "grain", "day", "stage", "bucket"),
+    sums=("transitions",),
+    shares=by_day_and_month(
+        {
+            "channel": "channel",
+            "stage": "from_stage",
+            "bucket": DURATION_BUCKET,
+            "transitions": "1",
+        },
+        instant="occurred_at",
+        where=_TIMED,
+    ),
+)
+STEP_DURATIONS = Tally(
+    name="journey_tally_step_durations",
+    source=TRANSITIONS,
+    target=RollupStepDuration._meta.db_table,
+    keys=("channel", "grain", "day", "to_stage", "from_stage", "bucket"),
+    sums=("transitions",),
+    shares=by_day_and_month(
+        {
+            "channel": "channel",
+            "to_stage": "to_stage",
+            "from_stage": "from_stage",
+            "bucket": DURATION_BUCKET,
+            "transitions": "1",
+        },
+        instant="cohort_at",
+        where=f"{_TIMED} AND cohort_at IS NOT NULL",
+    ),
+)
+# A journey counts once, at its latest transition.
+REACHED_DAYS = Tally(
+    name="journey_tally_reached_days",
+    source=TRANSITIONS,
+    target=RollupReachedDay._meta.db_table,
+    keys=("channel", "grain", "day", "reached"),
+    sums=("journeys",),
+    shares=by_day_and_month(
+        {
+            "channel": "channel",
+            "reached": "coalesce(reached_rank, 0)",
+            "journeys": "1",
+        },
+        instant="cohort_at",
+        where="left_at IS NULL AND cohort_at IS NOT NULL AND channel <> ''",
+    ),
+)
+LAPSE_DAYS = Tally(
+    name="journey_tally_lapse_days",
+    source=TRANSITIONS,
+    target=RollupLapseDay._meta.db_table,
+    keys=("channel", "grain", "day"),
+    sums=("lapses", "win_backs"),
+    shares=by_day_and_month(
+        {
+            "channel": "channel",
+            "lapses": f"CASE WHEN to_stage = '{Stage.LAPSED.value}' THEN 1 ELSE 0 END",
+            "win_backs": "CASE WHEN win_back THEN 1 ELSE 0 END",
+        },
+        instant="occurred_at",
+        where=f"channel <> '' AND (to_stage = '{Stage.LAPSED.value}' OR win_back)",
+    ),
+)
+STAGE_TALLIES = (LEFT_DURATIONS, STEP_DURATIONS, REACHED_DAYS, LAPSE_DAYS)
+
+# A bucket's transitions out of a stage in a period, and a bucket's
+# transitions into a stage of a funnel cohort: read from the index alone.
+INDEXES = {
+    "journey_transition_left_bucket": (
+        f"(channel, from_stage, {DURATION_BUCKET}, occurred_at) "
+        "INCLUDE (entered_from_at)"
+    ),
+    "journey_transition_step_bucket": (
+        f"(channel, to_stage, {DURATION_BUCKET}, cohort_at) "
+        "INCLUDE (from_stage, occurred_at, entered_from_at)"
+    ),
+}
+
+
+def install() -> None:
+    """The bucket function, the indexes and the tallies (PostgreSQL)."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(CREATE_FUNCTION)
+        for name, columns in INDEXES.items():
+            cursor.execute(
+                f"CREATE INDEX {name} ON {TRANSITIONS} {columns} "
+                "WHERE entered_from_at IS NOT NULL"
+            )
+    for tally in STAGE_TALLIES:
+        tally.install()
+
+
+def uninstall() -> None:
+    if connection.vendor != "postgresql":
+        return
+    for tally in STAGE_TALLIES:
+        tally.uninstall()
+    with connection.cursor() as cursor:
+        for name in INDEXES:
+            cursor.execute(f"DROP INDEX IF EXISTS {name}")
+        cursor.execute(DROP_FUNCTION)
