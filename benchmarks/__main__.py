@@ -225,7 +225,7 @@ def _reports(begun: float, load_before: str) -> int:
     print()
     print(store.render())
     print()
-    print("Report plans (EXPLAIN ANALYZE, last 30 days):")
+    print("Report plans (EXPLAIN ANALYZE, last 365 days):")
     for plan in plans:
         print(plan)
         print()

@@ -313,7 +313,7 @@ def run(table: Table, runs: int, naive_runs: int) -> list[str]:
             + (f"   naive {_figure(whole_naive)}" if naive_runs else ""),
         )
     return explain(
-        Period(LAST_DAY - timedelta(days=29), LAST_DAY + timedelta(1), TIME_ZONE)
+        Period(LAST_DAY - timedelta(days=364), LAST_DAY + timedelta(1), TIME_ZONE)
     )
 
 

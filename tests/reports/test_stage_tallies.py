@@ -58,7 +58,7 @@ def tally_spans(params: dict[str, Any]) -> list[tuple[str, date, date]]:
 
 
 def partial_days(params: dict[str, Any]) -> list[tuple[datetime, datetime]]:
-    return list(zip(params["partial_lows"], params["partial_highs"], strict=True))
+    return [(params[f"{end}_low"], params[f"{end}_high"]) for end in ("head", "tail")]
 
 
 def test_a_new_york_year_is_eleven_months_thirty_days_and_two_partial_days():
@@ -84,7 +84,7 @@ def test_a_new_york_year_is_eleven_months_thirty_days_and_two_partial_days():
     )
 
 
-def test_a_utc_month_is_one_month_and_nothing_partial():
+def test_a_utc_month_is_one_month_and_its_partial_days_are_empty():
     # when
     params = Spans(Period(date(2026, 2, 1), date(2026, 3, 1), "UTC")).params()
 
@@ -92,7 +92,10 @@ def test_a_utc_month_is_one_month_and_nothing_partial():
     assert params["span_grains"] == ["M"]
     assert params["span_firsts"] == [date(2026, 2, 1)]
     assert params["span_ends"] == [date(2026, 3, 1)]
-    assert params["partial_lows"] == []
+    assert partial_days(params) == [
+        (utc(2026, 2, 1), utc(2026, 2, 1)),
+        (utc(2026, 3, 1), utc(2026, 3, 1)),
+    ]
 
 
 def test_a_day_in_seoul_has_no_whole_utc_day_and_is_read_from_rows():
@@ -101,7 +104,10 @@ def test_a_day_in_seoul_has_no_whole_utc_day_and_is_read_from_rows():
 
     # then
     assert params["span_grains"] == []
-    assert partial_days(params) == [(utc(2026, 3, 7, 15), utc(2026, 3, 8, 15))]
+    assert partial_days(params) == [
+        (utc(2026, 3, 7, 15), utc(2026, 3, 8, 15)),
+        (utc(2026, 3, 8, 15), utc(2026, 3, 8, 15)),
+    ]
     assert params["whole_start"] == params["whole_end"]
 
 

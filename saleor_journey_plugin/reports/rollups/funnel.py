@@ -23,7 +23,7 @@ from ..period import Period
 from ..rates import MEDIAN
 from ..results import Funnel
 from .durations import add_counts, locate
-from .spans import IN_TALLY_SPAN, PARTIAL_DAYS, TALLY_SPANS, Spans
+from .spans import IN_TALLY_SPAN, TALLY_SPANS, Spans, over_partial_days
 from .stage_tallies import (
     DURATION_BUCKET,
     REACHED_DAYS,
@@ -36,15 +36,30 @@ AT_END = "occurred_at < %(end)s AND (left_at IS NULL OR left_at >= %(end)s)"
 _COHORT_IN_WHOLE_DAYS = "cohort_at >= %(whole_start)s AND cohort_at < %(whole_end)s"
 _TIMED = "entered_from_at IS NOT NULL AND from_stage IS NOT NULL"
 
+# The cohorts of the partial days, read from their rows.
+_REACHED_ON_PARTIAL_DAYS = over_partial_days(
+    f"""
+SELECT coalesce(reached_rank, 0), count(*) FROM {TRANSITIONS}
+WHERE channel = %(channel)s AND cohort_at >= PARTIAL_LOW AND cohort_at < PARTIAL_HIGH
+  AND {AT_END} GROUP BY 1
+"""
+)
+_STEPS_ON_PARTIAL_DAYS = over_partial_days(
+    f"""
+SELECT from_stage, to_stage, {DURATION_BUCKET}, count(*) FROM {TRANSITIONS}
+WHERE channel = %(channel)s AND cohort_at >= PARTIAL_LOW AND cohort_at < PARTIAL_HIGH
+  AND {_TIMED} AND occurred_at < %(end)s
+GROUP BY 1, 2, 3
+"""
+)
+
 # The cohort's journeys by the furthest rank reached at the end (0: none).
 REACHED = f"""
 SELECT t.reached, sum(t.journeys) FROM {REACHED_DAYS.target} AS t
 JOIN {TALLY_SPANS} ON {IN_TALLY_SPAN}
 WHERE t.channel = %(channel)s GROUP BY 1
 UNION ALL
-SELECT coalesce(reached_rank, 0), count(*) FROM {TRANSITIONS}
-JOIN {PARTIAL_DAYS} ON cohort_at >= partial.low AND cohort_at < partial.high
-WHERE channel = %(channel)s AND {AT_END} GROUP BY 1
+{_REACHED_ON_PARTIAL_DAYS}
 UNION ALL
 SELECT coalesce(reached_rank, 0), -count(*) FROM {TRANSITIONS}
 WHERE channel = %(channel)s AND to_stage = ANY(%(stages)s) AND left_at IS NULL
@@ -61,10 +76,7 @@ FROM {STEP_DURATIONS.target} AS t
 JOIN {TALLY_SPANS} ON {IN_TALLY_SPAN}
 WHERE t.channel = %(channel)s GROUP BY 1, 2, 3
 UNION ALL
-SELECT from_stage, to_stage, {DURATION_BUCKET}, count(*) FROM {TRANSITIONS}
-JOIN {PARTIAL_DAYS} ON cohort_at >= partial.low AND cohort_at < partial.high
-WHERE channel = %(channel)s AND {_TIMED} AND occurred_at < %(end)s
-GROUP BY 1, 2, 3
+{_STEPS_ON_PARTIAL_DAYS}
 UNION ALL
 SELECT from_stage, to_stage, {DURATION_BUCKET}, -count(*) FROM {TRANSITIONS}
 WHERE channel = %(channel)s AND {_TIMED} AND occurred_at >= %(end)s

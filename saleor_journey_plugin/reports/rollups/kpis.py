@@ -13,7 +13,7 @@ from ..rates import PRECISION, rate
 from ..results import Kpis
 from .fold import ACTIVE, CHECKOUTS, ORDER_EVENTS, ORDERS, REVIEWS
 from .models import RollupActiveTotal, RollupOrderTotal
-from .spans import IN_TALLY_SPAN, PARTIAL_DAYS, TALLY_SPANS, Spans
+from .spans import IN_TALLY_SPAN, TALLY_SPANS, Spans, over_partial_days
 from .stage_tallies import LAPSE_DAYS, TRANSITIONS
 
 ORDER_TOTALS = RollupOrderTotal._meta.db_table
@@ -100,6 +100,16 @@ FROM {REVIEWS} AS r
 WHERE r.channel = %(channel)s AND r.occurred_at >= %(start)s
   AND r.occurred_at < %(end)s AND NOT r.edit
 """
+# The partial days' lapses and win-backs, read from their rows.
+_LAPSES_ON_PARTIAL_DAYS = over_partial_days(
+    f"""
+    SELECT CASE WHEN to_stage = '{Stage.LAPSED.value}' THEN 1 ELSE 0 END,
+           CASE WHEN win_back THEN 1 ELSE 0 END
+    FROM {TRANSITIONS}
+    WHERE channel = %(channel)s
+      AND occurred_at >= PARTIAL_LOW AND occurred_at < PARTIAL_HIGH
+    """
+)
 # Lapses and win-backs: the tallies of the whole UTC days, and the rows of
 # the partial ones.
 LAPSES = f"""
@@ -108,11 +118,7 @@ SELECT coalesce(sum(lapses), 0), coalesce(sum(win_backs), 0) FROM (
     JOIN {TALLY_SPANS} ON {IN_TALLY_SPAN}
     WHERE t.channel = %(channel)s
     UNION ALL
-    SELECT CASE WHEN to_stage = '{Stage.LAPSED.value}' THEN 1 ELSE 0 END,
-           CASE WHEN win_back THEN 1 ELSE 0 END
-    FROM {TRANSITIONS}
-    JOIN {PARTIAL_DAYS} ON occurred_at >= partial.low AND occurred_at < partial.high
-    WHERE channel = %(channel)s
+    {_LAPSES_ON_PARTIAL_DAYS}
 ) AS lapses
 """
 LATEST_CURRENCY = f"""

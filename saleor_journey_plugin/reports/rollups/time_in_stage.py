@@ -19,22 +19,28 @@ from ..results import Durations, StageTime, TimeInStage
 from ..time_in_stage import STAGES
 from .durations import add_counts, locate
 from .models import RollupStageDay
-from .spans import IN_TALLY_SPAN, PARTIAL_DAYS, TALLY_SPANS, Spans
+from .spans import IN_TALLY_SPAN, TALLY_SPANS, Spans, over_partial_days
 from .stage_tallies import DURATION_BUCKET, LEFT_DURATIONS, TRANSITIONS
 
 _STAGE_DAYS = RollupStageDay._meta.db_table
 
+# The partial days' transitions, read from their rows.
+_LEFT_ON_PARTIAL_DAYS = over_partial_days(
+    f"""
+SELECT from_stage, {DURATION_BUCKET}, count(*) FROM {TRANSITIONS}
+WHERE channel = %(channel)s
+  AND occurred_at >= PARTIAL_LOW AND occurred_at < PARTIAL_HIGH
+  AND entered_from_at IS NOT NULL AND from_stage IS NOT NULL
+GROUP BY 1, 2
+"""
+)
 # The period's transitions out of each stage, by duration bucket.
 LEFT_COUNTS = f"""
 SELECT t.stage, t.bucket, sum(t.transitions) FROM {LEFT_DURATIONS.target} AS t
 JOIN {TALLY_SPANS} ON {IN_TALLY_SPAN}
 WHERE t.channel = %(channel)s GROUP BY 1, 2
 UNION ALL
-SELECT from_stage, {DURATION_BUCKET}, count(*) FROM {TRANSITIONS}
-JOIN {PARTIAL_DAYS} ON occurred_at >= partial.low AND occurred_at < partial.high
-WHERE channel = %(channel)s AND entered_from_at IS NOT NULL
-  AND from_stage IS NOT NULL
-GROUP BY 1, 2
+{_LEFT_ON_PARTIAL_DAYS}
 """
 # The k-th shortest time in a bucket, of the period's transitions out of a stage.
 LEFT_DURATION = f"""
