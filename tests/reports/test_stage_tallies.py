@@ -47,14 +47,13 @@ def bucket(duration: timedelta) -> int:
 
 
 def tally_spans(params: dict[str, Any]) -> list[tuple[str, date, date]]:
-    return list(
-        zip(
-            params["span_grains"],
-            params["span_firsts"],
-            params["span_ends"],
-            strict=True,
-        )
-    )
+    """The tallies' (grain, first day, end day) read, empty ones left out."""
+    spans = [
+        ("M", params["months_first"], params["months_end"]),
+        ("D", params["days_first"], params["months_first"]),
+        ("D", params["months_end"], params["days_end"]),
+    ]
+    return [(grain, first, end) for grain, first, end in spans if first < end]
 
 
 def partial_days(params: dict[str, Any]) -> list[tuple[datetime, datetime]]:
@@ -89,9 +88,7 @@ def test_a_utc_month_is_one_month_and_its_partial_days_are_empty():
     params = Spans(Period(date(2026, 2, 1), date(2026, 3, 1), "UTC")).params()
 
     # then
-    assert params["span_grains"] == ["M"]
-    assert params["span_firsts"] == [date(2026, 2, 1)]
-    assert params["span_ends"] == [date(2026, 3, 1)]
+    assert tally_spans(params) == [("M", date(2026, 2, 1), date(2026, 3, 1))]
     assert partial_days(params) == [
         (utc(2026, 2, 1), utc(2026, 2, 1)),
         (utc(2026, 3, 1), utc(2026, 3, 1)),
@@ -103,7 +100,7 @@ def test_a_day_in_seoul_has_no_whole_utc_day_and_is_read_from_rows():
     params = Spans(Period(date(2026, 3, 8), date(2026, 3, 9), "Asia/Seoul")).params()
 
     # then
-    assert params["span_grains"] == []
+    assert tally_spans(params) == []
     assert partial_days(params) == [
         (utc(2026, 3, 7, 15), utc(2026, 3, 8, 15)),
         (utc(2026, 3, 8, 15), utc(2026, 3, 8, 15)),

@@ -23,7 +23,7 @@ from ..period import Period
 from ..rates import MEDIAN
 from ..results import Funnel
 from .durations import add_counts, locate
-from .spans import IN_TALLY_SPAN, TALLY_SPANS, Spans, over_partial_days
+from .spans import IN_WHOLE_DAYS, Spans, over_partial_days
 from .stage_tallies import (
     DURATION_BUCKET,
     REACHED_DAYS,
@@ -56,8 +56,7 @@ GROUP BY 1, 2, 3
 # The cohort's journeys by the furthest rank reached at the end (0: none).
 REACHED = f"""
 SELECT t.reached, sum(t.journeys) FROM {REACHED_DAYS.target} AS t
-JOIN {TALLY_SPANS} ON {IN_TALLY_SPAN}
-WHERE t.channel = %(channel)s GROUP BY 1
+WHERE t.channel = %(channel)s AND {IN_WHOLE_DAYS} GROUP BY 1
 UNION ALL
 {_REACHED_ON_PARTIAL_DAYS}
 UNION ALL
@@ -73,8 +72,7 @@ WHERE channel = %(channel)s AND to_stage = ANY(%(stages)s) AND left_at >= %(end)
 STEP_COUNTS = f"""
 SELECT t.from_stage, t.to_stage, t.bucket, sum(t.transitions)
 FROM {STEP_DURATIONS.target} AS t
-JOIN {TALLY_SPANS} ON {IN_TALLY_SPAN}
-WHERE t.channel = %(channel)s GROUP BY 1, 2, 3
+WHERE t.channel = %(channel)s AND {IN_WHOLE_DAYS} GROUP BY 1, 2, 3
 UNION ALL
 {_STEPS_ON_PARTIAL_DAYS}
 UNION ALL

@@ -13,7 +13,7 @@ from ..rates import PRECISION, rate
 from ..results import Kpis
 from .fold import ACTIVE, CHECKOUTS, ORDER_EVENTS, ORDERS, REVIEWS
 from .models import RollupActiveTotal, RollupOrderTotal
-from .spans import IN_TALLY_SPAN, TALLY_SPANS, Spans, over_partial_days
+from .spans import IN_WHOLE_DAYS, Spans, over_partial_days
 from .stage_tallies import LAPSE_DAYS, TRANSITIONS
 
 ORDER_TOTALS = RollupOrderTotal._meta.db_table
@@ -115,8 +115,7 @@ _LAPSES_ON_PARTIAL_DAYS = over_partial_days(
 LAPSES = f"""
 SELECT coalesce(sum(lapses), 0), coalesce(sum(win_backs), 0) FROM (
     SELECT t.lapses, t.win_backs FROM {LAPSE_DAYS.target} AS t
-    JOIN {TALLY_SPANS} ON {IN_TALLY_SPAN}
-    WHERE t.channel = %(channel)s
+    WHERE t.channel = %(channel)s AND {IN_WHOLE_DAYS}
     UNION ALL
     {_LAPSES_ON_PARTIAL_DAYS}
 ) AS lapses

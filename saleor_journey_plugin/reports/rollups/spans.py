@@ -14,14 +14,14 @@ from typing import Any
 
 from ..period import Period
 
-# The tally rows of the whole months and whole days, as (grain, first, end).
-TALLY_SPANS = (
-    "unnest(%(span_grains)s::text[], %(span_firsts)s::date[], %(span_ends)s::date[])"
-    " AS span(grain, first_day, end_day)"
-)
-# ``t`` being the tally's table.
-IN_TALLY_SPAN = (
-    "t.grain = span.grain AND t.day >= span.first_day AND t.day < span.end_day"
+# The rows of tally ``t`` for the whole months, and the whole days before and
+# after them. Constants, like the partial days below: the planner then knows
+# how few rows they are (from a joined list of spans it guessed a scan of the
+# whole table).
+IN_WHOLE_DAYS = (
+    "(t.grain = 'M' AND t.day >= %(months_first)s AND t.day < %(months_end)s"
+    " OR t.grain = 'D' AND t.day >= %(days_first)s AND t.day < %(months_first)s"
+    " OR t.grain = 'D' AND t.day >= %(months_end)s AND t.day < %(days_end)s)"
 )
 
 
@@ -91,20 +91,15 @@ class Spans:
         return _midnight(self.first_day), _midnight(self.end_day)
 
     def params(self) -> dict[str, Any]:
-        """The parameters of ``TALLY_SPANS`` and ``over_partial_days``."""
+        """The parameters of ``IN_WHOLE_DAYS`` and ``over_partial_days``."""
         first_month, end_month = self.months
-        tally_spans = [
-            ("M", first_month, end_month),
-            ("D", self.first_day, first_month),
-            ("D", end_month, self.end_day),
-        ]
-        tally_spans = [span for span in tally_spans if span[1] < span[2]]
         (head_low, head_high), (tail_low, tail_high) = self.partial_days
         whole_start, whole_end = self.whole_days
         return {
-            "span_grains": [grain for grain, _, _ in tally_spans],
-            "span_firsts": [first for _, first, _ in tally_spans],
-            "span_ends": [end for _, _, end in tally_spans],
+            "days_first": self.first_day,
+            "days_end": self.end_day,
+            "months_first": first_month,
+            "months_end": end_month,
             "head_low": head_low,
             "head_high": head_high,
             "tail_low": tail_low,

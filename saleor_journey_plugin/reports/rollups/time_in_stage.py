@@ -19,7 +19,7 @@ from ..results import Durations, StageTime, TimeInStage
 from ..time_in_stage import STAGES
 from .durations import add_counts, locate
 from .models import RollupStageDay
-from .spans import IN_TALLY_SPAN, TALLY_SPANS, Spans, over_partial_days
+from .spans import IN_WHOLE_DAYS, Spans, over_partial_days
 from .stage_tallies import DURATION_BUCKET, LEFT_DURATIONS, TRANSITIONS
 
 _STAGE_DAYS = RollupStageDay._meta.db_table
@@ -37,8 +37,7 @@ GROUP BY 1, 2
 # The period's transitions out of each stage, by duration bucket.
 LEFT_COUNTS = f"""
 SELECT t.stage, t.bucket, sum(t.transitions) FROM {LEFT_DURATIONS.target} AS t
-JOIN {TALLY_SPANS} ON {IN_TALLY_SPAN}
-WHERE t.channel = %(channel)s GROUP BY 1, 2
+WHERE t.channel = %(channel)s AND {IN_WHOLE_DAYS} GROUP BY 1, 2
 UNION ALL
 {_LEFT_ON_PARTIAL_DAYS}
 """
