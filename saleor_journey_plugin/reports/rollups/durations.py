@@ -53,9 +53,7 @@ def _bucket_of_rank(counts: Mapping[int, int], rank: int) -> tuple[int, int]:
     raise AssertionError(f"rank {rank} is beyond the {below} durations counted")
 
 
-def add_counts(
-    into: dict[int, int], rows: Iterable[tuple[int, int]], sign: int = 1
-) -> None:
-    """Add (or with ``sign`` -1 take away) ``(bucket, count)`` rows."""
+def add_counts(into: dict[int, int], rows: Iterable[tuple[int, int]]) -> None:
+    """Add ``(bucket, count)`` rows (a count taken away is negative)."""
     for number, count in rows:
-        into[number] = into.get(number, 0) + sign * count
+        into[number] = into.get(number, 0) + count
