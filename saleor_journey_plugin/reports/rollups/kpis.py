@@ -15,6 +15,7 @@ from .fold import ACTIVE, CHECKOUTS, ORDER_EVENTS, ORDERS, REVIEWS
 from .models import RollupActiveTotal, RollupOrderTotal
 from .spans import IN_WHOLE_DAYS, Spans, over_partial_days
 from .stage_tallies import LAPSE_DAYS, TRANSITIONS
+from .tallies import CHECKOUT_DAYS, ORDER_DAYS, ROUNDED
 
 ORDER_TOTALS = RollupOrderTotal._meta.db_table
 ACTIVE_TOTALS = RollupActiveTotal._meta.db_table
@@ -31,31 +32,89 @@ SELECT coalesce(sum(active) - sum(came_back), 0)
 FROM {ACTIVE_TOTALS}
 WHERE channel = %(channel)s AND day >= %(first_day)s AND day < %(end_day)s
 """
+# Checkouts started in the period, a token once, at its first start there:
+# the starts, less the tokens started again within the period (known by the
+# day of the start before, ``came_back``), plus those started again only after
+# the period ended (few, for a period that ends near now).
+_CHECKOUTS_ON_PARTIAL_DAYS = over_partial_days(
+    f"""
+    SELECT 1, CASE WHEN token IS NOT NULL AND converted THEN 1 ELSE 0 END, 0, 0
+    FROM {CHECKOUTS} WHERE channel = %(channel)s
+      AND started_at >= PARTIAL_LOW AND started_at < PARTIAL_HIGH
+    UNION ALL
+    SELECT 0, 0, 1, CASE WHEN converted THEN 1 ELSE 0 END FROM {CHECKOUTS}
+    WHERE channel = %(channel)s AND token IS NOT NULL
+      AND previous_started_at >= PARTIAL_LOW AND previous_started_at < PARTIAL_HIGH
+      AND started_at < %(end)s
+    """
+)
 CHECKOUTS_STARTED = f"""
-SELECT count(*) FILTER (WHERE first_start),
-       count(*) FILTER (WHERE first_start AND token IS NOT NULL AND converted)
+SELECT coalesce(sum(started) - sum(came_back), 0),
+       coalesce(sum(converted) - sum(came_back_converted), 0)
 FROM (
-    SELECT token, converted,
-           token IS NULL OR previous_started_at IS NULL
-           OR previous_started_at < %(start)s AS first_start
-    FROM {CHECKOUTS}
-    WHERE channel = %(channel)s AND started_at >= %(start)s AND started_at < %(end)s
+    SELECT t.started, t.converted, t.came_back, t.came_back_converted
+    FROM {CHECKOUT_DAYS.target} AS t
+    WHERE t.channel = %(channel)s AND {IN_WHOLE_DAYS}
+    UNION ALL
+    {_CHECKOUTS_ON_PARTIAL_DAYS}
+    UNION ALL
+    SELECT 0, 0, -1, CASE WHEN converted THEN -1 ELSE 0 END FROM {CHECKOUTS}
+    WHERE channel = %(channel)s AND started_at >= %(end)s AND token IS NOT NULL
+      AND previous_started_at >= %(whole_start)s
+      AND previous_started_at < %(whole_end)s
 ) AS started
 """
 # Orders placed in the period; sales are those in the currency not cancelled
 # by the end of the period.
 _SALE = "currency = %(currency)s AND (cancelled_at IS NULL OR cancelled_at >= %(end)s)"
+# The orders' columns as ``journey_rollup_order_day`` sums them.
+_ORDER_DAY = f"""
+    SELECT 1, CASE WHEN customer_id IS NULL THEN 0 ELSE 1 END,
+           CASE WHEN customer_id IS NOT NULL AND previous_placed_at IS NULL
+                THEN 1 ELSE 0 END,
+           CASE WHEN cancelled_at IS NULL THEN {ROUNDED} ELSE 0 END,
+           CASE WHEN cancelled_at IS NULL THEN 1 ELSE 0 END, 0, currency
+    FROM {ORDERS}
+"""
+_ORDERS_ON_PARTIAL_DAYS = over_partial_days(
+    f"""
+    {_ORDER_DAY}
+    WHERE channel = %(channel)s
+      AND placed_at >= PARTIAL_LOW AND placed_at < PARTIAL_HIGH
+    UNION ALL
+    SELECT 0, 0, 0, 0, 0, 1, currency FROM {ORDERS}
+    WHERE channel = %(channel)s AND customer_id IS NOT NULL
+      AND previous_placed_at >= PARTIAL_LOW AND previous_placed_at < PARTIAL_HIGH
+      AND placed_at < %(end)s
+    """
+)
+# Orders placed in the period: all, and of customers, less those whose
+# previous order was in the period too (``came_back``, as for checkouts);
+# sales are those in the currency not cancelled by the end of the period.
 ORDERS_PLACED = f"""
-SELECT count(*),
-       count(*) FILTER (WHERE customer_id IS NOT NULL
-                        AND (previous_placed_at IS NULL
-                             OR previous_placed_at < %(start)s)),
-       count(*) FILTER (WHERE customer_id IS NOT NULL
-                        AND previous_placed_at < %(start)s),
-       coalesce(sum(round(total, %(places)s)) FILTER (WHERE {_SALE}), 0),
-       count(*) FILTER (WHERE {_SALE})
-FROM {ORDERS}
-WHERE channel = %(channel)s AND placed_at >= %(start)s AND placed_at < %(end)s
+SELECT coalesce(sum(orders), 0),
+       coalesce(sum(customer_orders) - sum(came_back), 0),
+       coalesce(sum(customer_orders) - sum(first_orders) - sum(came_back), 0),
+       coalesce(sum(sales) FILTER (WHERE currency = %(currency)s), 0),
+       coalesce(sum(sale_orders) FILTER (WHERE currency = %(currency)s), 0)
+FROM (
+    SELECT t.orders, t.customer_orders, t.first_orders, t.sales, t.sale_orders,
+           t.came_back, t.currency
+    FROM {ORDER_DAYS.target} AS t
+    WHERE t.channel = %(channel)s AND {IN_WHOLE_DAYS}
+    UNION ALL
+    {_ORDERS_ON_PARTIAL_DAYS}
+    UNION ALL
+    SELECT 0, 0, 0, 0, 0, -1, currency FROM {ORDERS}
+    WHERE channel = %(channel)s AND placed_at >= %(end)s
+      AND customer_id IS NOT NULL AND previous_placed_at >= %(whole_start)s
+      AND previous_placed_at < %(whole_end)s
+    UNION ALL
+    -- Placed in the period and cancelled after it: a sale at its end.
+    SELECT 0, 0, 0, {ROUNDED}, 1, 0, currency FROM {ORDERS}
+    WHERE channel = %(channel)s AND cancelled_at >= %(end)s
+      AND placed_at >= %(start)s AND placed_at < %(end)s
+) AS placed
 """
 # All-time figures: the running totals, less the orders placed, and plus the
 # cancellations made, since the end of the period (few, for a recent end).

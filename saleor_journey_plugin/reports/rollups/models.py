@@ -65,6 +65,13 @@ class RollupOrder(models.Model):
                 fields=["channel", "customer_id", "placed_at"],
                 name="journey_rollup_order_buyer",
             ),
+            # A customer's next orders, by when their previous one was placed.
+            models.Index(
+                fields=["channel", "previous_placed_at"],
+                include=["placed_at", "customer_id", "currency"],
+                condition=Q(previous_placed_at__isnull=False),
+                name="journey_rollup_order_previous",
+            ),
             # Orders cancelled after a period ended (the all-time sales).
             models.Index(
                 fields=["channel", "cancelled_at"],
@@ -142,6 +149,13 @@ class RollupCheckout(models.Model):
             ),
             models.Index(
                 fields=["channel", "token"], name="journey_rollup_checkout_tok"
+            ),
+            # A token's next starts, by when it was started before.
+            models.Index(
+                fields=["channel", "previous_started_at"],
+                include=["started_at", "token", "converted"],
+                condition=Q(previous_started_at__isnull=False),
+                name="journey_rollup_checkout_again",
             ),
         ]
 
@@ -426,6 +440,54 @@ class RollupLapseDay(GrainedTally):
         return f"{self.lapses} lapses on {self.day} in {self.channel}"
 
 
+class RollupOrderDay(GrainedTally):
+    """Orders placed then, in ``currency``: all, of customers, customers'
+    first; sales and orders not cancelled (now); and ``came_back``, the
+    customers' later orders whose previous order was placed then."""
+
+    currency = models.CharField(max_length=16)
+    orders = models.IntegerField()
+    customer_orders = models.IntegerField()
+    first_orders = models.IntegerField()
+    sales = models.DecimalField(max_digits=30, decimal_places=6)
+    sale_orders = models.IntegerField()
+    came_back = models.IntegerField()
+
+    class Meta:
+        db_table = "journey_rollup_order_day"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["channel", "grain", "day", "currency"],
+                name="journey_rollup_one_order_day",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.orders} orders on {self.day} in {self.channel}"
+
+
+class RollupCheckoutDay(GrainedTally):
+    """Checkouts started then (``converted``: of them, tokens ordered since),
+    and ``came_back``: later starts of a token last started then."""
+
+    started = models.IntegerField()
+    converted = models.IntegerField()
+    came_back = models.IntegerField()
+    came_back_converted = models.IntegerField()
+
+    class Meta:
+        db_table = "journey_rollup_checkout_day"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["channel", "grain", "day"],
+                name="journey_rollup_one_checkout_day",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.started} checkouts on {self.day} in {self.channel}"
+
+
 # Every rollup table, children of nothing: emptied or truncated as one set.
 ROLLUP_MODELS: tuple[type[models.Model], ...] = (
     RollupChannel,
@@ -443,4 +505,6 @@ ROLLUP_MODELS: tuple[type[models.Model], ...] = (
     RollupStepDuration,
     RollupReachedDay,
     RollupLapseDay,
+    RollupOrderDay,
+    RollupCheckoutDay,
 )

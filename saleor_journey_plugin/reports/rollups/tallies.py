@@ -5,12 +5,15 @@ from ..money import THREE_DECIMAL_CURRENCIES, ZERO_DECIMAL_CURRENCIES
 from .models import (
     RollupActiveDay,
     RollupActiveTotal,
+    RollupCheckout,
+    RollupCheckoutDay,
     RollupOrder,
+    RollupOrderDay,
     RollupOrderTotal,
     RollupStageDay,
 )
 from .stage_tallies import STAGE_TALLIES
-from .tally import Share, Tally
+from .tally import Share, Tally, by_day_and_month
 
 
 def _quoted(codes: frozenset[str]) -> str:
@@ -28,7 +31,7 @@ def places(currency: str) -> str:
 
 # ``round(total, places)`` as the reports round each order, in SQL.
 PLACES = places("currency")
-_ROUNDED = f"coalesce(round(total, {PLACES}), 0)"
+ROUNDED = f"coalesce(round(total, {PLACES}), 0)"
 
 
 # Journeys in the stage of their latest transition, per UTC day they entered
@@ -67,9 +70,9 @@ ORDER_TOTALS = Tally(
                 "currency": "currency",
                 "first_orders": "CASE WHEN ordinal = 1 THEN 1 ELSE 0 END",
                 "second_orders": "CASE WHEN ordinal = 2 THEN 1 ELSE 0 END",
-                "sales": _ROUNDED,
+                "sales": ROUNDED,
                 "cancelled_sales": (
-                    f"CASE WHEN cancelled_at IS NULL THEN 0 ELSE {_ROUNDED} END"
+                    f"CASE WHEN cancelled_at IS NULL THEN 0 ELSE {ROUNDED} END"
                 ),
             }
         ),
@@ -96,6 +99,95 @@ ACTIVE_TOTALS = Tally(
         ),
     ),
 )
-TALLIES = (STAGE_DAYS, ORDER_TOTALS, ACTIVE_TOTALS, *STAGE_TALLIES)
+# Orders per UTC day and month they were placed, and customers' next orders
+# per day and month their previous one was (``kpis.ORDERS_PLACED``).
+ORDER_DAYS = Tally(
+    name="journey_tally_order_days",
+    source=RollupOrder._meta.db_table,
+    target=RollupOrderDay._meta.db_table,
+    keys=("channel", "grain", "day", "currency"),
+    sums=(
+        "orders",
+        "customer_orders",
+        "first_orders",
+        "sales",
+        "sale_orders",
+        "came_back",
+    ),
+    shares=(
+        *by_day_and_month(
+            {
+                "channel": "channel",
+                "currency": "currency",
+                "orders": "1",
+                "customer_orders": "CASE WHEN customer_id IS NULL THEN 0 ELSE 1 END",
+                "first_orders": (
+                    "CASE WHEN customer_id IS NOT NULL AND previous_placed_at IS NULL "
+                    "THEN 1 ELSE 0 END"
+                ),
+                "sales": f"CASE WHEN cancelled_at IS NULL THEN {ROUNDED} ELSE 0 END",
+                "sale_orders": "CASE WHEN cancelled_at IS NULL THEN 1 ELSE 0 END",
+                "came_back": "0",
+            },
+            instant="placed_at",
+        ),
+        *by_day_and_month(
+            {
+                "channel": "channel",
+                "currency": "currency",
+                "orders": "0",
+                "customer_orders": "0",
+                "first_orders": "0",
+                "sales": "0",
+                "sale_orders": "0",
+                "came_back": "1",
+            },
+            instant="previous_placed_at",
+            where="customer_id IS NOT NULL AND previous_placed_at IS NOT NULL",
+        ),
+    ),
+)
+# Checkouts per UTC day and month they were started, and tokens started again
+# per day and month of their start before (``kpis.CHECKOUTS_STARTED``).
+CHECKOUT_DAYS = Tally(
+    name="journey_tally_checkout_days",
+    source=RollupCheckout._meta.db_table,
+    target=RollupCheckoutDay._meta.db_table,
+    keys=("channel", "grain", "day"),
+    sums=("started", "converted", "came_back", "came_back_converted"),
+    shares=(
+        *by_day_and_month(
+            {
+                "channel": "channel",
+                "started": "1",
+                "converted": (
+                    "CASE WHEN token IS NOT NULL AND converted THEN 1 ELSE 0 END"
+                ),
+                "came_back": "0",
+                "came_back_converted": "0",
+            },
+            instant="started_at",
+        ),
+        *by_day_and_month(
+            {
+                "channel": "channel",
+                "started": "0",
+                "converted": "0",
+                "came_back": "1",
+                "came_back_converted": "CASE WHEN converted THEN 1 ELSE 0 END",
+            },
+            instant="previous_started_at",
+            where="token IS NOT NULL AND previous_started_at IS NOT NULL",
+        ),
+    ),
+)
+TALLIES = (
+    STAGE_DAYS,
+    ORDER_TOTALS,
+    ACTIVE_TOTALS,
+    ORDER_DAYS,
+    CHECKOUT_DAYS,
+    *STAGE_TALLIES,
+)
 # Their tables: a rebuild recounts them rather than refolding them.
 TALLIED: frozenset[str] = frozenset(tally.target for tally in TALLIES)
