@@ -5,7 +5,6 @@ from typing import Any
 
 from django.db import connection
 
-from ...core.stages import Stage
 from ..kpis import as_money, complement
 from ..money import check_currency, decimal_places
 from ..period import Period
@@ -36,14 +35,17 @@ WHERE channel = %(channel)s AND day >= %(first_day)s AND day < %(end_day)s
 # the starts, less the tokens started again within the period (known by the
 # day of the start before, ``came_back``), plus those started again only after
 # the period ended (few, for a period that ends near now).
+# A checkout's start, and its token's start before, as the tally counts them
+# (its day shares, then its came-back day shares).
+_STARTED, _STARTED_AGAIN = CHECKOUT_DAYS.shares[0], CHECKOUT_DAYS.shares[2]
 _CHECKOUTS_ON_PARTIAL_DAYS = over_partial_days(
     f"""
-    SELECT 1, CASE WHEN token IS NOT NULL AND converted THEN 1 ELSE 0 END, 0, 0
-    FROM {CHECKOUTS} WHERE channel = %(channel)s
+    SELECT {_STARTED.columns(*CHECKOUT_DAYS.sums)} FROM {CHECKOUTS}
+    WHERE channel = %(channel)s AND {_STARTED.where}
       AND started_at >= PARTIAL_LOW AND started_at < PARTIAL_HIGH
     UNION ALL
-    SELECT 0, 0, 1, CASE WHEN converted THEN 1 ELSE 0 END FROM {CHECKOUTS}
-    WHERE channel = %(channel)s AND token IS NOT NULL
+    SELECT {_STARTED_AGAIN.columns(*CHECKOUT_DAYS.sums)} FROM {CHECKOUTS}
+    WHERE channel = %(channel)s AND {_STARTED_AGAIN.where}
       AND previous_started_at >= PARTIAL_LOW AND previous_started_at < PARTIAL_HIGH
       AND started_at < %(end)s
     """
@@ -52,7 +54,7 @@ CHECKOUTS_STARTED = f"""
 SELECT coalesce(sum(started) - sum(came_back), 0),
        coalesce(sum(converted) - sum(came_back_converted), 0)
 FROM (
-    SELECT t.started, t.converted, t.came_back, t.came_back_converted
+    SELECT {", ".join(f"t.{name}" for name in CHECKOUT_DAYS.sums)}
     FROM {CHECKOUT_DAYS.target} AS t
     WHERE t.channel = %(channel)s AND {IN_WHOLE_DAYS}
     UNION ALL
@@ -64,26 +66,19 @@ FROM (
       AND previous_started_at < %(whole_end)s
 ) AS started
 """
-# Orders placed in the period; sales are those in the currency not cancelled
-# by the end of the period.
+# A sale at the end of the period: in the currency, not cancelled by then.
 _SALE = "currency = %(currency)s AND (cancelled_at IS NULL OR cancelled_at >= %(end)s)"
-# The orders' columns as ``journey_rollup_order_day`` sums them.
-_ORDER_DAY = f"""
-    SELECT 1, CASE WHEN customer_id IS NULL THEN 0 ELSE 1 END,
-           CASE WHEN customer_id IS NOT NULL AND previous_placed_at IS NULL
-                THEN 1 ELSE 0 END,
-           CASE WHEN cancelled_at IS NULL THEN {ROUNDED} ELSE 0 END,
-           CASE WHEN cancelled_at IS NULL THEN 1 ELSE 0 END, 0, currency
-    FROM {ORDERS}
-"""
+# An order, and a customer's next order, as the tally counts them.
+_PLACED, _ORDERED_AGAIN = ORDER_DAYS.shares[0], ORDER_DAYS.shares[2]
+_ORDER_COLUMNS = (*ORDER_DAYS.sums, "currency")
 _ORDERS_ON_PARTIAL_DAYS = over_partial_days(
     f"""
-    {_ORDER_DAY}
-    WHERE channel = %(channel)s
+    SELECT {_PLACED.columns(*_ORDER_COLUMNS)} FROM {ORDERS}
+    WHERE channel = %(channel)s AND {_PLACED.where}
       AND placed_at >= PARTIAL_LOW AND placed_at < PARTIAL_HIGH
     UNION ALL
-    SELECT 0, 0, 0, 0, 0, 1, currency FROM {ORDERS}
-    WHERE channel = %(channel)s AND customer_id IS NOT NULL
+    SELECT {_ORDERED_AGAIN.columns(*_ORDER_COLUMNS)} FROM {ORDERS}
+    WHERE channel = %(channel)s AND {_ORDERED_AGAIN.where}
       AND previous_placed_at >= PARTIAL_LOW AND previous_placed_at < PARTIAL_HIGH
       AND placed_at < %(end)s
     """
@@ -98,8 +93,7 @@ SELECT coalesce(sum(orders), 0),
        coalesce(sum(sales) FILTER (WHERE currency = %(currency)s), 0),
        coalesce(sum(sale_orders) FILTER (WHERE currency = %(currency)s), 0)
 FROM (
-    SELECT t.orders, t.customer_orders, t.first_orders, t.sales, t.sale_orders,
-           t.came_back, t.currency
+    SELECT {", ".join(f"t.{name}" for name in _ORDER_COLUMNS)}
     FROM {ORDER_DAYS.target} AS t
     WHERE t.channel = %(channel)s AND {IN_WHOLE_DAYS}
     UNION ALL
@@ -160,12 +154,11 @@ WHERE r.channel = %(channel)s AND r.occurred_at >= %(start)s
   AND r.occurred_at < %(end)s AND NOT r.edit
 """
 # The partial days' lapses and win-backs, read from their rows.
+_LAPSE = LAPSE_DAYS.shares[0]
 _LAPSES_ON_PARTIAL_DAYS = over_partial_days(
     f"""
-    SELECT CASE WHEN to_stage = '{Stage.LAPSED.value}' THEN 1 ELSE 0 END,
-           CASE WHEN win_back THEN 1 ELSE 0 END
-    FROM {TRANSITIONS}
-    WHERE channel = %(channel)s
+    SELECT {_LAPSE.columns(*LAPSE_DAYS.sums)} FROM {TRANSITIONS}
+    WHERE channel = %(channel)s AND {_LAPSE.where}
       AND occurred_at >= PARTIAL_LOW AND occurred_at < PARTIAL_HIGH
     """
 )

@@ -26,6 +26,11 @@ class Share:
     values: dict[str, str]
     where: str = "true"
 
+    def columns(self, *names: str) -> str:
+        """What a row adds, as the SQL columns ``names`` (to read rows the
+        tally has no sums for, as the tally would count them)."""
+        return ", ".join(f"{self.values[name]} AS {name}" for name in names)
+
 
 def by_day_and_month(
     values: dict[str, str], instant: str, where: str = "true"
