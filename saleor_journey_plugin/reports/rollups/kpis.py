@@ -13,8 +13,16 @@ from ..results import Kpis
 from .fold import ACTIVE, CHECKOUTS, ORDER_EVENTS, ORDERS, REVIEWS
 from .models import RollupActiveTotal, RollupOrderTotal
 from .spans import IN_WHOLE_DAYS, Spans, over_partial_days
-from .stage_tallies import LAPSE_DAYS, TRANSITIONS
-from .tallies import CHECKOUT_DAYS, ORDER_DAYS, ROUNDED
+from .stage_tallies import LAPSE, LAPSE_DAYS, TRANSITIONS
+from .tallies import (
+    CHECKOUT_DAYS,
+    CHECKOUT_STARTED,
+    ORDER_DAYS,
+    ORDER_PLACED,
+    ORDERED_AGAIN,
+    ROUNDED,
+    STARTED_AGAIN,
+)
 
 ORDER_TOTALS = RollupOrderTotal._meta.db_table
 ACTIVE_TOTALS = RollupActiveTotal._meta.db_table
@@ -35,17 +43,14 @@ WHERE channel = %(channel)s AND day >= %(first_day)s AND day < %(end_day)s
 # the starts, less the tokens started again within the period (known by the
 # day of the start before, ``came_back``), plus those started again only after
 # the period ended (few, for a period that ends near now).
-# A checkout's start, and its token's start before, as the tally counts them
-# (its day shares, then its came-back day shares).
-_STARTED, _STARTED_AGAIN = CHECKOUT_DAYS.shares[0], CHECKOUT_DAYS.shares[2]
 _CHECKOUTS_ON_PARTIAL_DAYS = over_partial_days(
     f"""
-    SELECT {_STARTED.columns(*CHECKOUT_DAYS.sums)} FROM {CHECKOUTS}
-    WHERE channel = %(channel)s AND {_STARTED.where}
+    SELECT {CHECKOUT_STARTED.columns(*CHECKOUT_DAYS.sums)} FROM {CHECKOUTS}
+    WHERE channel = %(channel)s AND {CHECKOUT_STARTED.where}
       AND started_at >= PARTIAL_LOW AND started_at < PARTIAL_HIGH
     UNION ALL
-    SELECT {_STARTED_AGAIN.columns(*CHECKOUT_DAYS.sums)} FROM {CHECKOUTS}
-    WHERE channel = %(channel)s AND {_STARTED_AGAIN.where}
+    SELECT {STARTED_AGAIN.columns(*CHECKOUT_DAYS.sums)} FROM {CHECKOUTS}
+    WHERE channel = %(channel)s AND {STARTED_AGAIN.where}
       AND previous_started_at >= PARTIAL_LOW AND previous_started_at < PARTIAL_HIGH
       AND started_at < %(end)s
     """
@@ -68,17 +73,15 @@ FROM (
 """
 # A sale at the end of the period: in the currency, not cancelled by then.
 _SALE = "currency = %(currency)s AND (cancelled_at IS NULL OR cancelled_at >= %(end)s)"
-# An order, and a customer's next order, as the tally counts them.
-_PLACED, _ORDERED_AGAIN = ORDER_DAYS.shares[0], ORDER_DAYS.shares[2]
 _ORDER_COLUMNS = (*ORDER_DAYS.sums, "currency")
 _ORDERS_ON_PARTIAL_DAYS = over_partial_days(
     f"""
-    SELECT {_PLACED.columns(*_ORDER_COLUMNS)} FROM {ORDERS}
-    WHERE channel = %(channel)s AND {_PLACED.where}
+    SELECT {ORDER_PLACED.columns(*_ORDER_COLUMNS)} FROM {ORDERS}
+    WHERE channel = %(channel)s AND {ORDER_PLACED.where}
       AND placed_at >= PARTIAL_LOW AND placed_at < PARTIAL_HIGH
     UNION ALL
-    SELECT {_ORDERED_AGAIN.columns(*_ORDER_COLUMNS)} FROM {ORDERS}
-    WHERE channel = %(channel)s AND {_ORDERED_AGAIN.where}
+    SELECT {ORDERED_AGAIN.columns(*_ORDER_COLUMNS)} FROM {ORDERS}
+    WHERE channel = %(channel)s AND {ORDERED_AGAIN.where}
       AND previous_placed_at >= PARTIAL_LOW AND previous_placed_at < PARTIAL_HIGH
       AND placed_at < %(end)s
     """
@@ -154,11 +157,10 @@ WHERE r.channel = %(channel)s AND r.occurred_at >= %(start)s
   AND r.occurred_at < %(end)s AND NOT r.edit
 """
 # The partial days' lapses and win-backs, read from their rows.
-_LAPSE = LAPSE_DAYS.shares[0]
 _LAPSES_ON_PARTIAL_DAYS = over_partial_days(
     f"""
-    SELECT {_LAPSE.columns(*LAPSE_DAYS.sums)} FROM {TRANSITIONS}
-    WHERE channel = %(channel)s AND {_LAPSE.where}
+    SELECT {LAPSE.columns(*LAPSE_DAYS.sums)} FROM {TRANSITIONS}
+    WHERE channel = %(channel)s AND {LAPSE.where}
       AND occurred_at >= PARTIAL_LOW AND occurred_at < PARTIAL_HIGH
     """
 )

@@ -17,7 +17,7 @@ from .models import (
     RollupReachedDay,
     RollupStepDuration,
 )
-from .tally import Tally, by_day_and_month
+from .tally import Share, Tally, by_day_and_month
 
 TRANSITIONS = StageTransition._meta.db_table
 # The time a transition's journey spent in the stage it left.
@@ -31,14 +31,16 @@ LEFT_DURATIONS = Tally(
     keys=("channel", "grain", "day", "stage", "bucket"),
     sums=("transitions",),
     shares=by_day_and_month(
-        {
-            "channel": "channel",
-            "stage": "from_stage",
-            "bucket": DURATION_BUCKET,
-            "transitions": "1",
-        },
-        instant="occurred_at",
-        where=_TIMED,
+        Share(
+            {
+                "channel": "channel",
+                "stage": "from_stage",
+                "bucket": DURATION_BUCKET,
+                "transitions": "1",
+            },
+            where=_TIMED,
+        ),
+        "occurred_at",
     ),
 )
 STEP_DURATIONS = Tally(
@@ -48,15 +50,17 @@ STEP_DURATIONS = Tally(
     keys=("channel", "grain", "day", "to_stage", "from_stage", "bucket"),
     sums=("transitions",),
     shares=by_day_and_month(
-        {
-            "channel": "channel",
-            "to_stage": "to_stage",
-            "from_stage": "from_stage",
-            "bucket": DURATION_BUCKET,
-            "transitions": "1",
-        },
-        instant="cohort_at",
-        where=f"{_TIMED} AND cohort_at IS NOT NULL",
+        Share(
+            {
+                "channel": "channel",
+                "to_stage": "to_stage",
+                "from_stage": "from_stage",
+                "bucket": DURATION_BUCKET,
+                "transitions": "1",
+            },
+            where=f"{_TIMED} AND cohort_at IS NOT NULL",
+        ),
+        "cohort_at",
     ),
 )
 # A journey counts once, at its latest transition.
@@ -67,14 +71,25 @@ REACHED_DAYS = Tally(
     keys=("channel", "grain", "day", "reached"),
     sums=("journeys",),
     shares=by_day_and_month(
-        {
-            "channel": "channel",
-            "reached": "coalesce(reached_rank, 0)",
-            "journeys": "1",
-        },
-        instant="cohort_at",
-        where="left_at IS NULL AND cohort_at IS NOT NULL AND channel <> ''",
+        Share(
+            {
+                "channel": "channel",
+                "reached": "coalesce(reached_rank, 0)",
+                "journeys": "1",
+            },
+            where="left_at IS NULL AND cohort_at IS NOT NULL AND channel <> ''",
+        ),
+        "cohort_at",
     ),
+)
+# What a lapse or a win-back adds on its day (``kpis.LAPSES``).
+LAPSE = Share(
+    {
+        "channel": "channel",
+        "lapses": f"CASE WHEN to_stage = '{Stage.LAPSED.value}' THEN 1 ELSE 0 END",
+        "win_backs": "CASE WHEN win_back THEN 1 ELSE 0 END",
+    },
+    where=f"channel <> '' AND (to_stage = '{Stage.LAPSED.value}' OR win_back)",
 )
 LAPSE_DAYS = Tally(
     name="journey_tally_lapse_days",
@@ -82,15 +97,7 @@ LAPSE_DAYS = Tally(
     target=RollupLapseDay._meta.db_table,
     keys=("channel", "grain", "day"),
     sums=("lapses", "win_backs"),
-    shares=by_day_and_month(
-        {
-            "channel": "channel",
-            "lapses": f"CASE WHEN to_stage = '{Stage.LAPSED.value}' THEN 1 ELSE 0 END",
-            "win_backs": "CASE WHEN win_back THEN 1 ELSE 0 END",
-        },
-        instant="occurred_at",
-        where=f"channel <> '' AND (to_stage = '{Stage.LAPSED.value}' OR win_back)",
-    ),
+    shares=by_day_and_month(LAPSE, "occurred_at"),
 )
 STAGE_TALLIES = (LEFT_DURATIONS, STEP_DURATIONS, REACHED_DAYS, LAPSE_DAYS)
 

@@ -99,86 +99,80 @@ ACTIVE_TOTALS = Tally(
         ),
     ),
 )
-# Orders per UTC day and month they were placed, and customers' next orders
-# per day and month their previous one was (``kpis.ORDERS_PLACED``).
+_ORDER_SUMS = (
+    "orders",
+    "customer_orders",
+    "first_orders",
+    "sales",
+    "sale_orders",
+    "came_back",
+)
+# What an order adds on the day it was placed, and what a customer's next
+# order adds on the day of the one before (``kpis.ORDERS_PLACED``).
+ORDER_PLACED = Share(
+    {
+        "channel": "channel",
+        "currency": "currency",
+        "orders": "1",
+        "customer_orders": "CASE WHEN customer_id IS NULL THEN 0 ELSE 1 END",
+        "first_orders": (
+            "CASE WHEN customer_id IS NOT NULL AND previous_placed_at IS NULL "
+            "THEN 1 ELSE 0 END"
+        ),
+        "sales": f"CASE WHEN cancelled_at IS NULL THEN {ROUNDED} ELSE 0 END",
+        "sale_orders": "CASE WHEN cancelled_at IS NULL THEN 1 ELSE 0 END",
+        "came_back": "0",
+    }
+)
+ORDERED_AGAIN = Share(
+    {
+        **dict.fromkeys(_ORDER_SUMS, "0"),
+        "channel": "channel",
+        "currency": "currency",
+        "came_back": "1",
+    },
+    where="customer_id IS NOT NULL AND previous_placed_at IS NOT NULL",
+)
 ORDER_DAYS = Tally(
     name="journey_tally_order_days",
     source=RollupOrder._meta.db_table,
     target=RollupOrderDay._meta.db_table,
     keys=("channel", "grain", "day", "currency"),
-    sums=(
-        "orders",
-        "customer_orders",
-        "first_orders",
-        "sales",
-        "sale_orders",
-        "came_back",
-    ),
+    sums=_ORDER_SUMS,
     shares=(
-        *by_day_and_month(
-            {
-                "channel": "channel",
-                "currency": "currency",
-                "orders": "1",
-                "customer_orders": "CASE WHEN customer_id IS NULL THEN 0 ELSE 1 END",
-                "first_orders": (
-                    "CASE WHEN customer_id IS NOT NULL AND previous_placed_at IS NULL "
-                    "THEN 1 ELSE 0 END"
-                ),
-                "sales": f"CASE WHEN cancelled_at IS NULL THEN {ROUNDED} ELSE 0 END",
-                "sale_orders": "CASE WHEN cancelled_at IS NULL THEN 1 ELSE 0 END",
-                "came_back": "0",
-            },
-            instant="placed_at",
-        ),
-        *by_day_and_month(
-            {
-                "channel": "channel",
-                "currency": "currency",
-                "orders": "0",
-                "customer_orders": "0",
-                "first_orders": "0",
-                "sales": "0",
-                "sale_orders": "0",
-                "came_back": "1",
-            },
-            instant="previous_placed_at",
-            where="customer_id IS NOT NULL AND previous_placed_at IS NOT NULL",
-        ),
+        *by_day_and_month(ORDER_PLACED, "placed_at"),
+        *by_day_and_month(ORDERED_AGAIN, "previous_placed_at"),
     ),
 )
-# Checkouts per UTC day and month they were started, and tokens started again
-# per day and month of their start before (``kpis.CHECKOUTS_STARTED``).
+_CHECKOUT_SUMS = ("started", "converted", "came_back", "came_back_converted")
+# What a checkout adds on the day it was started, and what a token started
+# again adds on the day of its start before (``kpis.CHECKOUTS_STARTED``).
+CHECKOUT_STARTED = Share(
+    {
+        **dict.fromkeys(_CHECKOUT_SUMS, "0"),
+        "channel": "channel",
+        "started": "1",
+        "converted": "CASE WHEN token IS NOT NULL AND converted THEN 1 ELSE 0 END",
+    }
+)
+STARTED_AGAIN = Share(
+    {
+        **dict.fromkeys(_CHECKOUT_SUMS, "0"),
+        "channel": "channel",
+        "came_back": "1",
+        "came_back_converted": "CASE WHEN converted THEN 1 ELSE 0 END",
+    },
+    where="token IS NOT NULL AND previous_started_at IS NOT NULL",
+)
 CHECKOUT_DAYS = Tally(
     name="journey_tally_checkout_days",
     source=RollupCheckout._meta.db_table,
     target=RollupCheckoutDay._meta.db_table,
     keys=("channel", "grain", "day"),
-    sums=("started", "converted", "came_back", "came_back_converted"),
+    sums=_CHECKOUT_SUMS,
     shares=(
-        *by_day_and_month(
-            {
-                "channel": "channel",
-                "started": "1",
-                "converted": (
-                    "CASE WHEN token IS NOT NULL AND converted THEN 1 ELSE 0 END"
-                ),
-                "came_back": "0",
-                "came_back_converted": "0",
-            },
-            instant="started_at",
-        ),
-        *by_day_and_month(
-            {
-                "channel": "channel",
-                "started": "0",
-                "converted": "0",
-                "came_back": "1",
-                "came_back_converted": "CASE WHEN converted THEN 1 ELSE 0 END",
-            },
-            instant="previous_started_at",
-            where="token IS NOT NULL AND previous_started_at IS NOT NULL",
-        ),
+        *by_day_and_month(CHECKOUT_STARTED, "started_at"),
+        *by_day_and_month(STARTED_AGAIN, "previous_started_at"),
     ),
 )
 TALLIES = (

@@ -32,17 +32,19 @@ class Share:
         return ", ".join(f"{self.values[name]} AS {name}" for name in names)
 
 
-def by_day_and_month(
-    values: dict[str, str], instant: str, where: str = "true"
-) -> tuple[Share, Share]:
-    """What a row adds on the UTC day and in the UTC month of ``instant`` (keys
-    ``grain`` and ``day``, read with ``spans.py``)."""
+def by_day_and_month(share: Share, instant: str) -> tuple[Share, Share]:
+    """What ``share`` adds on the UTC day and in the UTC month of ``instant``
+    (keys ``grain`` and ``day``, read with ``spans.py``)."""
     utc = f"({instant} AT TIME ZONE 'UTC')"
     return (
-        Share({**values, "grain": "'D'", "day": f"{utc}::date"}, where),
+        Share({**share.values, "grain": "'D'", "day": f"{utc}::date"}, share.where),
         Share(
-            {**values, "grain": "'M'", "day": f"date_trunc('month', {utc})::date"},
-            where,
+            {
+                **share.values,
+                "grain": "'M'",
+                "day": f"date_trunc('month', {utc})::date",
+            },
+            share.where,
         ),
     )
 
