@@ -10,8 +10,6 @@ stores.
 from datetime import date
 from decimal import Decimal
 
-import pytest
-
 from saleor_journey_plugin.core.events import EventType
 from saleor_journey_plugin.core.processing import drain
 from saleor_journey_plugin.models import RollupOrderDay
@@ -22,15 +20,6 @@ from saleor_journey_plugin.reports.rollups.state import usable
 from .store import ANN, BOB, USD, ny, order
 
 E = EventType
-
-
-@pytest.fixture
-def new_york(db, settings):
-    configured = settings.JOURNEY_CHANNELS
-    settings.JOURNEY_CHANNELS = {
-        **configured,
-        USD: {**configured[USD], "time_zone": "America/New_York"},
-    }
 
 
 def ann_orders_three_times_and_bob_cancels() -> None:

@@ -11,8 +11,6 @@ from datetime import UTC, date, datetime, timedelta
 from fractions import Fraction
 from typing import Any
 
-import pytest
-
 from saleor_journey_plugin.core.events import EventType
 from saleor_journey_plugin.core.processing import drain
 from saleor_journey_plugin.core.stages import Stage
@@ -129,15 +127,6 @@ def test_no_durations_have_no_quantile():
 
 
 # --- the reports, by hand ---
-
-
-@pytest.fixture
-def new_york(db, settings):
-    configured = settings.JOURNEY_CHANNELS
-    settings.JOURNEY_CHANNELS = {
-        **configured,
-        USD: {**configured[USD], "time_zone": "America/New_York"},
-    }
 
 
 def three_visitors_view_a_product() -> None:
