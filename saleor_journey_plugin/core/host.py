@@ -183,9 +183,6 @@ class Host:
         for one the store deleted or never had."""
         raise NotImplementedError(f"{type(self).__name__} cannot read checkouts.")
 
-    def read_checkout(self, token: str) -> Checkout | None:
-        return self.read_checkouts([token])[token]
-
     def create_coupon(self, request: CouponRequest) -> str:
         """A new single-use code for the request's discount, valid until expiry.
 
