@@ -1,7 +1,8 @@
 """A real SMTP server on loopback (aiosmtpd) that keeps what it receives.
 
 Plain Python, no Django: the main suite's campaign tests and the tests inside
-a real Saleor (tests/saleor) both start it.
+a real Saleor (tests/saleor) start it; the campaign benchmark starts its
+counting server with ``serving``.
 """
 
 import email
@@ -47,19 +48,27 @@ class Inbox:
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def serving(handler: object) -> Iterator[int]:
+    """Serve SMTP on a free loopback port with aiosmtpd ``handler``; yield the
+    port (the benchmark's counting server starts here too)."""
+    controller = Controller(handler, hostname="127.0.0.1", port=_free_port())
+    controller.start()
+    try:
+        yield controller.port
+    finally:
+        controller.stop()
 
 
 @contextmanager
 def smtp_server() -> Iterator[tuple[Inbox, int]]:
     """Start a server on a free loopback port; yield its inbox and port."""
     inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=_free_port())
-    controller.start()
-    try:
-        yield inbox, controller.port
-    finally:
-        controller.stop()
+    with serving(inbox) as port:
+        yield inbox, port
 
 
 def use_smtp(settings, port: int) -> None:
