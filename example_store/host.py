@@ -131,10 +131,10 @@ class ExampleStoreHost(Host):
             permissions=frozenset(data.get("permissions", [])),
         )
 
-    def has_paid_order(
+    def purchased_product(
         self, channel: str, email: str, product: str, order: str
-    ) -> bool:
-        return purchases.has_paid_order(channel, email, product, order)
+    ) -> str | None:
+        return purchases.purchased_product(channel, email, product, order)
 
     def read_checkouts(self, tokens: list[str]) -> dict[str, Checkout | None]:
         from .models import StoreCheckout

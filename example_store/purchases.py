@@ -2,7 +2,8 @@
 
 Its orders exist only as the journey's ``ORDER_PAID`` events: one names its
 order in the payload's ``order_id`` and, when the sender lists them, its
-products in ``products`` (a list of product IDs or SKUs).
+products in ``products`` (a list of product IDs or SKUs). With no catalog to
+tell which names are one product, each name listed is a product of its own.
 """
 
 from django.db.models import Q
@@ -15,10 +16,12 @@ from saleor_journey_plugin.models import JourneyEvent
 MAX_ORDERS = 1000
 
 
-def has_paid_order(channel: str, email: str, product: str, order: str) -> bool:
+def purchased_product(channel: str, email: str, product: str, order: str) -> str | None:
+    """``product`` when a paid order of the email's customer in ``channel``
+    lists it (the order named, when ``order`` is given); None otherwise."""
     email = normalize_email(email)
-    if not email:
-        return False
+    if not email or not product:
+        return None
     # Applied events belong to the email's customer; those still waiting for
     # the drain only name the email.
     theirs = Q(processed_at__isnull=True, email=email)
@@ -34,9 +37,9 @@ def has_paid_order(channel: str, email: str, product: str, order: str) -> bool:
     )
     for payload in payloads:
         payload = payload or {}
-        if order and str(payload.get("order_id", "")) == order:
-            return True
+        if order and str(payload.get("order_id", "")) != order:
+            continue
         products = payload.get("products")
-        if product and isinstance(products, list) and product in products:
-            return True
-    return False
+        if isinstance(products, list) and product in products:
+            return product
+    return None

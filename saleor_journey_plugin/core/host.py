@@ -164,18 +164,22 @@ class Host:
             "checkouts or accounts of its own can)."
         )
 
-    def has_paid_order(
+    def purchased_product(
         self, channel: str, email: str, product: str, order: str
-    ) -> bool:
-        """Whether a review is a verified purchase.
+    ) -> str | None:
+        """The product a review is of, when the reviewer paid for it; else None.
 
-        True when the customer with this (normalized) email has a paid order in
-        ``channel`` that contains ``product`` (a product or variant ID, or a
-        SKU), or when ``order`` (an order ID or number) is one of their paid
-        orders there. Empty ``product`` or ``order`` is not asked about. A host
-        that keeps no orders verifies nothing.
+        ``product`` names it as the review service does (a product or variant
+        ID, a SKU; a host may know other aliases). The answer is the store's
+        one id of that product, the same for every name it has, when a line of
+        a paid order in ``channel`` of the customer with this (normalized)
+        email holds it: of ``order`` (an order ID or number) when one is named,
+        else of any of their paid orders there. Empty ``product``: None. A
+        review with an answer is a verified purchase, and its reward is keyed
+        on the answer, so each product earns once per customer. A host that
+        keeps no orders verifies nothing.
         """
-        return False
+        return None
 
     # Campaign emails (``campaigns/``): what they read from, and make in, the store.
     def read_checkouts(self, tokens: list[str]) -> dict[str, Checkout | None]:

@@ -124,7 +124,12 @@ def earn_for_review(
     settings: LoyaltySettings,
     at: datetime,
 ) -> LedgerEntry | None:
-    """Credit a verified review, once per customer and product."""
+    """Credit a verified review, once per customer and product.
+
+    ``product`` is the host's one id of the product bought
+    (``Host.purchased_product``), never the name the review used, so no alias
+    of it earns again.
+    """
     key = f"earn_review:{channel}:{customer}:{product}"
     with transaction.atomic():
         account = locked_account(channel, customer)

@@ -92,8 +92,10 @@ def apply(event: JourneyEvent, settings: LoyaltySettings) -> None:
                 settings,
             )
     elif event.type == EventType.REVIEW_SUBMITTED.value:
-        product = str(payload.get("product") or "")
-        if payload.get("verified") is True and product:
+        # The store's id of the product bought, not the name the review
+        # service used: one product's aliases would each earn again.
+        product = payload.get("purchased_product")
+        if payload.get("verified") is True and isinstance(product, str) and product:
             ledger.earn_for_review(
                 event.channel,
                 customer,

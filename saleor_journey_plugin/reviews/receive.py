@@ -85,7 +85,8 @@ def _first_delivery(channel: str, webhook_id: str, now: datetime) -> bool:
 def _store(channel: str, data: ReviewData, now: datetime) -> Answer:
     review = _locked(channel, data.review_id)
     if review is None:
-        verified = _verified(channel, data)
+        purchased = _purchased(channel, data)
+        verified = purchased is not None
         created_at = data.created_at or now
         inserted = _insert_unless_present(
             Review,
@@ -108,7 +109,7 @@ def _store(channel: str, data: ReviewData, now: datetime) -> Answer:
                 created_at,
                 channel,
                 data,
-                verified,
+                purchased,
             )
             return _answer("created", data.review_id, 1, verified)
         # Another delivery of this review got there first and has committed.
@@ -125,7 +126,8 @@ def _edit(review: Review, data: ReviewData, now: datetime) -> Answer:
     previous_rating = review.rating
     for name, value in _fields(data).items():
         setattr(review, name, value)
-    review.verified = _verified(review.channel, data)
+    purchased = _purchased(review.channel, data)
+    review.verified = purchased is not None
     review.created_at = data.created_at or review.created_at
     review.updated_at = now
     review.version += 1
@@ -137,7 +139,7 @@ def _edit(review: Review, data: ReviewData, now: datetime) -> Answer:
             now,
             review.channel,
             data,
-            review.verified,
+            purchased,
             previous_rating=previous_rating,
         )
     return _answer("updated", review.review_id, review.version, review.verified)
@@ -175,10 +177,13 @@ def _content(review: Review) -> tuple[Any, ...]:
     )
 
 
-def _verified(channel: str, data: ReviewData) -> bool:
-    if not data.product and not data.order:
-        return False
-    return get_host().has_paid_order(channel, data.email, data.product, data.order)
+def _purchased(channel: str, data: ReviewData) -> str | None:
+    """The store's id of the product reviewed, when the reviewer paid for it
+    (in the order the review names, if it names one): a verified purchase.
+    A review naming only an order says nothing the reviewer could be paid for."""
+    if not data.product:
+        return None
+    return get_host().purchased_product(channel, data.email, data.product, data.order)
 
 
 def _record(
@@ -187,7 +192,7 @@ def _record(
     occurred_at: datetime,
     channel: str,
     data: ReviewData,
-    verified: bool,
+    purchased: str | None,
     **extra: Any,
 ) -> None:
     track(
@@ -203,7 +208,10 @@ def _record(
             payload={
                 "review_id": data.review_id,
                 "rating": data.rating,
-                "verified": verified,
+                "verified": purchased is not None,
+                # Every name of one product resolves to this id: loyalty
+                # rewards the review once per customer and product by it.
+                "purchased_product": purchased or "",
                 "product": data.product,
                 "order": data.order,
                 "photos": data.photos,

@@ -109,10 +109,10 @@ class SaleorHost(Host):
             channels = [channel]
         return History(channels, since)
 
-    def has_paid_order(
+    def purchased_product(
         self, channel: str, email: str, product: str, order: str
-    ) -> bool:
-        return purchases.has_paid_order(channel, email, product, order)
+    ) -> str | None:
+        return purchases.purchased_product(channel, email, product, order)
 
     # Campaign emails: checkout reads, single-use voucher codes, links.
     def read_checkouts(self, tokens: list[str]) -> "dict[str, Checkout | None]":

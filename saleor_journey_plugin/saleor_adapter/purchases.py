@@ -1,14 +1,15 @@
-"""Verified purchases: does a reviewer's paid Saleor order hold what they review?
+"""Verified purchases: which product of a reviewer's paid Saleor order a review is of.
 
 Reviews name products and orders the way the storefront shows them: global IDs
 (base64 of ``Product:<id>``, ``ProductVariant:<id>``, ``Order:<uuid>``), a SKU,
-an order's UUID or its number.
+an order's UUID or its number. Every way of naming one product resolves to the
+same answer, the product's global ID, so the reward keyed on it is paid once.
 """
 
-import base64
 import binascii
 import uuid
 
+import graphene
 from django.db.models import Q, QuerySet
 from saleor.account.models import User
 from saleor.order import OrderChargeStatus, OrderStatus
@@ -19,23 +20,38 @@ from ..core.queries import find_customer
 
 PAID = (OrderChargeStatus.FULL, OrderChargeStatus.OVERCHARGED)
 NOT_ORDERS = (OrderStatus.DRAFT, OrderStatus.CANCELED, OrderStatus.EXPIRED)
-_MAX_ORDER_NUMBER = 2**31 - 1
+# Saleor's integer keys (order numbers, product and variant ids) are int4: a
+# larger one names nothing, and comparing it would be a database error.
+_MAX_INT = 2**31 - 1
 
 
-def has_paid_order(channel: str, email: str, product: str, order: str) -> bool:
+def purchased_product(channel: str, email: str, product: str, order: str) -> str | None:
+    """The global ID of the product ``product`` names, when it is a line of a
+    paid order of the email's customer in ``channel`` (of ``order``, when it is
+    named); None otherwise."""
     email = normalize_email(email)
-    if not email:
-        return False
+    line = _line_match(product) if product else None
+    if not email or line is None:
+        return None
     paid = _paid_orders_of(email).filter(channel__slug=channel)
     if order:
         named = _order_match(order)
-        if named is not None and paid.filter(named).exists():
-            return True
-    if product:
-        return OrderLine.objects.filter(
-            _line_match(product), order_id__in=paid.values("pk")
-        ).exists()
-    return False
+        if named is None:
+            return None
+        paid = paid.filter(named)
+    # A line whose variant was deleted no longer says which product it was:
+    # it cannot be told apart from another name of the same product.
+    product_id = (
+        OrderLine.objects.filter(
+            line, order_id__in=paid.values("pk"), variant__isnull=False
+        )
+        .order_by("variant__product_id")
+        .values_list("variant__product_id", flat=True)
+        .first()
+    )
+    if product_id is None:
+        return None
+    return graphene.Node.to_global_id("Product", product_id)
 
 
 def _paid_orders_of(email: str) -> QuerySet[Order]:
@@ -57,31 +73,41 @@ def _order_match(value: str) -> Q | None:
     kind, key = _global_id(value) or ("", value)
     if kind not in ("", "Order"):
         return None
-    if key.isascii() and key.isdigit() and not kind:
-        number = int(key)
-        return Q(number=number) if number <= _MAX_ORDER_NUMBER else None
+    if not kind and (number := _integer(key)) is not None:
+        return Q(number=number)
     try:
         return Q(pk=uuid.UUID(key))
     except ValueError:
         return None
 
 
-def _line_match(value: str) -> Q:
+def _line_match(value: str) -> Q | None:
+    """The order lines ``value`` names: a product's or variant's global ID
+    (its key zero-padded or not), else a SKU; None for an ID naming nothing."""
     kind, key = _global_id(value) or ("", "")
-    if kind == "Product" and key.isdigit():
-        return Q(variant__product_id=int(key))
-    if kind == "ProductVariant" and key.isdigit():
-        # A deleted variant leaves its global ID on the line.
-        return Q(variant_id=int(key)) | Q(product_variant_id=value)
+    if kind in ("Product", "ProductVariant"):
+        pk = _integer(key)
+        if pk is None:
+            return None
+        return Q(variant__product_id=pk) if kind == "Product" else Q(variant_id=pk)
     return Q(product_sku=value) | Q(variant__sku=value)
 
 
 def _global_id(value: str) -> tuple[str, str] | None:
+    """(type, key) of a Saleor global ID; None for anything else (a SKU, an
+    order number, a UUID, or text that only looks like base64)."""
     try:
-        decoded = base64.b64decode(value, validate=True).decode("utf-8")
-    except (binascii.Error, ValueError):
+        kind, key = graphene.Node.from_global_id(value)
+    except (binascii.Error, UnicodeDecodeError, ValueError, TypeError):
         return None
-    kind, colon, key = decoded.partition(":")
-    if not colon or kind not in ("Order", "Product", "ProductVariant") or not key:
+    if kind not in ("Order", "Product", "ProductVariant") or not key:
         return None
     return kind, key
+
+
+def _integer(key: str) -> int | None:
+    # isdigit() alone takes other scripts' digits, which int() reads too.
+    if not (key.isascii() and key.isdigit()):
+        return None
+    number = int(key)
+    return number if 0 < number <= _MAX_INT else None

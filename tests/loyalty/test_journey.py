@@ -161,9 +161,10 @@ def test_a_partial_refund_in_the_payload_takes_back_its_share(enabled):
 def test_a_verified_review_earns_once_per_product_and_an_unverified_one_nothing(
     enabled,
 ):
-    # given: verified reviews of p1 (one resent with another id), an unverified
-    # one of p2, a verified one naming no product, and one of p3
-    def review(review_id, product, verified, minutes):
+    # given: verified reviews of p1 (one resent with another id, one naming
+    # it another way), an unverified one of p2, a verified one naming no
+    # product bought, and one of p3
+    def review(review_id, purchased, verified, minutes, product=None):
         record(
             E.REVIEW_SUBMITTED,
             f"review:{review_id}",
@@ -172,15 +173,17 @@ def test_a_verified_review_earns_once_per_product_and_an_unverified_one_nothing(
                 "review_id": review_id,
                 "rating": 5,
                 "verified": verified,
-                "product": product,
+                "purchased_product": purchased,
+                "product": purchased if product is None else product,
             },
             **ANN,
         )
 
     review("r1", "p1", True, 0)
     review("r2", "p1", True, 1)
+    review("r7", "p1", True, 2, product="SKU-OF-P1")
     review("r3", "p2", False, 2)
-    review("r4", "", True, 3)
+    review("r4", "", True, 3, product="p4")
     review("r5", "p3", "true", 4)  # not the boolean true
     review("r6", "p3", True, 5)
 

@@ -30,21 +30,28 @@ def paid_order(order_id, *, email="ann@example.com", channel=CHANNEL, **payload)
 
 
 @pytest.mark.parametrize(
-    ("fields", "verified"),
+    ("fields", "purchased"),
     [
-        ({"order": "1042", "product": ""}, True),
-        ({"order": 1042, "product": ""}, True),
-        ({"order": "", "product": "MUG-RED"}, True),
-        ({"order": "9999", "product": "MUG-RED"}, True),
-        ({"order": "", "product": "TEA-POT"}, False),
-        ({"order": "9999", "product": ""}, False),
-        ({"order": "", "product": ""}, False),
+        ({"order": "1042", "product": "MUG-RED"}, "MUG-RED"),
+        ({"order": 1042, "product": "MUG-BLUE"}, "MUG-BLUE"),
+        ({"order": "", "product": "MUG-RED"}, "MUG-RED"),
+        ({"order": "1043", "product": "MUG-RED"}, ""),
+        ({"order": "9999", "product": "MUG-RED"}, ""),
+        ({"order": "1042", "product": "TEA-POT"}, ""),
+        ({"order": "", "product": "KETTLE"}, ""),
+        ({"order": "1042", "product": ""}, ""),
+        ({"order": "", "product": ""}, ""),
     ],
 )
-def test_a_review_is_verified_by_the_reviewers_paid_order(db, client, fields, verified):
-    # given: Ann paid order 1042 with a red mug in it
+def test_a_review_is_verified_by_a_line_of_the_reviewers_paid_order(
+    db, client, fields, purchased
+):
+    # given: Ann paid order 1042 with a red and a blue mug in it, and 1043
+    # with a teapot
     paid_order("1042", products=["MUG-RED", "MUG-BLUE"])
+    paid_order("1043", products=["TEA-POT"])
     drain()
+    verified = bool(purchased)
 
     # when
     status, answer = post(client, body_of(**fields))
@@ -55,6 +62,7 @@ def test_a_review_is_verified_by_the_reviewers_paid_order(db, client, fields, ve
     assert Review.objects.get().verified is verified
     event = JourneyEvent.objects.get(type="REVIEW_SUBMITTED")
     assert event.payload["verified"] is verified
+    assert event.payload["purchased_product"] == purchased
 
 
 def test_someone_elses_order_does_not_verify_a_review(db, client):
@@ -83,23 +91,25 @@ def test_an_order_paid_in_another_channel_does_not_verify_a_review(db, client):
 
 def test_an_order_the_drain_has_not_applied_yet_verifies_by_email(db, client):
     # given: the order's event still waits for the drain
-    paid_order("1042")
+    paid_order("1042", products=["MUG-RED"])
 
     # when
-    _, answer = post(client, body_of(order="1042", product=""))
+    _, answer = post(client, body_of(order="1042", product="MUG-RED"))
 
     # then
     assert answer["verified"] is True
 
 
 def test_an_edit_naming_a_paid_order_becomes_verified(db, client):
-    # given: a review naming no order, then the order paid
+    # given: a review naming no product, then the order paid
     post(client, body_of(order="", product=""), webhook_id="msg_1")
-    paid_order("1042")
+    paid_order("1042", products=["MUG-RED"])
     drain()
 
-    # when: the service adds the order to the review
-    _, answer = post(client, body_of(order="1042", product=""), webhook_id="msg_2")
+    # when: the service adds the product and its order to the review
+    _, answer = post(
+        client, body_of(order="1042", product="MUG-RED"), webhook_id="msg_2"
+    )
 
     # then: verified from this version on; no event (the rating is the same)
     assert (answer["status"], answer["verified"]) == ("updated", True)

@@ -2,6 +2,7 @@
 them back, the tier in Saleor's metadata, a verified review's reward, and
 points redeemed as a code Saleor takes once."""
 
+import base64
 import json
 from datetime import timedelta
 from decimal import ROUND_FLOOR, Decimal
@@ -473,4 +474,90 @@ def test_a_verified_review_earns_and_redeemed_points_are_a_code_saleor_takes_onc
                 {"name": "Gold", "members": 0},
             ],
         },
+    }
+
+
+def _global_id(kind, key):
+    """A global ID as Saleor's API would decode it, whatever ``key`` looks like."""
+    return base64.b64encode(f"{kind}:{key}".encode()).decode()
+
+
+def test_one_paid_order_earns_one_review_reward_per_product_whatever_its_alias(
+    journey_config,
+    channel_USD,
+    customer_user,
+    user_api_client,
+    ready_checkout,
+    complete_checkout,
+    product_with_single_variant,
+):
+    # given: loyalty on (1 point per unit, 50 per verified review); the
+    # customer paid one 20.00 order through checkoutComplete (20 points)
+    journey_config(channel_USD, loyalty_enabled=True, review_webhook_secrets=SECRET)
+    _, order = complete_checkout(user_api_client, ready_checkout(user=customer_user))
+    variant = order.lines.get().variant
+    bought = variant.product_id
+    other = product_with_single_variant
+    order_id = graphene.Node.to_global_id("Order", order.pk)
+
+    # when: 5-star reviews of a product not in the order (naming the order, or
+    # not), then of the bought product by its ID, a zero-padded alias of it,
+    # its variant's ID and SKU, and with the order's ID, number and UUID
+    reviews = {
+        "other product, order named": {
+            "product": graphene.Node.to_global_id("Product", other.pk),
+            "order": order_id,
+        },
+        "other variant's SKU": {"product": other.variants.get().sku},
+        "unknown product, order named": {
+            "product": _global_id("Product", 10**30),
+            "order": order.number,
+        },
+        "malformed ID": {"product": _global_id("Product", "x"), "order": order_id},
+        "order alone": {"order": order_id},
+        "product ID": {"product": graphene.Node.to_global_id("Product", bought)},
+        "zero-padded product ID": {
+            "product": _global_id("Product", f"00{bought}"),
+            "order": order_id,
+        },
+        "variant ID": {
+            "product": graphene.Node.to_global_id("ProductVariant", variant.pk),
+            "order": str(order.pk),
+        },
+        "SKU": {"product": variant.sku, "order": order.number},
+    }
+    answers = {
+        name: send(
+            channel_USD,
+            {
+                "review_id": f"rv-{number}",
+                "rating": 5,
+                "email": customer_user.email,
+                **fields,
+            },
+            webhook_id=f"msg_{number}",
+        )
+        for number, (name, fields) in enumerate(reviews.items())
+    }
+    drain()
+
+    # then: one reward, for the bought product (keyed on its global ID), and
+    # an exact balance of 20 + 50
+    balance = LoyaltyAccount.objects.get(channel=channel_USD.slug).balance
+    assert balance == 70
+    assert list(
+        LedgerEntry.objects.order_by("id").values_list("kind", "points", "product")
+    ) == [
+        ("earn_order", 20, ""),
+        ("earn_review", 50, graphene.Node.to_global_id("Product", bought)),
+    ]
+    # only the reviews of the bought product are verified purchases
+    assert {name: answer for name, (_, answer) in answers.items()} == {
+        name: {
+            "status": "created",
+            "review_id": f"rv-{number}",
+            "version": 1,
+            "verified": number >= 5,
+        }
+        for number, name in enumerate(reviews)
     }

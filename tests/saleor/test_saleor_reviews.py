@@ -103,25 +103,30 @@ def test_a_review_naming_the_variant_or_order_any_way_is_verified(
     # given
     _, order = complete_checkout(user_api_client, ready_checkout(user=customer_user))
     variant = order.lines.get().variant
-    field, value = {
-        "variant ID": (
-            "product",
-            graphene.Node.to_global_id("ProductVariant", variant.pk),
-        ),
-        "variant SKU": ("product", variant.sku),
-        "order ID": ("order", graphene.Node.to_global_id("Order", order.pk)),
-        "order UUID": ("order", str(order.pk)),
-        "order number": ("order", order.number),
+    product = graphene.Node.to_global_id("Product", variant.product_id)
+    fields = {
+        "variant ID": {
+            "product": graphene.Node.to_global_id("ProductVariant", variant.pk)
+        },
+        "variant SKU": {"product": variant.sku},
+        "order ID": {
+            "product": product,
+            "order": graphene.Node.to_global_id("Order", order.pk),
+        },
+        "order UUID": {"product": variant.sku, "order": str(order.pk)},
+        "order number": {"product": product, "order": order.number},
     }[reference]
 
     # when
     _, answer = send(
         channel_USD,
-        {"review_id": "rv-2", "rating": 4, "email": customer_user.email, field: value},
+        {"review_id": "rv-2", "rating": 4, "email": customer_user.email, **fields},
     )
 
-    # then
+    # then: verified, as a purchase of the product by its global ID
     assert answer["verified"] is True
+    event = JourneyEvent.objects.get(type="REVIEW_SUBMITTED")
+    assert event.payload["purchased_product"] == product
 
 
 def test_a_guest_order_verifies_its_email_whatever_its_case(
