@@ -45,7 +45,7 @@ from .stats import Table, percentile
 from .timing import spent
 
 CHANNEL = "web-usd"
-SECRET = "bench-review-secret-0123456789"
+SECRET = "whsec_YmVuY2gtcmV2aWV3LXNlY3JldC0wMTIzNDU2Nzg5"
 WEBHOOK = f"/plugins/channel/{CHANNEL}/saleor.journey/webhooks/reviews/"
 GRAPHQL = f"/graphql/{CHANNEL}/"
 PER_CUSTOMER = 10

@@ -1,6 +1,7 @@
 """trackJourneyEvent: what storefronts report, and what anonymous callers cannot do."""
 
 import logging
+import time
 
 import pytest
 from django.core.cache import cache
@@ -516,7 +517,14 @@ def test_long_email_and_event_id_fit_because_keys_are_digests(db, client):
 
 
 @pytest.fixture
-def three_a_minute(settings):
+def within_one_minute():
+    """Wait out a minute about to end, so a test's calls share one window."""
+    if time.time() % 60 > 50:
+        time.sleep(60 - time.time() % 60)
+
+
+@pytest.fixture
+def three_a_minute(settings, within_one_minute):
     settings.JOURNEY_ANONYMOUS_CALLS_PER_MINUTE = 3
 
 
@@ -574,6 +582,81 @@ def test_the_limit_counts_each_client_and_spares_signed_in_customers(
     assert other.json() == RECORDED
     assert signed_in.json() == RECORDED
     assert JourneyEvent.objects.count() == 5
+
+
+@pytest.fixture
+def five_a_minute_per_account(settings, within_one_minute):
+    settings.JOURNEY_CUSTOMER_CALLS_PER_MINUTE = 5
+
+
+def test_signed_in_calls_over_the_limit_are_refused(
+    db, client, five_a_minute_per_account
+):
+    # given: anyone can register, so an account is no licence to flood the log
+    token = issue_token(user_id="42", email="ann@example.com")
+    for n in range(5):
+        visit = {"eventType": "VISIT", "eventId": f"s-{n}"}
+        assert graphql(client, TRACK, {"input": visit}, token=token).json() == (
+            RECORDED
+        )
+
+    # when: the sixth call within the minute
+    visit = {"eventType": "VISIT", "eventId": "s-5"}
+    response = graphql(client, TRACK, {"input": visit}, token=token)
+
+    # then: refused the way anonymous calls are, and nothing more recorded
+    body = response.json()
+    assert body["data"] == {"trackJourneyEvent": None}
+    [refusal] = body["errors"]
+    assert refusal["extensions"] == {"exception": {"code": "RATE_LIMITED"}}
+    assert refusal["message"].startswith(
+        "Too many calls from this account: at most 5 a minute. Try again in "
+    )
+    assert JourneyEvent.objects.count() == 5
+
+
+def test_the_signed_in_limit_counts_each_account_not_the_address(
+    db, client, five_a_minute_per_account
+):
+    # given: ann has used her allowance from this address
+    ann = issue_token(user_id="42", email="ann@example.com")
+    for n in range(6):
+        graphql(
+            client,
+            TRACK,
+            {"input": {"eventType": "VISIT", "eventId": f"a-{n}"}},
+            token=ann,
+        )
+    bob = issue_token(user_id="43", email="bob@example.com")
+    staff = issue_token(user_id="7", email="staff@example.com", **STAFF)
+
+    # when: another account, staff and an anonymous visitor on the same address
+    answers = [
+        graphql(
+            client,
+            TRACK,
+            {"input": {"eventType": "VISIT", "eventId": "b-1"}},
+            token=bob,
+        ),
+        graphql(
+            client,
+            TRACK,
+            {"input": {"eventType": "VISIT", "eventId": "v-1", "visitorId": VISITOR}},
+        ),
+    ] + [
+        graphql(
+            client,
+            TRACK,
+            {"input": {"eventType": "VISIT", "eventId": f"st-{n}"}},
+            token=staff,
+        )
+        for n in range(6)
+    ]
+
+    # then: only ann is held back; staff (granted by the store) are not limited
+    assert [a.json() for a in answers] == [RECORDED] * 8
+    assert JourneyEvent.objects.filter(user_id="42").count() == 5
+    assert JourneyEvent.objects.count() == 5 + 8
 
 
 def test_forwarded_for_is_ignored_unless_proxies_are_trusted(

@@ -18,11 +18,11 @@ from saleor_journey_plugin.campaigns import settings as campaigns
 from saleor_journey_plugin.loyalty import settings as loyalty
 from saleor_journey_plugin.reviews.signature import secrets_error
 
-# Demo secrets, published here on purpose: a real store's are secret. web-usd
-# uses the whsec_ form review services generate, web-krw a plain one.
+# Demo secrets, published here on purpose: a real store's are secret. Both are
+# base64 keys; web-usd has the whsec_ prefix review services add, web-krw not.
 REVIEW_SECRETS = {
     "web-usd": "whsec_ZXhhbXBsZS1zdG9yZS1kZW1vLXJldmlldy1zZWNyZXQ=",
-    "web-krw": "example-store-demo-krw-review-secret",
+    "web-krw": "ZXhhbXBsZS1zdG9yZS1kZW1vLWtydy1yZXZpZXctc2VjcmV0",
 }
 
 _CAMPAIGNS_ON = {

@@ -7,7 +7,7 @@ from .. import service
 from ..core.events import EventType, JourneyEventData, Source, TouchChannel
 from .enums import TouchChannelEnum
 from .errors import InvalidArgument
-from .throttle import check_anonymous_rate
+from .throttle import check_rate
 from .validation import clean_email, clean_text
 
 MAX_EVENT_ID = 100
@@ -71,8 +71,9 @@ class JourneyTrackInput(graphene.InputObjectType):
 class TrackJourneyEvent(graphene.Mutation):
     """Record a storefront touchpoint: a visit, a product view, an opt-in or opt-out.
 
-    Anonymous calls are limited per client and change only their visitor's own
-    journey; an anonymous newsletter opt-in waits for its owner to confirm it.
+    Calls are limited per client when anonymous and per account when signed in.
+    Anonymous calls change only their visitor's own journey; an anonymous
+    newsletter opt-in waits for its owner to confirm it.
     """
 
     class Arguments:
@@ -93,8 +94,7 @@ class TrackJourneyEvent(graphene.Mutation):
     def mutate(root, info, input):
         context = info.context
         viewer, channel = context.viewer, context.channel
-        if not viewer.is_customer:
-            check_anonymous_rate(context.request, scope="track")
+        check_rate(viewer, context.request, scope="track")
         event_type = EventType(input.event_type)
         event_id = clean_text(input.event_id, "eventId", MAX_EVENT_ID, required=True)
         visitor_id = clean_text(

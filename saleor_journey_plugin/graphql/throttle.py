@@ -1,8 +1,13 @@
-"""A per-client limit on anonymous calls, counted in Django's cache.
+"""Per-caller limits on storefront calls, counted in Django's cache.
+
+Anonymous calls are counted per client address, signed-in customers per
+account: anyone can register, so an account is no licence to flood the event
+log. Callers holding a permission (staff, apps) are not counted: the store
+granted them their tokens.
 
 Saleor configures the cache (``CACHE_URL``, Redis in production), so every
 worker process shares the count there; with a per-process cache each process
-counts on its own, which still bounds a single client.
+counts on its own, which still bounds a single caller.
 """
 
 import hashlib
@@ -12,9 +17,11 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 
+from ..core.host import Viewer
 from .errors import JourneyGraphQLError
 
 DEFAULT_PER_MINUTE = 60
+DEFAULT_CUSTOMER_PER_MINUTE = 120
 WINDOW_SECONDS = 60
 
 
@@ -22,15 +29,29 @@ class RateLimited(JourneyGraphQLError):
     code = "RATE_LIMITED"
 
 
-def check_anonymous_rate(request: Any, scope: str) -> None:
-    """Count one anonymous call from this client; raise once it is over the limit."""
-    limit = int(
-        getattr(settings, "JOURNEY_ANONYMOUS_CALLS_PER_MINUTE", DEFAULT_PER_MINUTE)
-    )
+def check_rate(viewer: Viewer, request: Any, scope: str) -> None:
+    """Count one call by this caller; raise once they are over their limit."""
+    if viewer.permissions:
+        return
+    if viewer.is_customer:
+        limit = getattr(
+            settings, "JOURNEY_CUSTOMER_CALLS_PER_MINUTE", DEFAULT_CUSTOMER_PER_MINUTE
+        )
+        _count(scope, f"user:{viewer.user_id}", int(limit), "calls from this account")
+    else:
+        limit = getattr(
+            settings, "JOURNEY_ANONYMOUS_CALLS_PER_MINUTE", DEFAULT_PER_MINUTE
+        )
+        caller = f"client:{client_address(request)}"
+        _count(scope, caller, int(limit), "anonymous calls from this client")
+
+
+def _count(scope: str, caller: str, limit: int, calls: str) -> None:
     now = time.time()
     window = int(now // WINDOW_SECONDS)
-    client = hashlib.sha256(client_address(request).encode()).hexdigest()[:32]
-    key = f"journey:throttle:{scope}:{client}:{window}"
+    # Hashed: the cache need not hold addresses or account ids in clear.
+    digest = hashlib.sha256(caller.encode()).hexdigest()[:32]
+    key = f"journey:throttle:{scope}:{digest}:{window}"
     if cache.add(key, 1, timeout=WINDOW_SECONDS):
         count = 1
     else:
@@ -42,8 +63,7 @@ def check_anonymous_rate(request: Any, scope: str) -> None:
     if count > limit:
         retry_after = int((window + 1) * WINDOW_SECONDS - now) + 1
         raise RateLimited(
-            f"Too many anonymous calls from this client: at most {limit} a minute. "
-            f"Try again in {retry_after} s."
+            f"Too many {calls}: at most {limit} a minute. Try again in {retry_after} s."
         )
 
 

@@ -6,26 +6,35 @@ every retry), ``webhook-timestamp`` (Unix seconds of this attempt) and
 ``"{id}.{timestamp}.{raw body}"``. One matching entry under one active secret
 is enough, so a secret can be rotated with both old and new ones active.
 
-The HMAC key of a secret written ``whsec_<base64>`` (the form Standard Webhooks
-libraries and services generate) is the base64-decoded part after the prefix;
-any other secret is used as its own UTF-8 bytes.
+A secret is read as the standard reads it: base64 (padding optional) after an
+optional ``whsec_`` prefix; the HMAC key is the decoded bytes. The signature
+itself is computed by the official ``standardwebhooks`` library, so what a
+service signs with it verifies here. Headers and the clock are checked here
+first: the library's own ``verify`` reads the wall clock and names no reason.
 """
 
 import base64
 import binascii
-import hashlib
 import hmac
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from standardwebhooks import Webhook
 
 TOLERANCE_SECONDS = 5 * 60
-MIN_SECRET_LENGTH = 24
+# The standard asks for random keys of 24 to 64 bytes.
+MIN_KEY_BYTES = 24
 WHSEC_PREFIX = "whsec_"
 MAX_WEBHOOK_ID_LENGTH = 255
 ID_HEADER = "webhook-id"
 TIMESTAMP_HEADER = "webhook-timestamp"
 SIGNATURE_HEADER = "webhook-signature"
 _MAX_TIMESTAMP_DIGITS = 12
+# Standard base64 only: the library skips any other character (URL-safe "-"
+# and "_" included), which would silently sign with another key.
+_BASE64 = re.compile(r"[A-Za-z0-9+/]+={0,2}")
 
 
 class SignatureError(Exception):
@@ -50,41 +59,47 @@ def parse_secrets(value: str) -> tuple[str, ...]:
 def secrets_error(value: str) -> str | None:
     """Why a settings value cannot be used as secrets; None if it can (or is empty)."""
     for position, secret in enumerate(parse_secrets(value), start=1):
-        if len(secret) < MIN_SECRET_LENGTH:
+        key = secret_key(secret)
+        if key is None:
             return (
-                f"Secret {position} is {len(secret)} characters long; each secret "
-                f"needs at least {MIN_SECRET_LENGTH}."
+                f"Secret {position} is not base64: write the key in base64, "
+                f"optionally after {WHSEC_PREFIX}, as Standard Webhooks services "
+                f"give it (a passphrase used before becomes {WHSEC_PREFIX} and "
+                "its base64)."
             )
-        if secret.startswith(WHSEC_PREFIX) and _whsec_key(secret) is None:
+        if len(key) < MIN_KEY_BYTES:
             return (
-                f"Secret {position} starts with {WHSEC_PREFIX} but the rest is not "
-                "base64."
+                f"Secret {position}'s key is {len(key)} bytes; each secret needs "
+                f"at least {MIN_KEY_BYTES} bytes (32 base64 characters)."
             )
     return None
 
 
-def secret_key(secret: str) -> bytes:
-    """The HMAC key a secret stands for (see the module's docstring)."""
-    if secret.startswith(WHSEC_PREFIX):
-        key = _whsec_key(secret)
-        if key is not None:
-            return key
-    return secret.encode("utf-8")
-
-
-def _whsec_key(secret: str) -> bytes | None:
+def secret_key(secret: str) -> bytes | None:
+    """The HMAC key a secret stands for; None if it is not base64."""
+    encoded = secret.removeprefix(WHSEC_PREFIX)
+    if not _BASE64.fullmatch(encoded):
+        return None
+    bare = encoded.rstrip("=")
     try:
-        key = base64.b64decode(secret.removeprefix(WHSEC_PREFIX), validate=True)
-    except (binascii.Error, ValueError):
+        key = base64.b64decode(bare + "=" * (-len(bare) % 4), validate=True)
+    except binascii.Error:  # a length no base64 has
         return None
     return key or None
 
 
 def sign(secret: str, webhook_id: str, timestamp: int, body: bytes) -> str:
     """The ``v1,<base64>`` signature of a delivery (what the service sends)."""
-    signed = f"{webhook_id}.{timestamp}.".encode() + body
-    digest = hmac.new(secret_key(secret), signed, hashlib.sha256).digest()
-    return "v1," + base64.b64encode(digest).decode("ascii")
+    key = secret_key(secret)
+    if key is None:
+        raise ValueError(
+            "A Standard Webhooks secret is base64, optionally after whsec_."
+        )
+    return _sign(key, webhook_id, timestamp, body)
+
+
+def _sign(key: bytes, webhook_id: str, timestamp: int, body: bytes) -> str:
+    return Webhook(key).sign(webhook_id, datetime.fromtimestamp(timestamp, UTC), body)
 
 
 def verify(
@@ -122,7 +137,10 @@ def verify(
             "refused."
         )
     for secret in secrets:
-        expected = sign(secret, webhook_id, timestamp, body).removeprefix("v1,")
+        key = secret_key(secret)
+        if key is None:  # refused by the settings' checks; never a match
+            continue
+        expected = _sign(key, webhook_id, timestamp, body).removeprefix("v1,")
         expected_bytes = expected.encode("ascii")
         for candidate in candidates:
             if hmac.compare_digest(expected_bytes, candidate):

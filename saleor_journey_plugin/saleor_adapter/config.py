@@ -8,7 +8,7 @@ from ..campaigns import settings as campaigns
 from ..core.host import DEFAULT_LAPSE_AFTER_DAYS, ChannelSettings
 from ..core.presets import DEFAULT_PRESET, PRESETS, Language
 from ..loyalty import settings as loyalty
-from ..reviews.signature import MIN_SECRET_LENGTH, parse_secrets, secrets_error
+from ..reviews.signature import MIN_KEY_BYTES, parse_secrets, secrets_error
 
 PRESET = "stage_preset"
 LANGUAGE = "label_language"
@@ -140,9 +140,9 @@ SECRET_FIELDS = frozenset({REVIEW_WEBHOOK_SECRETS})
 HELP[REVIEW_WEBHOOK_SECRETS] = (
     "Review webhook secrets",
     "Secrets the review service signs its webhooks with (Standard Webhooks), "
-    f"separated by spaces, each at least {MIN_SECRET_LENGTH} characters; a "
-    "whsec_ secret is used as its base64 key. Two while rotating. Empty: every "
-    "review webhook is refused.",
+    "separated by spaces: each the base64 of a key of at least "
+    f"{MIN_KEY_BYTES} bytes, optionally after whsec_. Two while rotating. "
+    "Empty: every review webhook is refused.",
 )
 
 

@@ -8,7 +8,8 @@ import pytest
 from saleor_journey_plugin.reviews.signature import sign
 
 CHANNEL = "web-usd"
-SECRET = "test-review-secret-0123456789"
+# A plain secret: the base64 of its key, "test-review-secret-0123456789".
+SECRET = "dGVzdC1yZXZpZXctc2VjcmV0LTAxMjM0NTY3ODk="
 # A Standard Webhooks secret: its key is the base64-decoded part (24 bytes).
 WHSEC = "whsec_" + "MDEyMzQ1Njc4OWFiY2RlZmdoaWprbG1u"
 URL = f"/plugins/channel/{CHANNEL}/saleor.journey/webhooks/reviews/"

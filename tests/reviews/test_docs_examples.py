@@ -12,7 +12,7 @@ import pytest
 from saleor_journey_plugin.models import Review
 from saleor_journey_plugin.reviews.signature import verify
 
-from .conftest import CHANNEL, SECRET, WHSEC
+from .conftest import CHANNEL, SECRET, WHSEC, use_secrets
 
 DOC = Path(__file__).resolve().parents[2] / "README.md"
 
@@ -62,12 +62,14 @@ def test_the_python_example_signs_what_the_plugin_verifies(secret):
     not all(shutil.which(tool) for tool in ("bash", "openssl", "curl", "base64")),
     reason="the curl example needs bash, openssl, curl and base64",
 )
-def test_the_curl_example_is_accepted(live_server):
+@pytest.mark.parametrize("secret", [SECRET, WHSEC], ids=["plain", "whsec_"])
+def test_the_curl_example_is_accepted(live_server, settings, secret):
     # given: the documented commands, pointed at the example store
+    use_secrets(settings, secret)
     script = code_block("sh")
     script = re.sub(r"^SHOP=.*$", f"SHOP={live_server.url}", script, flags=re.M)
     script = re.sub(r"^CHANNEL=.*$", f"CHANNEL={CHANNEL}", script, flags=re.M)
-    script = re.sub(r"^SECRET=.*$", f"SECRET='{SECRET}'", script, flags=re.M)
+    script = re.sub(r"^SECRET=.*$", f"SECRET='{secret}'", script, flags=re.M)
 
     # when
     run = subprocess.run(

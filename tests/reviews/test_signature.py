@@ -5,6 +5,7 @@ import hashlib
 import hmac
 
 import pytest
+from standardwebhooks import Webhook
 
 from saleor_journey_plugin.reviews.signature import (
     SignatureError,
@@ -29,9 +30,11 @@ def headers(signature, *, webhook_id="msg_1", timestamp=NOW):
 
 
 def test_the_signature_is_hmac_sha256_over_id_timestamp_and_body():
-    # given: the digest computed by hand
+    # given: the digest computed by hand, under the secret's base64-decoded key
     digest = hmac.new(
-        SECRET.encode(), b"msg_1." + str(NOW).encode() + b"." + BODY, hashlib.sha256
+        b"test-review-secret-0123456789",
+        b"msg_1." + str(NOW).encode() + b"." + BODY,
+        hashlib.sha256,
     ).digest()
 
     # when
@@ -41,10 +44,44 @@ def test_the_signature_is_hmac_sha256_over_id_timestamp_and_body():
     assert signature == "v1," + base64.b64encode(digest).decode()
 
 
-def test_a_whsec_secret_signs_with_its_base64_decoded_key():
-    # when / then
-    assert secret_key(WHSEC) == b"0123456789abcdefghijklmn"
-    assert secret_key(SECRET) == SECRET.encode()
+@pytest.mark.parametrize(
+    "secret",
+    [
+        WHSEC,
+        "MDEyMzQ1Njc4OWFiY2RlZmdoaWprbG1u",
+        "whsec_MDEyMzQ1Njc4OWFiY2RlZmdoaWprbG0=",
+        "whsec_MDEyMzQ1Njc4OWFiY2RlZmdoaWprbG0",
+    ],
+    ids=["whsec_", "no prefix", "padded", "unpadded"],
+)
+def test_a_secret_signs_with_its_base64_decoded_key_as_the_library_reads_it(secret):
+    # when
+    key = secret_key(secret)
+
+    # then: the key the official library derives from the same text
+    assert key is not None
+    assert key.startswith(b"0123456789abcdefghijklm")
+    assert key == Webhook(secret)._whsecret
+
+
+@pytest.mark.parametrize(
+    "secret",
+    [
+        "test-review-secret-0123456789",
+        "whsec_not/base64!",
+        "MDEy_zQ1",
+        "whsec_",
+        "A" * 33,
+    ],
+)
+def test_a_secret_that_is_not_base64_has_no_key_and_verifies_nothing(secret):
+    # when
+    with pytest.raises(SignatureError) as refused:
+        verify(headers(sign(SECRET, "msg_1", NOW, BODY)), BODY, [secret], NOW)
+
+    # then
+    assert secret_key(secret) is None
+    assert refused.value.reason == "No signature matches: wrong secret or altered body."
 
 
 def test_one_matching_entry_among_several_is_enough():

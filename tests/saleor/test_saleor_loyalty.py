@@ -403,7 +403,7 @@ def test_a_verified_review_earns_and_redeemed_points_are_a_code_saleor_takes_onc
         channel_USD,
         {**review, "review_id": "rv-2", "rating": 1, "product": product},
         webhook_id="msg_2",
-        secret="not-the-store-secret-0123456789",
+        secret="whsec_bm90LXRoZS1zdG9yZS1zZWNyZXQtMDEyMzQ1Njc4OQ==",
     )
     drain()
     token = access_token(customer_user)

@@ -13,7 +13,8 @@ from saleor_journey_plugin.core.processing import drain
 from saleor_journey_plugin.models import Journey, JourneyEvent, Review
 from saleor_journey_plugin.reviews.signature import sign
 
-SECRET = "saleor-review-secret-0123456789"
+# The base64 of the key "saleor-review-secret-0123456789", as services hand it out.
+SECRET = "whsec_c2FsZW9yLXJldmlldy1zZWNyZXQtMDEyMzQ1Njc4OQ=="
 
 PLUGIN_UPDATE = """
 mutation PluginUpdate($channel: ID!, $input: PluginUpdateInput!) {
@@ -187,7 +188,7 @@ def test_a_wrong_signature_is_refused_in_saleor(reviews_on, channel_USD):
     status, answer = send(
         channel_USD,
         {"review_id": "rv-5", "rating": 5, "email": "a@example.com"},
-        secret="not-the-secret-of-this-channel",
+        secret="bm90LXRoZS1zZWNyZXQtb2YtdGhpcy1jaGFubmVs",  # another key
     )
 
     # then
@@ -220,17 +221,30 @@ def test_plugin_update_checks_the_review_secrets_and_hides_them(
         )
         return get_graphql_content(response)["data"]["pluginUpdate"]
 
-    # when: a secret too short, then a valid pair
-    short = update("too-short")
-    valid = update(f"{SECRET} whsec_MDEyMzQ1Njc4OWFiY2RlZmdoaWprbG1u")
+    # when: a passphrase that is not base64, a key too short, then a valid pair
+    passphrase = update("saleor-review-secret-0123456789")
+    short = update(f"{SECRET} c2hvcnQta2V5")
+    valid = update(f"{SECRET} MDEyMzQ1Njc4OWFiY2RlZmdoaWprbG1u")
 
-    # then: a field error; the valid pair is saved and read back masked
-    assert short["errors"] == [
-        {
-            "field": "reviewWebhookSecrets",
-            "code": "INVALID",
-            "message": "Secret 1 is 9 characters long; each secret needs at least 24.",
-        }
+    # then: field errors; the valid pair is saved and read back masked
+    assert [passphrase["errors"], short["errors"]] == [
+        [
+            {
+                "field": "reviewWebhookSecrets",
+                "code": "INVALID",
+                "message": "Secret 1 is not base64: write the key in base64, "
+                "optionally after whsec_, as Standard Webhooks services give it (a "
+                "passphrase used before becomes whsec_ and its base64).",
+            }
+        ],
+        [
+            {
+                "field": "reviewWebhookSecrets",
+                "code": "INVALID",
+                "message": "Secret 2's key is 9 bytes; each secret needs at least "
+                "24 bytes (32 base64 characters).",
+            }
+        ],
     ]
     assert valid["errors"] == []
     [usd] = valid["plugin"]["channelConfigurations"]

@@ -1,4 +1,9 @@
-"""Storefront tracking inside Saleor: anonymous calls never reach an account."""
+"""Storefront tracking inside Saleor: anonymous calls never reach an account,
+and a signed-in customer is rate limited per account."""
+
+import time
+
+from django.core.cache import cache
 
 from saleor_journey_plugin.models import Customer, Journey, JourneyEvent
 
@@ -92,3 +97,62 @@ def test_anonymous_tracking_with_a_customers_email_changes_neither_journey_nor_m
         2,
         "interest",
     )
+
+
+def test_a_signed_in_customer_is_limited_per_account_but_staff_and_apps_are_not(
+    journey_active,
+    channel_USD,
+    customer_user,
+    staff_user,
+    app,
+    permission_manage_users,
+    journey_api,
+    access_token,
+    settings,
+):
+    # given: three calls a minute per account; staff and an app granted a
+    # permission by the store
+    settings.JOURNEY_CUSTOMER_CALLS_PER_MINUTE = 3
+    cache.clear()
+    if time.time() % 60 > 50:  # the calls below share one minute's count
+        time.sleep(60 - time.time() % 60)
+    customer = access_token(customer_user)
+    staff_user.user_permissions.add(permission_manage_users)
+    staff = access_token(staff_user)
+    app.permissions.add(permission_manage_users)
+    _, app_token = app.tokens.create(name="journey")
+
+    # when: each calls four times
+    answers = {
+        name: [
+            _track(
+                journey_api,
+                channel_USD,
+                token,
+                eventType="VISIT",
+                eventId=f"{name}-{n}",
+                **({"visitorId": "5e0c7d2a-app-visitor"} if name == "app" else {}),
+            )["data"]["trackJourneyEvent"]
+            is not None
+            for n in range(4)
+        ]
+        for name, token in (
+            ("customer", customer),
+            ("staff", staff),
+            ("app", app_token),
+        )
+    }
+
+    # then: only the customer's fourth call is refused, and it recorded nothing
+    assert answers == {
+        "customer": [True, True, True, False],
+        "staff": [True] * 4,
+        "app": [True] * 4,
+    }
+    visits = JourneyEvent.objects.filter(type="VISIT")
+    assert [
+        visits.filter(user_id=str(customer_user.pk)).count(),
+        visits.filter(user_id=str(staff_user.pk)).count(),
+        visits.filter(visitor_id="5e0c7d2a-app-visitor").count(),
+    ] == [3, 4, 4]
+    cache.clear()
