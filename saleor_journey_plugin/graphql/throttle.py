@@ -16,6 +16,8 @@ from .errors import JourneyGraphQLError
 
 DEFAULT_PER_MINUTE = 60
 WINDOW_SECONDS = 60
+DEFAULT_OPT_INS_PER_HOUR = 10
+OPT_IN_WINDOW_SECONDS = 60 * 60
 
 
 class RateLimited(JourneyGraphQLError):
@@ -27,22 +29,39 @@ def check_anonymous_rate(request: Any, scope: str) -> None:
     limit = int(
         getattr(settings, "JOURNEY_ANONYMOUS_CALLS_PER_MINUTE", DEFAULT_PER_MINUTE)
     )
+    _count(request, scope, limit, WINDOW_SECONDS, "anonymous calls", "a minute")
+
+
+def check_opt_in_rate(request: Any) -> None:
+    """Count one anonymous newsletter sign-up from this client.
+
+    Each sign-up mails a confirmation to the address it names; the address
+    itself gets one a day at most, and this keeps one client from making the
+    store mail many addresses.
+    """
+    limit = int(getattr(settings, "JOURNEY_OPT_INS_PER_HOUR", DEFAULT_OPT_INS_PER_HOUR))
+    _count(request, "opt-in", limit, OPT_IN_WINDOW_SECONDS, "sign-ups", "an hour")
+
+
+def _count(
+    request: Any, scope: str, limit: int, seconds: int, what: str, per: str
+) -> None:
     now = time.time()
-    window = int(now // WINDOW_SECONDS)
+    window = int(now // seconds)
     client = hashlib.sha256(client_address(request).encode()).hexdigest()[:32]
     key = f"journey:throttle:{scope}:{client}:{window}"
-    if cache.add(key, 1, timeout=WINDOW_SECONDS):
+    if cache.add(key, 1, timeout=seconds):
         count = 1
     else:
         try:
             count = cache.incr(key)
         except ValueError:  # expired between add and incr: a new window
-            cache.add(key, 1, timeout=WINDOW_SECONDS)
+            cache.add(key, 1, timeout=seconds)
             count = 1
     if count > limit:
-        retry_after = int((window + 1) * WINDOW_SECONDS - now) + 1
+        retry_after = int((window + 1) * seconds - now) + 1
         raise RateLimited(
-            f"Too many anonymous calls from this client: at most {limit} a minute. "
+            f"Too many {what} from this client: at most {limit} {per}. "
             f"Try again in {retry_after} s."
         )
 
