@@ -4,6 +4,7 @@ from django.views.decorators.csrf import csrf_exempt
 from example_store.pages import journey_map, journey_map_asset
 from example_store.signin import store_graphql
 from saleor_journey_plugin.campaigns import views as campaigns
+from saleor_journey_plugin.double_opt_in import views as opt_in
 from saleor_journey_plugin.graphql.views import graphql_response
 from saleor_journey_plugin.reviews.views import review_webhook
 
@@ -28,4 +29,11 @@ urlpatterns = [
         name="campaign-unsubscribe",
     ),
     path("campaigns/<slug:channel>/click/<str:token>/", campaigns.click),
+    # The double opt-in's confirmation link (the host's public_url puts every
+    # emailed link under campaigns/).
+    path(
+        "campaigns/<slug:channel>/confirm-opt-in/<str:token>/",
+        csrf_exempt(opt_in.confirm),
+        name="confirm-opt-in",
+    ),
 ]

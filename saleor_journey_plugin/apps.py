@@ -16,13 +16,20 @@ class JourneyConfig(AppConfig):
 
         # The reports' rollups follow every event the drain applies.
         followers.follow(ROLLUPS)
-        # Reviews, loyalty and campaigns follow the same events, and the
-        # customers that merges and erasures rewrite; each registers itself.
+        # Reviews, loyalty, campaigns and the opt-in emails follow the same
+        # events (and the customers that merges and erasures rewrite); each
+        # registers itself.
         from .campaigns.scheduling import connect as connect_campaigns
+        from .double_opt_in.mailing import connect as connect_opt_in
         from .loyalty.journey import connect as connect_loyalty
         from .reviews.linking import connect as connect_reviews
 
-        for connect in (connect_reviews, connect_loyalty, connect_campaigns):
+        for connect in (
+            connect_reviews,
+            connect_loyalty,
+            connect_campaigns,
+            connect_opt_in,
+        ):
             connect()
         # Inside Saleor the plugin needs no settings of its own: Saleor is the host.
         if not getattr(settings, "JOURNEY_HOST", "") and apps.is_installed(

@@ -290,5 +290,7 @@ __all__ = [
     "StageTransition",
 ]
 
-# Loyalty points (imported last, like the rollups: they read the models above).
+# Loyalty points and the double opt-in's emails (imported last, like the
+# rollups: they read the models above).
+from .double_opt_in.models import OptInEmail, OptInMailbox  # noqa: E402, F401
 from .loyalty.models import LedgerEntry, LoyaltyAccount  # noqa: E402, F401

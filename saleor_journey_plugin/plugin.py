@@ -9,6 +9,8 @@ from saleor.plugins.error_codes import PluginErrorCode
 
 from .campaigns import views as campaign_views
 from .core.events import EventType
+from .double_opt_in import message as opt_in_message
+from .double_opt_in import views as opt_in_views
 from .graphql.views import graphql_response
 from .journey_map.views import map_asset, map_page
 from .reviews.views import review_webhook
@@ -23,6 +25,8 @@ REVIEWS_PATH = "webhooks/reviews"
 CAMPAIGN_LINKS = {
     "unsubscribe": campaign_views.unsubscribe,
     "click": campaign_views.click,
+    # Not a campaign's, but a link in an email all the same (double opt-in).
+    opt_in_message.LINK: opt_in_views.confirm,
 }
 
 

@@ -64,6 +64,16 @@ def send_campaign_emails() -> dict[str, int]:
         return outcome
 
 
+@shared_task(name="saleor_journey_plugin.send_opt_in_confirmations", ignore_result=True)
+def send_opt_in_confirmations() -> dict[str, int]:
+    """Mail each anonymous newsletter sign-up its confirmation link, once;
+    woken when the drain applies a sign-up, and run by beat as a relay."""
+    from .double_opt_in.mailing import send_pending
+
+    with get_host().writer():
+        return send_pending()
+
+
 BEAT_SCHEDULE = {
     "journey-process-pending-events": {
         "task": process_pending_events.name,
@@ -89,6 +99,11 @@ BEAT_SCHEDULE = {
         "task": send_campaign_emails.name,
         "schedule": timedelta(minutes=5),
         "options": {"expires": 290},
+    },
+    "journey-send-opt-in-confirmations": {
+        "task": send_opt_in_confirmations.name,
+        "schedule": timedelta(minutes=1),
+        "options": {"expires": 55},
     },
 }
 

@@ -21,6 +21,10 @@ class InvalidConfirmation(Exception):
     """The link is forged, expired, or its request was erased."""
 
 
+class ExpiredConfirmation(InvalidConfirmation):
+    """The link is genuine but older than ``VALID_FOR``."""
+
+
 def confirmation_token(request_event_id: int) -> str:
     return signing.dumps(request_event_id, salt=SALT)
 
@@ -32,7 +36,9 @@ def confirmed_opt_in(token: str, now: datetime | None = None) -> JourneyEventDat
     """
     try:
         request_id = signing.loads(token, salt=SALT, max_age=VALID_FOR)
-    except signing.BadSignature as error:  # SignatureExpired included
+    except signing.SignatureExpired as error:
+        raise ExpiredConfirmation(str(error)) from error
+    except signing.BadSignature as error:
         raise InvalidConfirmation(str(error)) from error
     request = (
         JourneyEvent.objects.filter(

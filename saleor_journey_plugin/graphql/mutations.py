@@ -7,7 +7,7 @@ from .. import service
 from ..core.events import EventType, JourneyEventData, Source, TouchChannel
 from .enums import TouchChannelEnum
 from .errors import InvalidArgument
-from .throttle import check_rate
+from .throttle import check_opt_in_rate, check_rate
 from .validation import clean_email, clean_text
 
 MAX_EVENT_ID = 100
@@ -115,6 +115,8 @@ class TrackJourneyEvent(graphene.Mutation):
         else:
             email, who = clean_email(input.email), f"visitor:{visitor_id}"
             event_type = _anonymous_event_type(event_type, email)
+            if event_type is EventType.NEWSLETTER_OPT_IN_REQUESTED:
+                check_opt_in_rate(context.request)
         recorded = service.track(
             JourneyEventData(
                 type=event_type,

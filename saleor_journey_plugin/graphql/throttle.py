@@ -23,6 +23,8 @@ from .errors import JourneyGraphQLError
 DEFAULT_PER_MINUTE = 60
 DEFAULT_CUSTOMER_PER_MINUTE = 120
 WINDOW_SECONDS = 60
+DEFAULT_OPT_INS_PER_HOUR = 10
+OPT_IN_WINDOW_SECONDS = 60 * 60
 
 
 class RateLimited(JourneyGraphQLError):
@@ -37,33 +39,52 @@ def check_rate(viewer: Viewer, request: Any, scope: str) -> None:
         limit = getattr(
             settings, "JOURNEY_CUSTOMER_CALLS_PER_MINUTE", DEFAULT_CUSTOMER_PER_MINUTE
         )
-        _count(scope, f"user:{viewer.user_id}", int(limit), "calls from this account")
+        caller, calls = f"user:{viewer.user_id}", "calls from this account"
     else:
         limit = getattr(
             settings, "JOURNEY_ANONYMOUS_CALLS_PER_MINUTE", DEFAULT_PER_MINUTE
         )
         caller = f"client:{client_address(request)}"
-        _count(scope, caller, int(limit), "anonymous calls from this client")
+        calls = "anonymous calls from this client"
+    _count(scope, caller, int(limit), WINDOW_SECONDS, f"{calls}: at most {{}} a minute")
 
 
-def _count(scope: str, caller: str, limit: int, calls: str) -> None:
+def check_opt_in_rate(request: Any) -> None:
+    """Count one anonymous newsletter sign-up from this client.
+
+    Each sign-up mails a confirmation to the address it names; the address
+    itself gets one a day at most, and this keeps one client from making the
+    store mail many addresses.
+    """
+    limit = int(getattr(settings, "JOURNEY_OPT_INS_PER_HOUR", DEFAULT_OPT_INS_PER_HOUR))
+    caller = f"client:{client_address(request)}"
+    _count(
+        "opt-in",
+        caller,
+        limit,
+        OPT_IN_WINDOW_SECONDS,
+        "sign-ups from this client: at most {} an hour",
+    )
+
+
+def _count(scope: str, caller: str, limit: int, seconds: int, too_many: str) -> None:
     now = time.time()
-    window = int(now // WINDOW_SECONDS)
+    window = int(now // seconds)
     # Hashed: the cache need not hold addresses or account ids in clear.
     digest = hashlib.sha256(caller.encode()).hexdigest()[:32]
     key = f"journey:throttle:{scope}:{digest}:{window}"
-    if cache.add(key, 1, timeout=WINDOW_SECONDS):
+    if cache.add(key, 1, timeout=seconds):
         count = 1
     else:
         try:
             count = cache.incr(key)
         except ValueError:  # expired between add and incr: a new window
-            cache.add(key, 1, timeout=WINDOW_SECONDS)
+            cache.add(key, 1, timeout=seconds)
             count = 1
     if count > limit:
-        retry_after = int((window + 1) * WINDOW_SECONDS - now) + 1
+        retry_after = int((window + 1) * seconds - now) + 1
         raise RateLimited(
-            f"Too many {calls}: at most {limit} a minute. Try again in {retry_after} s."
+            f"Too many {too_many.format(limit)}. Try again in {retry_after} s."
         )
 
 

@@ -17,6 +17,7 @@ TASKS = {
     "saleor_journey_plugin.detect_lapsed_customers",
     "saleor_journey_plugin.expire_loyalty_points",
     "saleor_journey_plugin.send_campaign_emails",
+    "saleor_journey_plugin.send_opt_in_confirmations",
 }
 # beat entry -> (task, interval in seconds)
 BEAT = {
@@ -39,6 +40,10 @@ BEAT = {
     "journey-expire-loyalty-points": (
         "saleor_journey_plugin.expire_loyalty_points",
         24 * 3600,
+    ),
+    "journey-send-opt-in-confirmations": (
+        "saleor_journey_plugin.send_opt_in_confirmations",
+        60,
     ),
 }
 
