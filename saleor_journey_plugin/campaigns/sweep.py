@@ -177,6 +177,8 @@ def _settle(messages: Sequence[CampaignMessage], now: datetime, host: Host) -> C
             message.sent_at = now
             message.attempts += 1
             message.email = decision.email
+            # The row names whom it went to: its links act on them.
+            message.customer = decision.customer
             sends.append((message, decision))
     _write(waiting, stopped, [message for message, _ in sends], now)
     return Claimed(counts, sends, len(messages), failures)
@@ -202,6 +204,7 @@ def _write(
                 "sent_at",
                 "attempts",
                 "email",
+                "customer",
                 "coupon_code",
                 "coupon_expires_at",
             ],
@@ -234,10 +237,11 @@ def _write(
         if claimed:
             cursor.execute(
                 f"UPDATE {table} AS m SET status = %s, sent_at = %s, "
-                "attempts = u.attempts, email = u.email, coupon_code = u.code, "
-                "coupon_expires_at = u.expires_at "
-                "FROM unnest(%s::bigint[], %s::int[], %s::text[], %s::text[], "
-                "%s::timestamptz[]) AS u (id, attempts, email, code, expires_at) "
+                "attempts = u.attempts, email = u.email, customer_id = u.customer, "
+                "coupon_code = u.code, coupon_expires_at = u.expires_at "
+                "FROM unnest(%s::bigint[], %s::int[], %s::text[], %s::bigint[], "
+                "%s::text[], %s::timestamptz[]) "
+                "AS u (id, attempts, email, customer, code, expires_at) "
                 "WHERE m.id = u.id",
                 [
                     MessageStatus.SENDING.value,
@@ -245,6 +249,7 @@ def _write(
                     [m.pk for m in claimed],
                     [m.attempts for m in claimed],
                     [m.email for m in claimed],
+                    [m.customer_id for m in claimed],
                     [m.coupon_code for m in claimed],
                     [m.coupon_expires_at for m in claimed],
                 ],

@@ -164,7 +164,7 @@ def test_unsubscribe_and_click_through_the_plugin_url(journey_config, channel_US
     )
     base = f"/plugins/channel/{channel_USD.slug}/{PLUGIN_ID}/"
     unsubscribe = (
-        f"{base}unsubscribe/{unsubscribe_token(jane.pk, channel_USD.slug, message.pk)}/"
+        f"{base}unsubscribe/{unsubscribe_token(channel_USD.slug, message.pk)}/"
     )
     url = get_host().public_url(channel_USD.slug, "click/x/")
 
