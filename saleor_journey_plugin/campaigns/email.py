@@ -66,7 +66,12 @@ def _context(
         "store_name": host.store_name(message.channel),
         "customer_name": _name(send.email),
         "lines": [
-            {"name": line.name, "quantity": line.quantity, "price": _money(line.price)}
+            {
+                "name": line.name,
+                "quantity": line.quantity,
+                "price": _money(line.price),
+                "subtotal": _money(line.price * line.quantity),
+            }
             for line in (checkout.lines if checkout else ())
         ],
         "total": _money(checkout.total) if checkout else "",
