@@ -167,6 +167,7 @@ def _find_recipients(live: Sequence[CampaignMessage], facts: Facts) -> None:
         if (found := elsewhere.get(message.pk, ""))
         and found not in facts.holders
         and campaign_settings.of(_settings(message, facts)).audience != SUBSCRIBERS_ONLY
+        and _may_remind(message, facts)
     }
     if unknown:
         audience.add_guests(unknown)
@@ -174,6 +175,15 @@ def _find_recipients(live: Sequence[CampaignMessage], facts: Facts) -> None:
     for message_id, found in elsewhere.items():
         if found in facts.holders:
             facts.recipients[message_id] = facts.holders[found][0]
+
+
+def _may_remind(message: CampaignMessage, facts: Facts) -> bool:
+    """Not over for its checkout already (a new guest is made only for an
+    address a reminder may still go to)."""
+    if Kind(message.kind) is not Kind.ABANDONED_CHECKOUT:
+        return True
+    checkout = _checkout(message, facts)
+    return checkout is not None and bool(checkout.lines) and not checkout.ordered
 
 
 def _settings(message: CampaignMessage, facts: Facts) -> ChannelSettings:

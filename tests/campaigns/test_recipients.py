@@ -158,3 +158,18 @@ def test_subscribers_only_asks_for_the_recipients_opt_in(channels, inbox):
     # then
     assert recipients(inbox) == []
     assert outcome == {"skipped": 1}
+
+
+def test_no_guest_is_made_for_an_address_on_a_checkout_that_was_emptied(
+    channels, inbox
+):
+    # given
+    started_by(ANN)
+    checkout("t1", email=BEN, lines=[])
+
+    # when
+    outcome = sweep(now=T0 + HOUR)
+
+    # then
+    assert outcome == {"cancelled": 1}
+    assert not Customer.objects.filter(email=BEN).exists()
