@@ -9,12 +9,15 @@ the email's unsubscribe link unsubscribes.
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from saleor_journey_plugin.campaigns.audience import is_unsubscribed
 from saleor_journey_plugin.campaigns.models import CampaignMessage, CampaignUnsubscribe
-from saleor_journey_plugin.campaigns.sweep import sweep
+from saleor_journey_plugin.campaigns.sweep import claim, sweep
 from saleor_journey_plugin.core.events import EventType as E
+from saleor_journey_plugin.core.host import get_host
 from saleor_journey_plugin.models import Customer
 
 from ..conftest import T0
@@ -173,3 +176,28 @@ def test_no_guest_is_made_for_an_address_on_a_checkout_that_was_emptied(
     # then
     assert outcome == {"cancelled": 1}
     assert not Customer.objects.filter(email=BEN).exists()
+
+
+def claim_queries(count: int, offset: int) -> int:
+    """The queries one claim of ``count`` due reminders costs, a third of them
+    to known guests' addresses typed in, a third to addresses nobody holds."""
+    for number in range(offset, offset + count):
+        started_by(f"shopper{number}@example.com", token=f"c{number}")
+        if number % 3 == 1:
+            email_changed_to(ANN, token=f"c{number}")
+        elif number % 3 == 2:
+            email_changed_to(f"new{number}@example.com", token=f"c{number}")
+    with CaptureQueriesContext(connection) as queries:
+        claimed = claim(T0 + HOUR, get_host(), 500)
+    assert len(claimed.sends) == count
+    return len(queries)
+
+
+def test_finding_recipients_costs_the_same_queries_for_any_batch_size(channels):
+    # given: Ann is a known guest
+    started_by(ANN, token="t0")
+    CampaignMessage.objects.filter(subject="t0").delete()
+    channels(min_hours_between_emails="0")
+
+    # when / then: a batch of 3 and one of 30 (after it) take as many queries
+    assert claim_queries(3, 0) == claim_queries(30, 3)
