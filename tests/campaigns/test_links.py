@@ -167,6 +167,23 @@ def test_a_tampered_link_still_changes_nothing_after_a_merge(sent):
     assert scheduled() == 2
 
 
+def test_a_link_made_before_tokens_named_the_message_only_still_works(sent):
+    # given: a token as emails sent by earlier versions carry (with "c")
+    message = CampaignMessage.objects.get(step=1)
+    old = signing.dumps(
+        {"c": message.customer_id, "ch": "web-usd", "m": message.pk},
+        salt=UNSUBSCRIBE_SALT,
+        compress=True,
+    )
+
+    # when
+    response = Client().post(f"/campaigns/web-usd/unsubscribe/{old}/")
+
+    # then
+    assert response.status_code == 200
+    assert is_unsubscribed(message.customer_id, "web-usd")
+
+
 def test_an_unsubscribed_customer_gets_nothing_more(sent, inbox):
     unsubscribe, _ = sent
     Client().post(unsubscribe)
