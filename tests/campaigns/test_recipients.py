@@ -86,8 +86,9 @@ def test_an_unsubscribed_address_typed_on_someone_elses_checkout_gets_nothing(
 def test_the_link_in_a_reminder_to_a_changed_address_unsubscribes_its_recipient(
     channels, inbox
 ):
-    # given: Ben is a known guest who never unsubscribed
+    # given: Ben is a subscribed guest
     event(E.CHECKOUT_STARTED, "checkout:t0:started", checkout="t0", email=BEN)
+    event(E.NEWSLETTER_OPT_IN, "opt-in:ben", email=BEN)
     CampaignMessage.objects.filter(subject="t0").delete()
     started_by(ANN)
     email_changed_to(BEN)
