@@ -39,11 +39,20 @@ def _source(kind: str) -> Source:
 
 
 def check_unsubscribe(token: str, channel: str) -> CampaignMessage:
-    """The message whose unsubscribe link this is; InvalidToken if none."""
+    """The message whose unsubscribe link this is; InvalidToken if none.
+
+    The link acts on the message's customer as it is now: whom it was sent
+    to, or the account a guest recipient was merged into since (the guest's
+    own id is gone by then). An erased recipient leaves nobody to act on.
+    """
     data = read_unsubscribe_token(token)
-    message = CampaignMessage.objects.filter(
-        pk=data.message_id, customer_id=data.customer_id, channel=data.channel
-    ).first()
+    message = (
+        CampaignMessage.objects.filter(
+            pk=data.message_id, channel=data.channel, customer__isnull=False
+        )
+        .select_related("customer")
+        .first()
+    )
     if message is None or data.channel != channel:
         raise InvalidToken("This link names nothing in this channel.")
     return message
@@ -58,7 +67,7 @@ def unsubscribe(token: str, channel: str, now: datetime | None = None) -> bool:
     message = check_unsubscribe(token, channel)
     now = now or timezone.now()
     customer = message.customer
-    assert customer is not None  # the token named them
+    assert customer is not None  # check_unsubscribe found them
     with transaction.atomic():
         try:
             with transaction.atomic():

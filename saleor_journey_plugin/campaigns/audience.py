@@ -3,10 +3,10 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Max
+from django.db.models import F, Max
 
 from ..core.events import EventType
-from ..models import JourneyEvent
+from ..models import Customer, JourneyEvent
 from .models import CampaignUnsubscribe
 
 
@@ -76,3 +76,25 @@ def is_unsubscribed(customer_id: int, channel: str) -> bool:
     """Unsubscribed (from a campaign email or the storefront) and not opted in since."""
     pair = (customer_id, channel)
     return standing({pair})[pair].unsubscribed
+
+
+def holders(emails: set[str]) -> dict[str, list[Customer]]:
+    """The accounts and guests whose own address each (normalised) email is,
+    accounts first (one query). A visitor's address is only typed, never
+    verified: it makes no one the owner of an address."""
+    found: dict[str, list[Customer]] = {}
+    if not emails:
+        return found
+    for customer in Customer.objects.filter(
+        email__in=sorted(emails), visitor_id__isnull=True
+    ).order_by(F("user_id").asc(nulls_last=True), "pk"):
+        found.setdefault(customer.email, []).append(customer)
+    return found
+
+
+def add_guests(emails: set[str]) -> None:
+    """A guest for each address nobody holds yet, as a guest checkout with that
+    address would make (one INSERT; a guest made meanwhile is kept)."""
+    Customer.objects.bulk_create(
+        [Customer(email=email) for email in sorted(emails)], ignore_conflicts=True
+    )

@@ -28,7 +28,7 @@ _BLANK_LINES = re.compile(r"\n\s*\n\s*\n+")
 def build(message: CampaignMessage, send: Send, host: Host) -> EmailMultiAlternatives:
     campaigns = campaign_settings.of(send.settings)
     kind = Kind(message.kind)
-    token = unsubscribe_token(send.customer.pk, message.channel, message.pk)
+    token = unsubscribe_token(message.channel, message.pk)
     unsubscribe_url = host.public_url(message.channel, f"unsubscribe/{token}/")
     context = _context(message, send, host, unsubscribe_url)
     subject = " ".join(
@@ -66,7 +66,12 @@ def _context(
         "store_name": host.store_name(message.channel),
         "customer_name": _name(send.email),
         "lines": [
-            {"name": line.name, "quantity": line.quantity, "price": _money(line.price)}
+            {
+                "name": line.name,
+                "quantity": line.quantity,
+                "price": _money(line.price),
+                "subtotal": _money(line.price * line.quantity),
+            }
             for line in (checkout.lines if checkout else ())
         ],
         "total": _money(checkout.total) if checkout else "",

@@ -17,7 +17,7 @@ from django.db import connection
 from django.db.models import Max, Q
 from django.db.models.fields.json import KeyTextTransform
 
-from ..core.events import EventType
+from ..core.events import EventType, normalize_email
 from ..core.host import ChannelSettings, Checkout, Host
 from ..models import Customer, JourneyEvent
 from . import audience
@@ -36,6 +36,8 @@ class Send:
     email: str
     step: Step
     settings: ChannelSettings
+    # Who the email goes to: the owner of ``email``, not necessarily the
+    # customer the step was scheduled for (a checkout's address can change).
     customer: Customer
     checkout: Checkout | None = None
 
@@ -65,6 +67,10 @@ class Facts:
     # message id -> why the customer's own events end its campaign
     ended: dict[int, str] = field(default_factory=dict)
     checkouts: dict[str, Checkout | None] = field(default_factory=dict)
+    # normalised address -> the accounts and guests whose own address it is
+    holders: dict[str, list[Customer]] = field(default_factory=dict)
+    # message id -> who its email would go to (absent: nobody holds the address)
+    recipients: dict[int, Customer] = field(default_factory=dict)
     skipped_users: set[str] = field(default_factory=set)
     # customer id -> their latest campaign email claimed or sent
     last_sent: dict[int, datetime] = field(default_factory=dict)
@@ -93,33 +99,120 @@ def prefetch(messages: Sequence[CampaignMessage], now: datetime, host: Host) -> 
     for channel in sorted({m.channel for m in messages}):
         facts.settings[channel] = host.channel_settings(channel)
     live = [m for m in messages if _step(m, facts) is not None]
-    facts.standing = audience.standing(
-        {(m.customer_id, m.channel) for m in live if m.customer_id is not None}
-    )
     facts.ended = _ended_all([m for m in live if m.customer_id is not None])
     tokens = sorted(
         {m.subject for m in live if Kind(m.kind) is Kind.ABANDONED_CHECKOUT}
     )
     facts.checkouts = dict(host.read_checkouts(tokens)) if tokens else {}
+    _find_recipients(live, facts)
+    pairs = {(m.customer_id, m.channel) for m in live if m.customer_id is not None}
+    for message in live:
+        for holder in _addressees(message, facts):
+            pairs.add((holder.pk, message.channel))
+    facts.standing = audience.standing(pairs)
     user_ids = set()
     for message in live:
-        customer = message.customer
-        checkout = facts.checkouts.get(message.subject)
-        user_id = (customer.user_id if customer else "") or (
-            checkout.user_id if checkout else ""
-        )
-        if user_id:
-            user_ids.add(user_id)
+        user_ids.update(_user_ids(message, facts))
     facts.skipped_users = host.skipped_users(sorted(user_ids)) if user_ids else set()
     capped = sorted(
         {
-            m.customer_id
+            facts.recipients[m.pk].pk
             for m in live
-            if m.customer_id is not None and _capped(facts.settings[m.channel])
+            if m.pk in facts.recipients and _capped(facts.settings[m.channel])
         }
     )
     facts.last_sent = _last_sent(capped)
     return facts
+
+
+def address(message: CampaignMessage, checkout: Checkout | None) -> str:
+    """Where the email goes: the checkout's address (what the shopper typed,
+    where the store sends the order confirmation too), else the customer's."""
+    customer = message.customer
+    return (
+        (checkout.email if checkout else "")
+        or (customer.email if customer else "")
+        or message.email
+    )
+
+
+def _checkout(message: CampaignMessage, facts: Facts) -> Checkout | None:
+    if Kind(message.kind) is not Kind.ABANDONED_CHECKOUT:
+        return None
+    return facts.checkouts.get(message.subject)
+
+
+def _find_recipients(live: Sequence[CampaignMessage], facts: Facts) -> None:
+    """Each message's recipient: its customer when the address is their own,
+    else the account or guest holding the address, else a new guest for it
+    (only where the audience lets a customer with no record be sent to)."""
+    # message id -> an address that is not its customer's own
+    elsewhere: dict[int, str] = {}
+    for message in live:
+        customer = message.customer
+        found = normalize_email(address(message, _checkout(message, facts)))
+        if customer is None or not found:
+            continue
+        if found == customer.email:
+            facts.recipients[message.pk] = customer
+        else:
+            elsewhere[message.pk] = found
+    facts.holders = audience.holders(
+        {customer.email for customer in facts.recipients.values()}
+        | set(elsewhere.values())
+    )
+    unknown = {
+        found
+        for message in live
+        if (found := elsewhere.get(message.pk, ""))
+        and found not in facts.holders
+        and campaign_settings.of(_settings(message, facts)).audience != SUBSCRIBERS_ONLY
+        and _may_remind(message, facts)
+    }
+    if unknown:
+        audience.add_guests(unknown)
+        facts.holders.update(audience.holders(unknown))
+    for message_id, found in elsewhere.items():
+        if found in facts.holders:
+            facts.recipients[message_id] = facts.holders[found][0]
+
+
+def _may_remind(message: CampaignMessage, facts: Facts) -> bool:
+    """Not over for its checkout already (a new guest is made only for an
+    address a reminder may still go to)."""
+    if Kind(message.kind) is not Kind.ABANDONED_CHECKOUT:
+        return True
+    checkout = _checkout(message, facts)
+    return checkout is not None and bool(checkout.lines) and not checkout.ordered
+
+
+def _settings(message: CampaignMessage, facts: Facts) -> ChannelSettings:
+    settings = facts.settings[message.channel]
+    assert settings is not None  # a live message's channel has settings
+    return settings
+
+
+def _addressees(message: CampaignMessage, facts: Facts) -> list[Customer]:
+    """Everyone whose consent a message's email needs: its recipient and the
+    accounts and guests holding its address (an unsubscribe by any of them
+    is the address's)."""
+    recipient = facts.recipients.get(message.pk)
+    if recipient is None:
+        return []
+    found = normalize_email(address(message, _checkout(message, facts)))
+    others = [h for h in facts.holders.get(found, []) if h.pk != recipient.pk]
+    return [recipient, *others]
+
+
+def _user_ids(message: CampaignMessage, facts: Facts) -> set[str]:
+    """The store users behind a message: its customer, its checkout's user
+    and its recipient (any of them staff or inactive: no email)."""
+    checkout = _checkout(message, facts)
+    people = [message.customer, facts.recipients.get(message.pk)]
+    ids = {person.user_id for person in people if person and person.user_id}
+    if checkout and checkout.user_id:
+        ids.add(checkout.user_id)
+    return ids
 
 
 def _capped(settings: ChannelSettings | None) -> bool:
@@ -167,21 +260,37 @@ def decide_one(message: CampaignMessage, now: datetime, facts: Facts) -> Decisio
         due = checkout.last_change + step.delay
         if due > now:
             return Wait(due, "The checkout changed since.")
-    email = (checkout.email if checkout else "") or customer.email or message.email
+    email = address(message, checkout)
     if not email:
         return Stop(MessageStatus.SKIPPED, "No email address.")
-    user_id = customer.user_id or (checkout.user_id if checkout else "")
-    if user_id and user_id in facts.skipped_users:
-        return Stop(MessageStatus.SKIPPED, "Staff or inactive user.")
     campaigns = campaign_settings.of(settings)
-    if campaigns.audience == SUBSCRIBERS_ONLY and not standing.subscriber:
+    recipient = facts.recipients.get(message.pk)
+    if recipient is None:
+        # Nobody holds the address: no opt-in either (subscribers only).
+        return Stop(
+            MessageStatus.SKIPPED,
+            "No marketing opt-in on record."
+            if campaigns.audience == SUBSCRIBERS_ONLY
+            else "Nobody holds the address.",
+        )
+    heard = [
+        facts.standing.get((person.pk, message.channel), audience.NOBODY)
+        for person in _addressees(message, facts)
+    ]
+    if any(person.unsubscribed for person in heard):
+        return Stop(MessageStatus.CANCELLED, "The recipient unsubscribed.")
+    if _user_ids(message, facts) & facts.skipped_users:
+        return Stop(MessageStatus.SKIPPED, "Staff or inactive user.")
+    if campaigns.audience == SUBSCRIBERS_ONLY and not any(
+        person.subscriber for person in heard
+    ):
         return Stop(MessageStatus.SKIPPED, "No marketing opt-in on record.")
     if campaigns.quiet_hours is not None:
         end = campaigns.quiet_hours.end_after(now, settings.time_zone)
         if end > now:
             return Wait(end, "Quiet hours.")
     if campaigns.min_hours_between_emails:
-        last = facts.last_sent.get(customer.pk)
+        last = facts.last_sent.get(recipient.pk)
         gap = timedelta(hours=campaigns.min_hours_between_emails)
         if last is not None and last + gap > now:
             return Wait(last + gap, "Frequency cap.")
@@ -189,7 +298,7 @@ def decide_one(message: CampaignMessage, now: datetime, facts: Facts) -> Decisio
         email=email,
         step=step,
         settings=settings,
-        customer=customer,
+        customer=recipient,
         checkout=checkout,
     )
 

@@ -130,7 +130,7 @@ HELP: dict[str, tuple[str, str]] = {
             f"{kind.value.replace('_', ' ').capitalize()} {part}",
             f"Handlebars template of the email's {part}; empty uses the shipped "
             "English or Korean one (by label language). Variables: store_name, "
-            "customer_name, lines (name, quantity, price), total, currency, "
+            "customer_name, lines (name, quantity, price, subtotal), total, currency, "
             "link, coupon_code, coupon_discount, coupon_expiry, unsubscribe_url.",
         )
         for kind in Kind

@@ -18,6 +18,7 @@ and:
 """
 
 import logging
+import smtplib
 import time
 from collections import Counter
 from collections.abc import Sequence
@@ -177,6 +178,8 @@ def _settle(messages: Sequence[CampaignMessage], now: datetime, host: Host) -> C
             message.sent_at = now
             message.attempts += 1
             message.email = decision.email
+            # The row names whom it went to: its links act on them.
+            message.customer = decision.customer
             sends.append((message, decision))
     _write(waiting, stopped, [message for message, _ in sends], now)
     return Claimed(counts, sends, len(messages), failures)
@@ -202,6 +205,7 @@ def _write(
                 "sent_at",
                 "attempts",
                 "email",
+                "customer",
                 "coupon_code",
                 "coupon_expires_at",
             ],
@@ -234,10 +238,11 @@ def _write(
         if claimed:
             cursor.execute(
                 f"UPDATE {table} AS m SET status = %s, sent_at = %s, "
-                "attempts = u.attempts, email = u.email, coupon_code = u.code, "
-                "coupon_expires_at = u.expires_at "
-                "FROM unnest(%s::bigint[], %s::int[], %s::text[], %s::text[], "
-                "%s::timestamptz[]) AS u (id, attempts, email, code, expires_at) "
+                "attempts = u.attempts, email = u.email, customer_id = u.customer, "
+                "coupon_code = u.code, coupon_expires_at = u.expires_at "
+                "FROM unnest(%s::bigint[], %s::int[], %s::text[], %s::bigint[], "
+                "%s::text[], %s::timestamptz[]) "
+                "AS u (id, attempts, email, customer, code, expires_at) "
                 "WHERE m.id = u.id",
                 [
                     MessageStatus.SENDING.value,
@@ -245,6 +250,7 @@ def _write(
                     [m.pk for m in claimed],
                     [m.attempts for m in claimed],
                     [m.email for m in claimed],
+                    [m.customer_id for m in claimed],
                     [m.coupon_code for m in claimed],
                     [m.coupon_expires_at for m in claimed],
                 ],
@@ -337,9 +343,14 @@ def _confirm(message: CampaignMessage, decision: Send, now: datetime) -> None:
 
 
 def _failed(message_id: int, error: Exception, now: datetime) -> str:
-    logger.warning("Campaign email %s not sent: %r", message_id, error)
     with transaction.atomic():
         message = CampaignMessage.objects.select_for_update().get(pk=message_id)
+        logger.warning(
+            "Campaign email %s (customer %s) not sent: %s",
+            message_id,
+            message.customer_id,
+            without_addresses(error),
+        )
         # A failure before the claim did not count an attempt yet.
         attempts = message.attempts + (message.status == MessageStatus.SCHEDULED)
         message.attempts = attempts
@@ -360,3 +371,19 @@ def _failed(message_id: int, error: Exception, now: datetime) -> str:
             ]
         )
         return "failed" if message.status == MessageStatus.FAILED else "retry"
+
+
+def without_addresses(error: Exception) -> str:
+    """What went wrong, for the logs: the error's type and SMTP reply codes.
+
+    Never its text: a mail server's refusal names the recipients
+    (``SMTPRecipientsRefused`` maps each address to its reply), and logs are
+    out of an erasure's reach. The row's ``last_error`` keeps the full text;
+    erasing the customer blanks it.
+    """
+    codes: list[int] = []
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        codes = sorted({code for code, _ in error.recipients.values()})
+    elif isinstance(error, smtplib.SMTPResponseException):
+        codes = [error.smtp_code]
+    return " ".join([type(error).__name__, *map(str, codes)])

@@ -16,7 +16,9 @@ PARTS = ("subject", "body")
 SAMPLE_CONTEXT: dict[str, Any] = {
     "store_name": "Example Store",
     "customer_name": "Alex",
-    "lines": [{"name": "Blue T-shirt", "quantity": 2, "price": "19.00"}],
+    "lines": [
+        {"name": "Blue T-shirt", "quantity": 2, "price": "19.00", "subtotal": "38.00"}
+    ],
     "total": "38.00",
     "currency": "USD",
     "link": "https://shop.example.com/checkout/abc",

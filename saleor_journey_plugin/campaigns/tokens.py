@@ -1,8 +1,10 @@
 """Signed tokens of the links in campaign emails (Django signing).
 
-The unsubscribe token names the customer, the channel and the message it came
-in; the click token names the message. Neither expires: an unsubscribe link in
-an old email must keep working.
+The unsubscribe token names the channel and the message it came in, and acts
+on whoever the message belongs to when it is used: the recipient it was sent
+to, or the account that recipient was merged into since. The click token names
+the message. Neither expires: an unsubscribe link in an old email must keep
+working (tokens made before also carry a customer id, ``c``, which is ignored).
 """
 
 from dataclasses import dataclass
@@ -19,16 +21,13 @@ class InvalidToken(Exception):
 
 @dataclass(frozen=True)
 class UnsubscribeToken:
-    customer_id: int
     channel: str
     message_id: int
 
 
-def unsubscribe_token(customer_id: int, channel: str, message_id: int) -> str:
+def unsubscribe_token(channel: str, message_id: int) -> str:
     return signing.dumps(
-        {"c": customer_id, "ch": channel, "m": message_id},
-        salt=UNSUBSCRIBE_SALT,
-        compress=True,
+        {"ch": channel, "m": message_id}, salt=UNSUBSCRIBE_SALT, compress=True
     )
 
 
@@ -36,7 +35,6 @@ def read_unsubscribe_token(token: str) -> UnsubscribeToken:
     data = _load(token, UNSUBSCRIBE_SALT)
     try:
         return UnsubscribeToken(
-            customer_id=int(data["c"]),
             channel=str(data["ch"]),
             message_id=int(data["m"]),
         )

@@ -1,5 +1,6 @@
 """Abandoned-checkout reminders: steps from the last change, coupons, exits."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -110,8 +111,8 @@ def test_the_email_carries_the_lines_totals_link_and_one_click_unsubscribe(
     text = mail.get_body(("plain",)).get_content()
     html = mail.get_body(("html",)).get_content()
     assert "Hi Jane Doe," in text
-    assert "Linen shirt" in html and "&times; 2" in html and "45.00 USD" in html
-    assert "Canvas tote" in html and "18.50 USD" in html
+    assert "Linen shirt — 2 &times; 45.00 USD = 90.00 USD" in html
+    assert "Canvas tote — 1 &times; 18.50 USD = 18.50 USD" in html
     assert "Total: 108.50 USD" in text
     link = "https://journey.example.com/campaigns/web-usd/click/"
     assert f'<a href="{link}' in html
@@ -119,6 +120,43 @@ def test_the_email_carries_the_lines_totals_link_and_one_click_unsubscribe(
     assert unsubscribe[1:-1] in html
     assert message.email == "jane.doe@example.com"
     assert message.sent_at == T0 + HOUR
+
+
+TIMES = "\N{MULTIPLICATION SIGN}"
+APPLE_JUICE = [
+    {"name": "Apple Juice", "quantity": 1, "price": "1.00"},
+    {"name": "Linen shirt", "quantity": 2, "price": "45.00"},
+]
+
+
+def test_the_plain_text_part_reads_one_legible_line_per_item(channels, inbox):
+    # given
+    checkout("t1", lines=APPLE_JUICE)
+    event(E.CHECKOUT_STARTED, "checkout:t1:started", checkout="t1", **JANE)
+
+    # when
+    sweep(now=T0 + HOUR)
+
+    # then
+    [mail] = inbox.messages
+    text = mail.get_body(("plain",)).get_content().replace("\r\n", "\n")
+    link = re.search(r"Return to your cart: (\S+)", text)[1]
+    unsubscribe = mail["List-Unsubscribe"].strip()[1:-1]
+    assert text == (
+        "Hi Jane Doe,\n\n"
+        "You were almost done at Example Store. We saved your cart, so you can "
+        "pick up right where you left off:\n\n"
+        f"Apple Juice — 1 {TIMES} 1.00 USD = 1.00 USD\n"
+        f"Linen shirt — 2 {TIMES} 45.00 USD = 90.00 USD\n\n"
+        "Total: 91.00 USD\n\n"
+        f"Return to your cart: {link}\n\n"
+        "Questions about sizes, shipping or payment? Just reply to this email "
+        "and we will help.\n\n"
+        "Thanks,\n"
+        "The Example Store team\n\n"
+        "You are receiving this because you started a checkout at Example Store. "
+        f"Unsubscribe: {unsubscribe}\n"
+    )
 
 
 def test_a_korean_channel_gets_the_korean_template(channels, inbox):
@@ -148,9 +186,10 @@ def test_a_korean_channel_gets_the_korean_template(channels, inbox):
         mail["Subject"].strip()
         == "[예시 스토어] 장바구니에 담아 두신 상품이 기다리고 있어요"
     )
-    text = mail.get_body(("plain",)).get_content()
+    text = mail.get_body(("plain",)).get_content().replace("\r\n", "\n")
     assert "Jane Doe님, 안녕하세요." in text
     assert "합계: 108.50 KRW" in text
+    assert f"Linen shirt — 2개 {TIMES} 45.00 KRW = 90.00 KRW\n" in text
 
 
 def test_a_later_checkout_change_pushes_the_steps_not_sent_yet(channels, inbox):

@@ -1,5 +1,6 @@
 """Each step sends at most once: retries, failures, dead workers, concurrent sweeps."""
 
+import logging
 import threading
 from datetime import timedelta
 
@@ -16,6 +17,7 @@ from saleor_journey_plugin.campaigns.sweep import sweep
 from saleor_journey_plugin.core.events import EventType as E
 
 from ..conftest import T0
+from ..smtp_inbox import Inbox, serving, use_smtp
 from .conftest import checkout, event
 
 HOUR = timedelta(hours=1)
@@ -61,6 +63,42 @@ def test_a_refused_send_is_retried_with_the_same_coupon(channels, inbox):
     [mail] = inbox.messages
     assert coupon.code in mail.get_body(("plain",)).get_content()
     assert inbox.refusals == 1
+
+
+class RefusingRecipients(Inbox):
+    """A mail server that refuses every recipient (RCPT TO), naming them."""
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        return f"550 5.1.1 <{address}>: Recipient address rejected"
+
+
+@pytest.mark.django_db
+def test_a_refused_recipient_is_logged_by_ids_without_the_address(
+    channels, settings, caplog
+):
+    # given: the server refuses Jane's address
+    started()
+    caplog.set_level(logging.DEBUG)
+
+    # when
+    with serving(RefusingRecipients()) as port:
+        use_smtp(settings, port)
+        outcome = sweep(now=T0 + HOUR)
+
+    # then: the send is retried, and no record of the plugin's names the
+    # address (the loopback server's own debug log does)
+    assert outcome == {"retry": 1}
+    message = step_one()
+    logged = "\n".join(
+        record.getMessage() + "\n" + (record.exc_text or "")
+        for record in caplog.records
+        if record.name.startswith("saleor_journey_plugin")
+    )
+    assert "jane.doe" not in logged and "@example.com" not in logged
+    assert (
+        f"Campaign email {message.pk} (customer {message.customer_id}) not sent: "
+        "SMTPRecipientsRefused 550"
+    ) in logged
 
 
 @pytest.mark.django_db

@@ -7,6 +7,7 @@ import pytest
 from django.core import signing
 from django.test import Client
 
+from saleor_journey_plugin.campaigns.audience import is_unsubscribed
 from saleor_journey_plugin.campaigns.models import (
     CampaignClick,
     CampaignMessage,
@@ -15,8 +16,9 @@ from saleor_journey_plugin.campaigns.models import (
 from saleor_journey_plugin.campaigns.sweep import sweep
 from saleor_journey_plugin.campaigns.tokens import UNSUBSCRIBE_SALT, click_token
 from saleor_journey_plugin.core.events import EventType as E
+from saleor_journey_plugin.core.identity import merge_into
 from saleor_journey_plugin.core.processing import drain
-from saleor_journey_plugin.models import JourneyEvent
+from saleor_journey_plugin.models import Customer, JourneyEvent
 
 from ..conftest import T0
 from .channels import STORE_URL
@@ -125,6 +127,61 @@ def test_a_forged_or_tampered_token_is_refused_and_nothing_changes(sent, method)
     assert CampaignUnsubscribe.objects.count() == 0
     assert not JourneyEvent.objects.filter(type="UNSUBSCRIBED").exists()
     assert scheduled() == 2
+
+
+def merged_into_an_account() -> Customer:
+    """Jane, the guest the reminder went to, merged into her account."""
+    guest = Customer.objects.get(email=JANE["email"], user_id__isnull=True)
+    account = Customer.objects.create(user_id="9", email=JANE["email"])
+    merge_into(guest, account)
+    return account
+
+
+def test_the_link_keeps_working_after_the_guest_is_merged_into_an_account(sent):
+    unsubscribe, _ = sent
+    account = merged_into_an_account()
+
+    # when
+    response = Client().post(unsubscribe)
+
+    # then: the account the guest became is unsubscribed
+    assert response.status_code == 200
+    assert list(CampaignUnsubscribe.objects.values_list("customer_id")) == [
+        (account.pk,)
+    ]
+    assert is_unsubscribed(account.pk, "web-usd")
+    assert scheduled() == 0
+
+
+def test_a_tampered_link_still_changes_nothing_after_a_merge(sent):
+    unsubscribe, _ = sent
+    merged_into_an_account()
+    other = CampaignMessage.objects.get(step=2)
+
+    # when
+    response = Client().post(tampered(unsubscribe, m=other.pk))
+
+    # then
+    assert response.status_code == 400
+    assert not CampaignUnsubscribe.objects.exists()
+    assert scheduled() == 2
+
+
+def test_a_link_made_before_tokens_named_the_message_only_still_works(sent):
+    # given: a token as emails sent by earlier versions carry (with "c")
+    message = CampaignMessage.objects.get(step=1)
+    old = signing.dumps(
+        {"c": message.customer_id, "ch": "web-usd", "m": message.pk},
+        salt=UNSUBSCRIBE_SALT,
+        compress=True,
+    )
+
+    # when
+    response = Client().post(f"/campaigns/web-usd/unsubscribe/{old}/")
+
+    # then
+    assert response.status_code == 200
+    assert is_unsubscribed(message.customer_id, "web-usd")
 
 
 def test_an_unsubscribed_customer_gets_nothing_more(sent, inbox):

@@ -2,23 +2,28 @@
 
 from datetime import timedelta
 from decimal import Decimal
+from urllib.parse import urlsplit
 
 import graphene
 from django.test import Client
 from django.utils import timezone
+from saleor.graphql.core.utils import to_global_id_or_none
 from saleor.graphql.tests.utils import get_graphql_content
 from saleor.order.models import Order
 from saleor.plugins.base_plugin import ConfigurationTypeField
+from saleor.plugins.manager import get_plugins_manager
 
 from saleor_journey_plugin.campaigns.models import (
     CampaignClick,
     CampaignMessage,
     CampaignUnsubscribe,
 )
+from saleor_journey_plugin.campaigns.sweep import sweep
 from saleor_journey_plugin.campaigns.tokens import click_token, unsubscribe_token
 from saleor_journey_plugin.core.host import get_host
 from saleor_journey_plugin.models import Customer, JourneyEvent
 from saleor_journey_plugin.saleor_adapter.host import PLUGIN_ID
+from tests.smtp_inbox import smtp_server, use_smtp
 
 PLUGIN_UPDATE = """
 mutation PluginUpdate($channel: ID!, $input: PluginUpdateInput!) {
@@ -164,7 +169,7 @@ def test_unsubscribe_and_click_through_the_plugin_url(journey_config, channel_US
     )
     base = f"/plugins/channel/{channel_USD.slug}/{PLUGIN_ID}/"
     unsubscribe = (
-        f"{base}unsubscribe/{unsubscribe_token(jane.pk, channel_USD.slug, message.pk)}/"
+        f"{base}unsubscribe/{unsubscribe_token(channel_USD.slug, message.pk)}/"
     )
     url = get_host().public_url(channel_USD.slug, "click/x/")
 
@@ -185,3 +190,62 @@ def test_unsubscribe_and_click_through_the_plugin_url(journey_config, channel_US
         "&utm_medium=email&utm_campaign=abandoned_checkout"
     )
     assert CampaignClick.objects.count() == 1
+
+
+CHECKOUT_EMAIL_UPDATE = """
+mutation($id: ID, $email: String!) {
+  checkoutEmailUpdate(id: $id, email: $email) { errors { field code } }
+}
+"""
+
+
+def test_a_reminder_goes_to_the_typed_address_with_its_holders_consent(
+    user_api_client,
+    customer_user,
+    journey_config,
+    channel_USD,
+    ready_checkout,
+    settings,
+    django_capture_on_commit_callbacks,
+):
+    # given: reminders on; Ben (a guest) left this channel's campaigns, Cleo
+    # (a guest) did not; a signed-in shopper leaves two checkouts
+    journey_config(
+        channel_USD, **{item["name"]: item["value"] for item in CAMPAIGNS_ON}
+    )
+    ben = Customer.objects.create(email="ben@example.com")
+    cleo = Customer.objects.create(email="cleo@example.com")
+    CampaignUnsubscribe.objects.create(
+        channel=channel_USD.slug, customer=ben, at=timezone.now() - timedelta(days=1)
+    )
+    with smtp_server() as (inbox, port):
+        use_smtp(settings, port)
+        with django_capture_on_commit_callbacks(execute=True):
+            checkouts = [ready_checkout(user=customer_user) for _ in range(2)]
+            for checkout in checkouts:
+                get_plugins_manager(allow_replica=False).checkout_updated(checkout)
+        # when: the shopper types Ben's and Cleo's addresses (Saleor allows
+        # any), the first reminders fall due, and Cleo follows her link
+        for checkout, email in zip(checkouts, [ben.email, cleo.email], strict=True):
+            errors = get_graphql_content(
+                user_api_client.post_graphql(
+                    CHECKOUT_EMAIL_UPDATE,
+                    {"id": to_global_id_or_none(checkout), "email": email},
+                )
+            )["data"]["checkoutEmailUpdate"]["errors"]
+            assert errors == []
+        outcome = sweep(now=timezone.now() + timedelta(hours=2))
+        [mail] = inbox.wait_for(1)
+        link = urlsplit(mail["List-Unsubscribe"].strip()[1:-1]).path
+        response = Client().post(link)
+
+    # then: Ben gets nothing; Cleo's link unsubscribes Cleo, not the account
+    assert outcome == {"cancelled": 1, "sent": 1}
+    assert [m["To"] for m in inbox.messages] == [cleo.email]
+    assert response.status_code == 200
+    assert set(CampaignUnsubscribe.objects.values_list("customer_id", flat=True)) == {
+        ben.pk,
+        cleo.pk,
+    }
+    account = Customer.objects.get(user_id=str(customer_user.pk))
+    assert not account.campaign_unsubscribes.exists()
