@@ -2,6 +2,7 @@
 
 import html
 import re
+import smtplib
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -132,3 +133,19 @@ def destination(kind: Kind, subject: str, campaigns: CampaignSettings) -> str:
     )
     query = f"{parts.query}&{utm}" if parts.query else utm
     return urlunsplit((parts.scheme, parts.netloc, parts.path, query, parts.fragment))
+
+
+def without_addresses(error: Exception) -> str:
+    """What went wrong, for the logs: the error's type and SMTP reply codes.
+
+    Never its text: a mail server's refusal names the recipients
+    (``SMTPRecipientsRefused`` maps each address to its reply), and logs are
+    out of an erasure's reach. The row's ``last_error`` keeps the full text;
+    erasing the customer blanks it.
+    """
+    codes: list[int] = []
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        codes = sorted({code for code, _ in error.recipients.values()})
+    elif isinstance(error, smtplib.SMTPResponseException):
+        codes = [error.smtp_code]
+    return " ".join([type(error).__name__, *map(str, codes)])

@@ -18,7 +18,6 @@ and:
 """
 
 import logging
-import smtplib
 import time
 from collections import Counter
 from collections.abc import Sequence
@@ -349,7 +348,7 @@ def _failed(message_id: int, error: Exception, now: datetime) -> str:
             "Campaign email %s (customer %s) not sent: %s",
             message_id,
             message.customer_id,
-            without_addresses(error),
+            email.without_addresses(error),
         )
         # A failure before the claim did not count an attempt yet.
         attempts = message.attempts + (message.status == MessageStatus.SCHEDULED)
@@ -371,19 +370,3 @@ def _failed(message_id: int, error: Exception, now: datetime) -> str:
             ]
         )
         return "failed" if message.status == MessageStatus.FAILED else "retry"
-
-
-def without_addresses(error: Exception) -> str:
-    """What went wrong, for the logs: the error's type and SMTP reply codes.
-
-    Never its text: a mail server's refusal names the recipients
-    (``SMTPRecipientsRefused`` maps each address to its reply), and logs are
-    out of an erasure's reach. The row's ``last_error`` keeps the full text;
-    erasing the customer blanks it.
-    """
-    codes: list[int] = []
-    if isinstance(error, smtplib.SMTPRecipientsRefused):
-        codes = sorted({code for code, _ in error.recipients.values()})
-    elif isinstance(error, smtplib.SMTPResponseException):
-        codes = [error.smtp_code]
-    return " ".join([type(error).__name__, *map(str, codes)])

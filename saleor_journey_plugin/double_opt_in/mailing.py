@@ -26,6 +26,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
+from ..campaigns.email import without_addresses
 from ..core import followers
 from ..core.events import EventType, normalize_email
 from ..core.host import get_host
@@ -43,7 +44,6 @@ MAX_ATTEMPTS = 5
 FIRST_RETRY = timedelta(minutes=1)
 SENDING_TIMEOUT = timedelta(minutes=15)
 BATCH_SIZE = 100
-MAX_ERROR_LENGTH = 2000
 ADDRESS_SALT = "saleor_journey_plugin.opt_in.address"
 
 RATE_LIMITED = (
@@ -182,11 +182,13 @@ def _skip_reason(email: OptInEmail, address: str, now: datetime) -> str:
 
 
 def _failed(email: OptInEmail, error: Exception, now: datetime) -> str:
-    logger.warning("Opt-in confirmation %s not sent: %r", email.pk, error)
+    logger.warning(
+        "Opt-in confirmation %s not sent: %s", email.pk, without_addresses(error)
+    )
     failed = email.attempts >= MAX_ATTEMPTS
     OptInEmail.objects.filter(pk=email.pk, status=EmailStatus.SENDING).update(
         status=EmailStatus.FAILED if failed else EmailStatus.PENDING,
-        last_error=repr(error)[:MAX_ERROR_LENGTH],
+        last_error=without_addresses(error),
         sent_at=None,
         next_attempt_at=now + FIRST_RETRY * 2 ** (email.attempts - 1),
     )
