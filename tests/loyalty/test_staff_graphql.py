@@ -20,7 +20,8 @@ from .test_graphql import ANN, BOB, paid
 
 pytestmark = pytest.mark.django_db
 
-PERMISSIONS = {"permissions": ["MANAGE_USERS"]}
+# Adding points needs MANAGE_DISCOUNTS besides MANAGE_USERS.
+PERMISSIONS = {"permissions": ["MANAGE_USERS", "MANAGE_DISCOUNTS"]}
 STAFF = {"user_id": "501", "email": "Clerk@Example.com", **PERMISSIONS}
 CUSTOMER_LOYALTY = """
 query($email: String, $userId: String) {
@@ -495,11 +496,7 @@ def test_erasure_finds_a_staff_members_adjustments_through_indexes(db):
 
 # Credits mint money: they need MANAGE_DISCOUNTS too, and never for oneself.
 
-CREDITOR = {
-    "user_id": "501",
-    "email": "Clerk@Example.com",
-    "permissions": ["MANAGE_USERS", "MANAGE_DISCOUNTS"],
-}
+USERS_ONLY = {**STAFF, "permissions": ["MANAGE_USERS"]}
 TRACK = """
 mutation($input: JourneyTrackInput!) { trackJourneyEvent(input: $input) { recorded } }
 """
@@ -513,8 +510,9 @@ def adjustments():
 
 def test_a_credit_needs_manage_discounts_besides_manage_users(ann_with_points, client):
     # when: a clerk with MANAGE_USERS only credits Ann, then debits her
-    credit = adjust(client, userId="7", points=1_000_000, reason="thanks")
-    debit = adjust(client, userId="7", points=-100, reason="returned gift")
+    clerk = issue_token(**USERS_ONLY)
+    credit = adjust(client, clerk, userId="7", points=1_000_000, reason="thanks")
+    debit = adjust(client, clerk, userId="7", points=-100, reason="returned gift")
 
     # then: the credit is refused and writes nothing; the debit is taken
     assert credit["data"] == {"adjustLoyaltyPoints": None}
@@ -561,7 +559,7 @@ def test_staff_cannot_credit_their_own_records(
     # given: the clerk, with both permissions, has a record of her own: her
     # signed-in visit, a guest order with her address, or a visit where she
     # typed it
-    clerk = issue_token(**CREDITOR)
+    clerk = staff()
     if own_record == "account":
         track_visit(client, clerk)
     elif own_record == "guest":
@@ -582,9 +580,7 @@ def test_staff_cannot_credit_their_own_records(
 
 def test_staff_with_both_permissions_credit_a_customer(ann_with_points, client):
     # when
-    answer = adjust(
-        client, issue_token(**CREDITOR), userId="7", points=25, reason="late parcel"
-    )
+    answer = adjust(client, userId="7", points=25, reason="late parcel")
 
     # then
     assert answer["data"]["adjustLoyaltyPoints"]["errors"] == []
