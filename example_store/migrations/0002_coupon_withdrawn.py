@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('example_store', '0001_store_checkouts_coupons'),
+        ("example_store", "0001_store_checkouts_coupons"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='coupon',
-            name='withdrawn_at',
+            model_name="coupon",
+            name="withdrawn_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
     ]

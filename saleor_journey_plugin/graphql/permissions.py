@@ -32,8 +32,7 @@ def check_all(info, permissions: list[str], doing: str) -> None:
     viewer = info.context.viewer
     if not all(viewer.has_permission(permission) for permission in permissions):
         raise PermissionDenied(
-            f"{doing} needs all of the following permissions: "
-            + ", ".join(permissions)
+            f"{doing} needs all of the following permissions: " + ", ".join(permissions)
         )
 
 

@@ -94,8 +94,8 @@ def reverse_for_refund(
             return found
         earning = stored(f"earn_order:{channel}:{order_id}")
         if earning is None:
-            entry = _reversal(account, order_id, 0, 0, refunded, order_total, key, at)
-            return entry if insert(entry) else stored(key)
+            waiting = _reversal(account, order_id, 0, 0, refunded, order_total, key, at)
+            return waiting if insert(waiting) else stored(key)
         entry = _take_back(account, earning, refunded, order_total, key, at)
         if settings is not None:
             refresh_tier(account, settings)
@@ -109,9 +109,7 @@ def _refunds_recorded_before(account: LoyaltyAccount, earning: LedgerEntry) -> N
         order_id=earning.order_id,
         kind=Kind.REVERSE_REFUND,
     )
-    largest = max(
-        recorded, key=lambda r: _share(r.amount, r.order_total), default=None
-    )
+    largest = max(recorded, key=lambda r: _share(r.amount, r.order_total), default=None)
     if largest is None or largest.amount is None:
         return
     _take_back(
@@ -166,7 +164,14 @@ def _take_back(
             returned = withdraw_codes(account, earning, wanted - account.balance, at)
         taken = min(wanted, account.balance)
         entry = _reversal(
-            account, earning.order_id, taken, wanted - taken, refunded, order_total, key, at
+            account,
+            earning.order_id,
+            taken,
+            wanted - taken,
+            refunded,
+            order_total,
+            key,
+            at,
         )
         if not insert(entry):
             # The same refund committed meanwhile under another customer's

@@ -4,20 +4,30 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('saleor_journey_plugin', '0020_order_and_checkout_days'),
+        ("saleor_journey_plugin", "0020_order_and_checkout_days"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='ledgerentry',
-            name='order_total',
+            model_name="ledgerentry",
+            name="order_total",
             field=models.DecimalField(decimal_places=4, max_digits=20, null=True),
         ),
         migrations.AlterField(
-            model_name='ledgerentry',
-            name='kind',
-            field=models.CharField(choices=[('earn_order', 'Earn Order'), ('reverse_refund', 'Reverse Refund'), ('earn_review', 'Earn Review'), ('redeem', 'Redeem'), ('expire', 'Expire'), ('adjust', 'Adjust'), ('withdraw', 'Withdraw')], max_length=16),
+            model_name="ledgerentry",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("earn_order", "Earn Order"),
+                    ("reverse_refund", "Reverse Refund"),
+                    ("earn_review", "Earn Review"),
+                    ("redeem", "Redeem"),
+                    ("expire", "Expire"),
+                    ("adjust", "Adjust"),
+                    ("withdraw", "Withdraw"),
+                ],
+                max_length=16,
+            ),
         ),
     ]

@@ -56,11 +56,9 @@ def withdraw_coupon(reference: str) -> bool:
     unexpired = Q(voucher__end_date__isnull=True) | Q(
         voucher__end_date__gt=timezone.now()
     )
-    withdrawn = (
-        VoucherCode.objects.filter(
-            unexpired, code=coupon_code(reference), is_active=True, used=0
-        ).update(is_active=False)
-    )
+    withdrawn = VoucherCode.objects.filter(
+        unexpired, code=coupon_code(reference), is_active=True, used=0
+    ).update(is_active=False)
     return withdrawn == 1
 
 

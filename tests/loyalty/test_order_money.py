@@ -37,7 +37,9 @@ def record(event_type, key, payload, minutes):
         JourneyEventData(
             type=event_type,
             idempotency_key=key,
-            occurred_at=timezone.now() - timedelta(hours=1) + timedelta(minutes=minutes),
+            occurred_at=timezone.now()
+            - timedelta(hours=1)
+            + timedelta(minutes=minutes),
             channel=CHANNEL,
             payload={"order_id": "o1", "currency": "USD", **payload},
             **ANN,
@@ -71,9 +73,7 @@ def balance():
 
 
 def by_kind():
-    return dict(
-        LedgerEntry.objects.values_list("kind").annotate(points=Sum("points"))
-    )
+    return dict(LedgerEntry.objects.values_list("kind").annotate(points=Sum("points")))
 
 
 class PaidOrdersFail:
