@@ -247,6 +247,18 @@ def test_a_partial_refund_withdraws_the_code_and_leaves_the_rest(enabled, client
     ]
     assert balance() == 150
 
+    # when: the rest of the order is refunded: 750 points more
+    refunded(minutes=61)
+    drain()
+
+    # then: the older code goes too; each code came back once
+    assert Coupon.objects.get(code=first).withdrawn_at is not None
+    assert entries(ann())[5:] == [
+        ("withdraw", 600, 0, 0),
+        ("reverse_refund", -750, 0, 0),
+    ]
+    assert balance() == 0
+
 
 def test_a_used_code_stays_used_and_the_shortfall_is_recorded(enabled, client):
     # given: all 1,000 points redeemed and the code used at a checkout
