@@ -17,7 +17,9 @@ from saleor_journey_plugin.core.processing import drain, process_event
 from saleor_journey_plugin.core.recording import record_event
 from saleor_journey_plugin.loyalty import ledger
 from saleor_journey_plugin.loyalty.models import LedgerEntry
+from saleor_journey_plugin.loyalty.report import compute_loyalty
 from saleor_journey_plugin.models import Customer, JourneyEvent
+from saleor_journey_plugin.reports import Period
 
 from ..test_graphql_api import graphql
 from .conftest import CHANNEL, entries
@@ -221,6 +223,17 @@ def test_a_refund_of_redeemed_points_withdraws_the_unused_code(enabled, client):
         f"withdraw:{LedgerEntry.objects.get(kind='redeem').pk}"
     )
     assert balance() == 0
+    # and the report counts no points redeemed: the code was taken back
+    today = timezone.localdate()
+    report = compute_loyalty(
+        CHANNEL, Period(today - timedelta(days=1), today + timedelta(days=1))
+    )
+    assert (report.issued, report.redeemed, report.reversed, report.outstanding) == (
+        1000,
+        0,
+        1000,
+        0,
+    )
 
 
 def test_a_partial_refund_withdraws_the_code_and_leaves_the_rest(enabled, client):
