@@ -8,6 +8,7 @@ from typing import Any, cast
 
 from django.conf import settings
 from django.core import signing
+from django.utils import timezone
 
 from example_store import purchases
 from saleor_journey_plugin.campaigns.settings import campaign_settings
@@ -177,6 +178,21 @@ class ExampleStoreHost(Host):
             },
         )
         return coupon.code
+
+    def withdraw_coupon(self, channel: str, reference: str) -> bool:
+        from .models import Coupon
+
+        now = timezone.now()
+        return (
+            Coupon.objects.filter(
+                channel=channel,
+                reference=reference,
+                used_at__isnull=True,
+                withdrawn_at__isnull=True,
+                expires_at__gt=now,
+            ).update(withdrawn_at=now)
+            == 1
+        )
 
     def skipped_users(self, user_ids: list[str]) -> set[str]:
         return staff_or_inactive(user_ids)

@@ -35,6 +35,8 @@ class Coupon(models.Model):
     currency = models.CharField(max_length=3, blank=True, default="")
     expires_at = models.DateTimeField()
     used_at = models.DateTimeField(null=True, blank=True)
+    # Taken back unused (a refund reversed the points that paid for it).
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return self.code

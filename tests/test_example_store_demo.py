@@ -272,7 +272,7 @@ Reviews and loyalty, May 01 to Jul 29
     Points: issued 3,261, redeemed 0, expired 0, taken back by refunds 155; outstanding 3,106 (USD 31.06)
     Members: 21 (Bronze 21, Silver 0, Gold 0)
   web-krw: CSAT 75.0% over 4 reviews (0 through the webhook, 0 verified purchases)
-    Points: issued 1,351,500, redeemed 600,000, expired 92,000, taken back by refunds 91,000; outstanding 568,500 (KRW 5,685)
+    Points: issued 1,351,500, redeemed 500,000, expired 92,000, taken back by refunds 191,000; outstanding 568,500 (KRW 5,685)
     Members: 7 (브론즈 5, 실버 2, 골드 0)
   Review webhook: 8 signed deliveries accepted (8 created), 8 verified purchases.
     3 forged deliveries refused: wrong secret 401, tampered body 401, stale timestamp 401.

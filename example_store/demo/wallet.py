@@ -3,6 +3,7 @@
 Codes come from the campaign emails a shopper clicked and from the points they
 turned into a voucher. At checkout a shopper enters their oldest code still
 valid (one per order), and the store marks it used: single-use, as in Saleor.
+A code withdrawn by a refund of the points that paid for it is not valid.
 """
 
 from collections import defaultdict
@@ -44,7 +45,10 @@ class Wallet(Extension):
 
 def _usable(coupon: Coupon, now: datetime, channel: str) -> bool:
     return (
-        coupon.used_at is None and coupon.expires_at > now and coupon.channel == channel
+        coupon.used_at is None
+        and coupon.withdrawn_at is None
+        and coupon.expires_at > now
+        and coupon.channel == channel
     )
 
 

@@ -26,6 +26,9 @@ if TYPE_CHECKING:
 DEFAULT_LAPSE_AFTER_DAYS = 90
 MANAGE_USERS = "MANAGE_USERS"
 MANAGE_ORDERS = "MANAGE_ORDERS"
+# Creating discounts: needed, with MANAGE_USERS, to add loyalty points by hand
+# (points become voucher codes).
+MANAGE_DISCOUNTS = "MANAGE_DISCOUNTS"
 
 
 @dataclass(frozen=True)
@@ -194,6 +197,17 @@ class Host:
         the code made the first time.
         """
         raise NotImplementedError(f"{type(self).__name__} cannot create coupons.")
+
+    def withdraw_coupon(self, channel: str, reference: str) -> bool:
+        """Make the code created for ``reference`` unusable if it is unused and
+        unexpired; True if this call withdrew it.
+
+        Loyalty calls it inside the transaction that re-credits the code's
+        points, and writes nothing when it answers False. A host whose codes
+        live in another system must answer True again for a code it already
+        withdrew for this reference, so that a retried refund still credits it.
+        """
+        return False
 
     def order_coupons(
         self, channel: str, order_id: str

@@ -11,7 +11,7 @@ from ..loyalty import ledger
 from ..loyalty.redemption import redeem_for_coupon
 from .errors import InvalidArgument
 from .loyalty_types import LoyaltyEntry
-from .permissions import MANAGE_USERS, PermissionsField
+from .permissions import MANAGE_DISCOUNTS, MANAGE_USERS, PermissionsField, check_all
 from .resolvers import identified_customer
 from .validation import clean_text
 
@@ -20,6 +20,8 @@ INVALID = "INVALID"
 NOT_FOUND = "NOT_FOUND"
 # A client's key for a retried adjustment (a UUID fits with room to spare).
 MAX_IDEMPOTENCY_KEY = 64
+# Added points become voucher codes: adding them is creating discounts.
+CREDIT_PERMISSIONS = [MANAGE_USERS, MANAGE_DISCOUNTS]
 
 LoyaltyErrorCodeEnum = graphene.Enum(
     "LoyaltyErrorCode",
@@ -114,9 +116,10 @@ def _errors(code: str, message: str, field: str | None) -> list[LoyaltyError]:
 class AdjustLoyaltyPoints(graphene.Mutation):
     """Credit or debit a customer's points by hand, saying why.
 
-    The entry records the staff user making it. A debit cannot take the
-    balance below zero. Refusals come back in ``errors``, and then nothing
-    changed.
+    The entry records the staff user making it. A credit also needs
+    MANAGE_DISCOUNTS, and never goes to the caller's own records. A debit
+    cannot take the balance below zero. Refusals come back in ``errors``, and
+    then nothing changed.
     """
 
     class Arguments:
@@ -124,8 +127,9 @@ class AdjustLoyaltyPoints(graphene.Mutation):
         user_id = graphene.String(description="The customer's store user id.")
         points = graphene.Int(
             required=True,
-            description=f"Points to credit (positive) or debit (negative); "
-            f"non-zero, at most {ledger.MAX_POINTS} either way.",
+            description=f"Points to credit (positive; also requires "
+            f"MANAGE_DISCOUNTS, and not to your own records) or debit "
+            f"(negative); non-zero, at most {ledger.MAX_POINTS} either way.",
         )
         reason = graphene.String(
             required=True,
@@ -146,6 +150,8 @@ class AdjustLoyaltyPoints(graphene.Mutation):
         root, info, points, reason, email=None, user_id=None, idempotency_key=None
     ):
         context = info.context
+        if points > 0:
+            check_all(info, CREDIT_PERMISSIONS, "Adding points")
         try:
             key = clean_text(idempotency_key, "idempotencyKey", MAX_IDEMPOTENCY_KEY)
             customer = identified_customer(email, user_id)
@@ -175,9 +181,10 @@ class AdjustLoyaltyPoints(graphene.Mutation):
                 staff_email=normalize_email(context.viewer.email),
             )
         except ledger.LoyaltyError as error:
-            return _adjust_refused(
-                error.code.value, str(error), _FIELDS.get(error.code)
-            )
+            field = _FIELDS.get(error.code)
+            if error.code is ledger.Code.OWN_ACCOUNT:
+                field = "email" if email else "userId"
+            return _adjust_refused(error.code.value, str(error), field)
         return AdjustLoyaltyPoints(
             entry=entry,
             balance=ledger.balance(context.channel, customer.pk),

@@ -4,7 +4,7 @@ from functools import wraps
 
 import graphene
 
-from ..core.host import MANAGE_ORDERS, MANAGE_USERS
+from ..core.host import MANAGE_DISCOUNTS, MANAGE_ORDERS, MANAGE_USERS
 from .errors import PermissionDenied
 
 CUSTOMER = "AUTHENTICATED_CUSTOMER"
@@ -24,6 +24,16 @@ def _check(info, permissions: list[str]) -> None:
     raise PermissionDenied(
         "You need one of the following permissions: " + ", ".join(permissions)
     )
+
+
+def check_all(info, permissions: list[str], doing: str) -> None:
+    """Refuse a caller missing any of ``permissions`` for ``doing`` (a part of
+    what a field does that needs more than the field's own permission)."""
+    viewer = info.context.viewer
+    if not all(viewer.has_permission(permission) for permission in permissions):
+        raise PermissionDenied(
+            f"{doing} needs all of the following permissions: " + ", ".join(permissions)
+        )
 
 
 class PermissionsField(graphene.Field):
@@ -50,4 +60,11 @@ class PermissionsField(graphene.Field):
         return checked
 
 
-__all__ = ["CUSTOMER", "MANAGE_ORDERS", "MANAGE_USERS", "PermissionsField"]
+__all__ = [
+    "CUSTOMER",
+    "MANAGE_DISCOUNTS",
+    "MANAGE_ORDERS",
+    "MANAGE_USERS",
+    "PermissionsField",
+    "check_all",
+]

@@ -10,6 +10,7 @@ from .models import Kind, LedgerEntry, LoyaltyAccount
 from .posting import expiry, insert, locked_account, post, refresh_tier, stored
 from .settings import LoyaltySettings
 from .standing import earned_in_window, tier_of
+from .withdrawal import withdraw_codes
 
 
 def whole_units(amount: Decimal) -> int:
@@ -24,7 +25,11 @@ def earn_for_order(
     settings: LoyaltySettings,
     at: datetime,
 ) -> LedgerEntry | None:
-    """Credit a fully paid order: points per whole unit, times the tier then."""
+    """Credit a fully paid order: points per whole unit, times the tier then.
+
+    Refunds of the order recorded before it earned (its paid event failed and
+    was retried after them) take back their share at once.
+    """
     key = f"earn_order:{channel}:{order_id}"
     with transaction.atomic():
         account = locked_account(channel, customer)
@@ -46,7 +51,12 @@ def earn_for_order(
             amount=net_total,
             order_id=order_id,
         )
-        return _earned(account, entry, settings)
+        if not insert(entry):
+            return stored(key)
+        post(account, entry)
+        _refunds_recorded_before(account, entry)
+        refresh_tier(account, settings)
+        return entry
 
 
 def _earned(
@@ -74,9 +84,8 @@ def reverse_for_refund(
 
     ``refunded`` is what the order has had refunded so far, this refund
     included; a refund of the whole total takes back everything the order
-    earned. The entry asks for the points the proportion (rounded down) calls
-    for beyond what earlier refunds of the order asked for; what the balance
-    cannot cover is recorded as ``shortfall`` and not asked for again.
+    earned. A refund of an order that has not earned yet is recorded with 0
+    points, for the earning to take back when it comes.
     """
     key = f"reverse_refund:{channel}:{order_id}:{refund_key}"
     with transaction.atomic():
@@ -85,35 +94,116 @@ def reverse_for_refund(
             return found
         earning = stored(f"earn_order:{channel}:{order_id}")
         if earning is None:
-            return None
-        if order_total <= 0 or refunded >= order_total:
-            target = earning.points
-        else:
-            target = whole_units(earning.points * refunded / order_total)
-        before = LedgerEntry.objects.filter(
-            channel=channel, order_id=order_id, kind=Kind.REVERSE_REFUND
-        ).aggregate(asked=Sum(F("shortfall") - F("points")))["asked"]
-        wanted = target - (before or 0)
-        if wanted <= 0:
-            return None
-        taken = min(wanted, account.balance)
-        entry = LedgerEntry(
-            channel=channel,
-            customer_id=customer,
-            kind=Kind.REVERSE_REFUND,
-            points=-taken,
-            shortfall=wanted - taken,
-            idempotency_key=key,
-            occurred_at=at,
-            amount=refunded,
-            order_id=order_id,
-        )
-        if not insert(entry):
-            return stored(key)
-        post(account, entry, first=earning.pk)
+            waiting = _reversal(account, order_id, 0, 0, refunded, order_total, key, at)
+            return waiting if insert(waiting) else stored(key)
+        entry = _take_back(account, earning, refunded, order_total, key, at)
         if settings is not None:
             refresh_tier(account, settings)
         return entry
+
+
+def _refunds_recorded_before(account: LoyaltyAccount, earning: LedgerEntry) -> None:
+    """Take back the largest share of the order refunded before it earned."""
+    recorded = LedgerEntry.objects.filter(
+        channel=earning.channel,
+        order_id=earning.order_id,
+        kind=Kind.REVERSE_REFUND,
+    )
+    largest = max(recorded, key=lambda r: _share(r.amount, r.order_total), default=None)
+    if largest is None or largest.amount is None:
+        return
+    _take_back(
+        account,
+        earning,
+        largest.amount,
+        largest.order_total,
+        f"reverse_refund:{earning.channel}:{earning.order_id}:at_earning",
+        max(earning.occurred_at, largest.occurred_at),
+    )
+
+
+def _share(refunded: Decimal | None, order_total: Decimal | None) -> Decimal:
+    """The part of the order refunded so far, 0 to 1."""
+    if refunded is None:
+        return Decimal(0)
+    if order_total is None or order_total <= 0 or refunded >= order_total:
+        return Decimal(1)
+    return max(refunded, Decimal(0)) / order_total
+
+
+def _take_back(
+    account: LoyaltyAccount,
+    earning: LedgerEntry,
+    refunded: Decimal,
+    order_total: Decimal | None,
+    key: str,
+    at: datetime,
+) -> LedgerEntry | None:
+    """Write the reversal the refunded share calls for, beyond what earlier
+    refunds of the order asked for.
+
+    What the balance cannot cover is first sought in unused codes the
+    customer redeemed since the order earned (withdrawn); what is still
+    missing is recorded as ``shortfall`` and not asked for again.
+    """
+    if _share(refunded, order_total) == 1:
+        target = earning.points
+    else:
+        assert order_total is not None  # a share below 1 has a total
+        # Multiplied before dividing: 30 points x 1 / 3 is 10, not 9.99...
+        target = whole_units(earning.points * refunded / order_total)
+    before = LedgerEntry.objects.filter(
+        channel=earning.channel, order_id=earning.order_id, kind=Kind.REVERSE_REFUND
+    ).aggregate(asked=Sum(F("shortfall") - F("points")))["asked"]
+    wanted = target - (before or 0)
+    if wanted <= 0:
+        return None
+    with transaction.atomic():
+        returned = []
+        if wanted > account.balance:
+            returned = withdraw_codes(account, earning, wanted - account.balance, at)
+        taken = min(wanted, account.balance)
+        entry = _reversal(
+            account,
+            earning.order_id,
+            taken,
+            wanted - taken,
+            refunded,
+            order_total,
+            key,
+            at,
+        )
+        if not insert(entry):
+            # The same refund committed meanwhile under another customer's
+            # lock: undo the withdrawals made for this one.
+            transaction.set_rollback(True)
+            return stored(key)
+        post(account, entry, first=[earning.pk, *returned])
+    return entry
+
+
+def _reversal(
+    account: LoyaltyAccount,
+    order_id: str,
+    taken: int,
+    shortfall: int,
+    refunded: Decimal,
+    order_total: Decimal | None,
+    key: str,
+    at: datetime,
+) -> LedgerEntry:
+    return LedgerEntry(
+        channel=account.channel,
+        customer_id=account.customer_id,
+        kind=Kind.REVERSE_REFUND,
+        points=-taken,
+        shortfall=shortfall,
+        idempotency_key=key,
+        occurred_at=at,
+        amount=refunded,
+        order_total=order_total,
+        order_id=order_id,
+    )
 
 
 def earn_for_review(

@@ -13,6 +13,8 @@ class Kind(models.TextChoices):
     REDEEM = "redeem"
     EXPIRE = "expire"
     ADJUST = "adjust"
+    # A redemption's unused code taken back by a refund: its points return.
+    WITHDRAW = "withdraw"
 
 
 class LedgerEntry(models.Model):
@@ -43,6 +45,9 @@ class LedgerEntry(models.Model):
     # The money the entry is about: an order's net total, a refunded amount
     # (refunded so far), a voucher's value.
     amount = models.DecimalField(max_digits=20, decimal_places=4, null=True)
+    # A refund's order total, of which ``amount`` is the refunded share: a
+    # refund recorded before its order earned is taken back when it does.
+    order_total = models.DecimalField(max_digits=20, decimal_places=4, null=True)
     order_id = models.CharField(max_length=64, blank=True, default="")
     review_id = models.CharField(max_length=255, blank=True, default="")
     product = models.CharField(max_length=255, blank=True, default="")

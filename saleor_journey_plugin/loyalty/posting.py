@@ -4,11 +4,12 @@ Every operation runs in one transaction that first locks the customer's
 account row (``SELECT ... FOR UPDATE``), so operations on one balance take
 turns. An entry whose idempotency key is already in the table is not stored
 again. Debits consume the unspent ``remaining`` of the customer's credits,
-oldest first (a refund first takes back from the order's own earning), which
-is what expiry later finds left to expire.
+oldest first (a refund first takes back from the order's own earning, then
+from the codes it withdrew), which is what expiry later finds left to expire.
 """
 
 import logging
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from enum import StrEnum
 
@@ -32,6 +33,7 @@ class Code(StrEnum):
     INVALID_POINTS = "INVALID_POINTS"
     INVALID_REASON = "INVALID_REASON"
     IDEMPOTENCY_KEY_REUSED = "IDEMPOTENCY_KEY_REUSED"
+    OWN_ACCOUNT = "OWN_ACCOUNT"
 
 
 class LoyaltyError(Exception):
@@ -72,8 +74,11 @@ def insert(entry: LedgerEntry) -> bool:
     return True
 
 
-def post(account: LoyaltyAccount, entry: LedgerEntry, first: int | None = None) -> None:
-    """Move the balance by the entry; a debit consumes credits oldest first."""
+def post(
+    account: LoyaltyAccount, entry: LedgerEntry, first: Sequence[int] = ()
+) -> None:
+    """Move the balance by the entry; a debit consumes the credits ``first``
+    names, in that order, then the oldest."""
     if entry.points > 0:
         entry.remaining = entry.points
         LedgerEntry.objects.filter(pk=entry.pk).update(remaining=entry.points)
@@ -85,15 +90,13 @@ def post(account: LoyaltyAccount, entry: LedgerEntry, first: int | None = None) 
     )
 
 
-def _consume(account: LoyaltyAccount, points: int, first: int | None) -> None:
+def _consume(account: LoyaltyAccount, points: int, first: Sequence[int]) -> None:
     credits = LedgerEntry.objects.filter(
         channel=account.channel, customer_id=account.customer_id, remaining__gt=0
     )
-    ordered = list(credits.filter(pk=first)) if first else []
-    oldest = credits.exclude(pk__in=[first] if first else []).order_by(
-        "occurred_at", "id"
-    )
-    ordered += list(oldest)
+    named = credits.in_bulk(list(first))
+    ordered = [named[pk] for pk in first if pk in named]
+    ordered += list(credits.exclude(pk__in=list(first)).order_by("occurred_at", "id"))
     left = points
     for credit in ordered:
         if left == 0:

@@ -33,6 +33,8 @@ ISSUED = Q(kind__in=[Kind.EARN_ORDER, Kind.EARN_REVIEW]) | Q(
     kind=Kind.ADJUST, points__gt=0
 )
 REVERSED = Q(kind=Kind.REVERSE_REFUND) | Q(kind=Kind.ADJUST, points__lt=0)
+# Points turned into codes, less codes a refund withdrew unused.
+REDEEMED = Q(kind__in=[Kind.REDEEM, Kind.WITHDRAW])
 
 
 @dataclass(frozen=True)
@@ -84,7 +86,7 @@ def compute_loyalty(
         occurred_at__lt=period.end_utc,
     ).aggregate(
         issued=Sum("points", filter=ISSUED),
-        redeemed=Sum("points", filter=Q(kind=Kind.REDEEM)),
+        redeemed=Sum("points", filter=REDEEMED),
         expired=Sum("points", filter=Q(kind=Kind.EXPIRE)),
         reversed=Sum("points", filter=REVERSED),
     )

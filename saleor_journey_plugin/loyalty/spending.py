@@ -11,7 +11,9 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from ..core.events import normalize_email
 from ..core.host import get_host
+from ..models import Customer
 from .models import Kind, LedgerEntry, LoyaltyAccount
 from .posting import (
     Code,
@@ -91,7 +93,9 @@ def adjust(
 
     ``key`` names the correction: made again with the same key (a retried
     request), it changes nothing and returns the entry stored the first time;
-    a key already used for another customer or amount is refused.
+    a key already used for another customer or amount is refused. A credit
+    to the staff member's own records (``staff_user_id``, ``staff_email``)
+    is refused: points are money.
     """
     reason = (reason or "").strip()
     if not reason:
@@ -107,6 +111,10 @@ def adjust(
             Code.INVALID_POINTS,
             f"Adjust by a non-zero number of points from -{MAX_POINTS} to "
             f"{MAX_POINTS}, not {points}.",
+        )
+    if points > 0 and _is_own(customer, str(staff_user_id or ""), staff_email):
+        raise LoyaltyError(
+            Code.OWN_ACCOUNT, "Staff cannot add points to their own account."
         )
     key = f"adjust:{channel}:{key}"
     with transaction.atomic():
@@ -145,6 +153,16 @@ def adjust(
             )
         post(account, entry)
         return entry
+
+
+def _is_own(customer: int, staff_user_id: str, staff_email: str) -> bool:
+    """Whether the customer record is the staff member's own: their account,
+    or any record (a guest, a visitor who typed it) with their email."""
+    found = Customer.objects.filter(pk=customer).values_list("user_id", "email")
+    user_id, email = found.first() or (None, "")
+    return bool(staff_user_id and user_id == staff_user_id) or bool(
+        staff_email and email == normalize_email(staff_email)
+    )
 
 
 def expire_due(now: datetime | None = None, limit: int = EXPIRY_BATCH) -> int:

@@ -1,5 +1,8 @@
 """Single-use Saleor voucher codes for campaign coupons (and redemptions).
 
+A redemption's code that nobody used is withdrawn (deactivated) when a refund
+takes back the points that paid for it.
+
 Saleor keeps a discount's value, its expiry and its channel on the voucher,
 and a voucher's ``single_use`` flag makes each of its codes usable once. So
 codes that share a channel, a discount and an expiry hour share one voucher
@@ -14,6 +17,8 @@ remember it.
 from datetime import UTC, datetime, timedelta
 
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from saleor.channel.models import Channel
 from saleor.discount import DiscountValueType, VoucherType
@@ -38,6 +43,23 @@ def create_coupon(request: CouponRequest) -> str:
         if not VoucherCode.objects.filter(code=code).exists():
             raise
     return code
+
+
+def withdraw_coupon(reference: str) -> bool:
+    """Deactivate the reference's code if no order used it and it has not expired.
+
+    Saleor deactivates a single-use code when an order uses it (and counts
+    ``used`` where the voucher has a usage limit), so an active code with no
+    use is one nobody spent. One conditional ``UPDATE``: a checkout taking the
+    code at the same moment waits for the row, and only one of them wins.
+    """
+    unexpired = Q(voucher__end_date__isnull=True) | Q(
+        voucher__end_date__gt=timezone.now()
+    )
+    withdrawn = VoucherCode.objects.filter(
+        unexpired, code=coupon_code(reference), is_active=True, used=0
+    ).update(is_active=False)
+    return withdrawn == 1
 
 
 def coupon_code(reference: str) -> str:

@@ -11,11 +11,16 @@ from saleor.core.auth import get_token_from_request
 from saleor.core.auth_backend import load_user_from_request
 from saleor.core.db.connection import allow_writer
 from saleor.graphql.app.dataloaders.utils import get_app_promise
-from saleor.permission.enums import AccountPermissions, OrderPermissions
+from saleor.permission.enums import (
+    AccountPermissions,
+    DiscountPermissions,
+    OrderPermissions,
+)
 from saleor.plugins.models import PluginConfiguration
 
 from ..core.host import (
     ANONYMOUS,
+    MANAGE_DISCOUNTS,
     MANAGE_ORDERS,
     MANAGE_USERS,
     AuthenticationFailed,
@@ -39,6 +44,7 @@ APP_TOKEN_LENGTH = 30
 PERMISSIONS = {
     MANAGE_USERS: AccountPermissions.MANAGE_USERS,
     MANAGE_ORDERS: OrderPermissions.MANAGE_ORDERS,
+    MANAGE_DISCOUNTS: DiscountPermissions.MANAGE_DISCOUNTS,
 }
 
 
@@ -124,6 +130,11 @@ class SaleorHost(Host):
         from .coupons import create_coupon
 
         return create_coupon(request)
+
+    def withdraw_coupon(self, channel: str, reference: str) -> bool:
+        from .coupons import withdraw_coupon
+
+        return withdraw_coupon(reference)
 
     def user_id_of(self, value: str) -> str:
         """A user's pk from its global ID (base64 of ``User:<pk>``), as the

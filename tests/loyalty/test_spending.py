@@ -68,14 +68,28 @@ def test_partial_refunds_take_back_in_proportion_rounded_down_and_never_more(ann
     assert account(ann).balance == 20 == credits_left(ann)
 
 
-def test_a_refund_of_an_order_that_earned_nothing_writes_nothing(ann):
-    assert (
-        ledger.reverse_for_refund(
-            CHANNEL, ann.pk, "o9", money("5"), money("5"), "full", T0
-        )
-        is None
+def test_a_refund_before_the_order_earned_waits_for_the_earning(ann):
+    # when: the refund is recorded (twice) before the order earns, then it earns
+    first = ledger.reverse_for_refund(
+        CHANNEL, ann.pk, "o9", money("5"), money("5"), "full", T0
     )
-    assert entries() == []
+    again = ledger.reverse_for_refund(
+        CHANNEL, ann.pk, "o9", money("5"), money("5"), "full", T0
+    )
+    ledger.earn_for_order(CHANNEL, ann.pk, "o9", money("5"), ON, T0)
+
+    # then: the refund is kept with 0 points, and the earning takes back all
+    assert first is not None and again == first
+    assert (first.points, first.amount, first.order_total) == (0, 5, 5)
+    assert entries() == [
+        ("reverse_refund", 0, 0, 0),
+        ("earn_order", 5, 0, 0),
+        ("reverse_refund", -5, 0, 0),
+    ]
+    assert LedgerEntry.objects.filter(
+        idempotency_key=f"reverse_refund:{CHANNEL}:o9:at_earning"
+    ).exists()
+    assert ledger.balance(CHANNEL, ann.pk) == 0
 
 
 def test_points_expire_oldest_first_after_redemptions_took_the_oldest(ann):

@@ -7,6 +7,7 @@ from django.db.models import Q
 
 from example_store.host import issue_token
 from saleor_journey_plugin.core.erasure import erase_customer
+from saleor_journey_plugin.core.processing import drain
 from saleor_journey_plugin.graphql.cursors import encode_cursor
 from saleor_journey_plugin.loyalty import ledger
 from saleor_journey_plugin.loyalty.models import LedgerEntry
@@ -19,7 +20,8 @@ from .test_graphql import ANN, BOB, paid
 
 pytestmark = pytest.mark.django_db
 
-PERMISSIONS = {"permissions": ["MANAGE_USERS"]}
+# Adding points needs MANAGE_DISCOUNTS besides MANAGE_USERS.
+PERMISSIONS = {"permissions": ["MANAGE_USERS", "MANAGE_DISCOUNTS"]}
 STAFF = {"user_id": "501", "email": "Clerk@Example.com", **PERMISSIONS}
 CUSTOMER_LOYALTY = """
 query($email: String, $userId: String) {
@@ -490,3 +492,102 @@ def test_erasure_finds_a_staff_members_adjustments_through_indexes(db):
     assert "journey_loyalty_adjusted_by" in plan
     assert "journey_loyalty_adjusted_email" in plan
     assert "Seq Scan" not in plan
+
+
+# Credits mint money: they need MANAGE_DISCOUNTS too, and never for oneself.
+
+USERS_ONLY = {**STAFF, "permissions": ["MANAGE_USERS"]}
+TRACK = """
+mutation($input: JourneyTrackInput!) { trackJourneyEvent(input: $input) { recorded } }
+"""
+
+
+def adjustments():
+    return list(
+        LedgerEntry.objects.filter(kind="adjust").values_list("customer_id", "points")
+    )
+
+
+def test_a_credit_needs_manage_discounts_besides_manage_users(ann_with_points, client):
+    # when: a clerk with MANAGE_USERS only credits Ann, then debits her
+    clerk = issue_token(**USERS_ONLY)
+    credit = adjust(client, clerk, userId="7", points=1_000_000, reason="thanks")
+    debit = adjust(client, clerk, userId="7", points=-100, reason="returned gift")
+
+    # then: the credit is refused and writes nothing; the debit is taken
+    assert credit["data"] == {"adjustLoyaltyPoints": None}
+    assert [(e["message"], e["extensions"]) for e in credit["errors"]] == [
+        (
+            "Adding points needs all of the following permissions: "
+            "MANAGE_USERS, MANAGE_DISCOUNTS",
+            {"exception": {"code": "PermissionDenied"}},
+        )
+    ]
+    assert debit["data"]["adjustLoyaltyPoints"]["errors"] == []
+    assert adjustments() == [(ann_pk(), -100)]
+    assert ledger.balance(CHANNEL, ann_pk()) == 500
+
+
+def track_visit(client, token="", **who):
+    response = graphql(
+        client,
+        TRACK,
+        {"input": {"eventType": "VISIT", "eventId": "visit-1", **who}},
+        token=token,
+    )
+    assert response.json() == {"data": {"trackJourneyEvent": {"recorded": True}}}
+    drain()
+
+
+@pytest.mark.parametrize(
+    ("own_record", "named"),
+    [
+        pytest.param("account", {"userId": "501"}, id="her-account-by-user-id"),
+        pytest.param(
+            "guest", {"email": "clerk@example.com"}, id="a-guest-with-her-email"
+        ),
+        pytest.param(
+            "visitor",
+            {"email": " CLERK@example.com"},
+            id="a-visitor-who-typed-her-email",
+        ),
+    ],
+)
+def test_staff_cannot_credit_their_own_records(
+    ann_with_points, client, own_record, named
+):
+    # given: the clerk, with both permissions, has a record of her own: her
+    # signed-in visit, a guest order with her address, or a visit where she
+    # typed it
+    clerk = staff()
+    if own_record == "account":
+        track_visit(client, clerk)
+    elif own_record == "guest":
+        paid("g1", "10.00", days_ago=1, email="clerk@example.com")
+    else:
+        track_visit(client, visitorId="visitor-clerk", email="clerk@example.com")
+
+    # when: she gives that record a million points, and tries to spend them
+    answer = adjust(client, clerk, points=1_000_000, reason="bonus", **named)
+
+    # then: refused, and nothing written
+    field = "userId" if "userId" in named else "email"
+    assert answer == refused(
+        field, "OWN_ACCOUNT", "Staff cannot add points to their own account."
+    )
+    assert adjustments() == []
+
+
+def test_staff_with_both_permissions_credit_a_customer(ann_with_points, client):
+    # when
+    answer = adjust(client, userId="7", points=25, reason="late parcel")
+
+    # then
+    assert answer["data"]["adjustLoyaltyPoints"]["errors"] == []
+    assert adjustments() == [(ann_pk(), 25)]
+    entry = LedgerEntry.objects.get(kind="adjust")
+    assert (entry.reason, entry.staff_user_id, entry.staff_email) == (
+        "late parcel",
+        "501",
+        "clerk@example.com",
+    )

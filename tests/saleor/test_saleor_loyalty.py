@@ -10,6 +10,7 @@ from decimal import ROUND_FLOOR, Decimal
 import graphene
 import pytest
 from django.utils import timezone
+from saleor.discount.models import VoucherCode
 from saleor.graphql.tests.utils import get_graphql_content
 from test_saleor_backfill import ORDER_REFUND, _backfill, _order_id, _totals
 from test_saleor_coupons import _pay_in_full, add_promo_code
@@ -255,15 +256,18 @@ def test_staff_adjust_and_read_a_customers_points_by_saleor_user_id(
     complete_checkout,
     staff_user,
     permission_manage_users,
+    permission_manage_discounts,
     journey_api,
     access_token,
 ):
     # given loyalty on, points earned by a paid order, and a staff member
-    # with MANAGE_USERS
+    # with MANAGE_USERS and MANAGE_DISCOUNTS (adding points needs both)
     journey_config(channel_USD, loyalty_enabled=True)
     complete_checkout(user_api_client, ready_checkout(user=customer_user))
     earned = LoyaltyAccount.objects.get().balance
-    staff_user.user_permissions.add(permission_manage_users)
+    staff_user.user_permissions.add(
+        permission_manage_users, permission_manage_discounts
+    )
     token = access_token(staff_user)
     global_id = graphene.Node.to_global_id("User", customer_user.pk)
 
@@ -561,3 +565,148 @@ def test_one_paid_order_earns_one_review_reward_per_product_whatever_its_alias(
         }
         for number, name in enumerate(reviews)
     }
+
+
+TRACK = """
+mutation ($input: JourneyTrackInput!) { trackJourneyEvent(input: $input) { recorded } }
+"""
+
+
+def adjustments():
+    return list(
+        LedgerEntry.objects.filter(kind="adjust").values_list(
+            "customer__user_id", "points"
+        )
+    )
+
+
+def test_adding_points_needs_manage_discounts_and_never_to_oneself_in_saleor(
+    journey_config,
+    channel_USD,
+    customer_user,
+    user_api_client,
+    ready_checkout,
+    complete_checkout,
+    staff_user,
+    permission_manage_users,
+    permission_manage_discounts,
+    journey_api,
+    access_token,
+):
+    # given loyalty on, a customer with points, and a staff member with
+    # MANAGE_USERS only, whose own signed-in visit the journey recorded
+    journey_config(channel_USD, loyalty_enabled=True)
+    complete_checkout(user_api_client, ready_checkout(user=customer_user))
+    staff_user.user_permissions.add(permission_manage_users)
+    visit = {"eventType": "VISIT", "eventId": "visit-1"}
+    tracked = journey_api(
+        channel_USD.slug, TRACK, {"input": visit}, token=access_token(staff_user)
+    )
+    assert tracked.json() == {"data": {"trackJourneyEvent": {"recorded": True}}}
+    drain()
+    customer = graphene.Node.to_global_id("User", customer_user.pk)
+    herself = graphene.Node.to_global_id("User", staff_user.pk)
+
+    def credit(user_id):
+        return journey_api(
+            channel_USD.slug,
+            ADJUST,
+            {"userId": user_id, "points": 1_000_000, "reason": "bonus"},
+            token=access_token(staff_user),
+        ).json()
+
+    # when she credits the customer with MANAGE_USERS only
+    without = credit(customer)
+
+    # then: a permission error, and no ledger row
+    assert without["data"] == {"adjustLoyaltyPoints": None}
+    assert [e["extensions"]["exception"]["code"] for e in without["errors"]] == [
+        "PermissionDenied"
+    ]
+    assert adjustments() == []
+
+    # when, given MANAGE_DISCOUNTS too, she credits herself, then the customer
+    staff_user.user_permissions.add(permission_manage_discounts)
+    own = credit(herself)
+    theirs = credit(customer)
+
+    # then: her own account is refused, the customer's credit is written
+    assert own["data"]["adjustLoyaltyPoints"]["errors"] == [
+        {
+            "field": "userId",
+            "code": "OWN_ACCOUNT",
+            "message": "Staff cannot add points to their own account.",
+        }
+    ]
+    assert theirs["data"]["adjustLoyaltyPoints"]["errors"] == []
+    assert adjustments() == [(str(customer_user.pk), 1_000_000)]
+
+
+def test_a_full_refund_of_redeemed_points_withdraws_the_unused_saleor_code(
+    journey_config,
+    channel_USD,
+    customer_user,
+    user_api_client,
+    staff_api_client,
+    staff_user,
+    permission_group_manage_orders,
+    ready_checkout,
+    complete_checkout,
+    journey_api,
+    access_token,
+    django_capture_on_commit_callbacks,
+):
+    # given: 25 points a unit, so the order of 40.00 net earns 1,000 points,
+    # all of them redeemed as a 10.00 code
+    permission_group_manage_orders.user_set.add(staff_user)
+    capture = django_capture_on_commit_callbacks
+    journey_config(channel_USD, loyalty_enabled=True, points_per_unit="25")
+    with capture(execute=True):
+        _, order = complete_checkout(
+            user_api_client, ready_checkout(user=customer_user, quantity=QUANTITY)
+        )
+    drain()
+    redeemed = journey_api(
+        channel_USD.slug, REDEEM, {"points": 1000}, token=access_token(customer_user)
+    ).json()["data"]["redeemLoyaltyPoints"]
+    code = redeemed["code"]
+
+    # when the order is refunded in full through Saleor's orderRefund
+    with capture(execute=True):
+        response = staff_api_client.post_graphql(
+            ORDER_REFUND, {"id": _order_id(order), "amount": str(GROSS)}
+        )
+    assert get_graphql_content(response)["data"]["orderRefund"]["errors"] == []
+    drain()
+    refused = add_promo_code(user_api_client, ready_checkout(user=customer_user), code)
+
+    # then: the unused code is withdrawn, and Saleor refuses it
+    assert redeemed == {
+        "code": code,
+        "value": {"amount": 10.0, "currency": "USD"},
+        "balance": 0,
+        "errors": [],
+    }
+    assert VoucherCode.objects.get(code=code).is_active is False
+    assert [(e["field"], e["code"]) for e in refused["errors"]] == [
+        ("promoCode", "INVALID")
+    ]
+    # and the code's points came back to go with the refund: balance 0
+    redemption = LedgerEntry.objects.get(kind="redeem")
+    assert list(
+        LedgerEntry.objects.order_by("id").values_list(
+            "kind", "points", "remaining", "shortfall", "idempotency_key"
+        )
+    ) == [
+        ("earn_order", 1000, 0, 0, f"earn_order:{channel_USD.slug}:{order.pk}"),
+        ("redeem", -1000, 0, 0, redemption.idempotency_key),
+        ("withdraw", 1000, 0, 0, f"withdraw:{redemption.pk}"),
+        (
+            "reverse_refund",
+            -1000,
+            0,
+            0,
+            f"reverse_refund:{channel_USD.slug}:{order.pk}:40.00",
+        ),
+    ]
+    assert LoyaltyAccount.objects.get().balance == 0
