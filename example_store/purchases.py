@@ -1,8 +1,10 @@
-"""Verified purchases in the example store, which keeps no orders of its own.
+"""Verified purchases and order owners in the example store, which keeps no
+orders of its own.
 
-Its orders exist only as the journey's ``ORDER_PAID`` events: one names its
-order in the payload's ``order_id`` and, when the sender lists them, its
-products in ``products`` (a list of product IDs or SKUs).
+Its orders exist only as the journey's order events: one names its order in
+the payload's ``order_id`` and, when the sender lists them, its products in
+``products`` (a list of product IDs or SKUs). An order is a user's once the
+store reports one of its events with that user's id (the store linked it).
 """
 
 from django.db.models import Q
@@ -40,3 +42,18 @@ def has_paid_order(channel: str, email: str, product: str, order: str) -> bool:
         if product and isinstance(products, list) and product in products:
             return True
     return False
+
+
+ORDER_EVENTS = [
+    EventType.ORDER_PLACED.value,
+    EventType.ORDER_PAID.value,
+    EventType.ORDER_FULFILLED.value,
+    EventType.ORDER_CANCELLED.value,
+    EventType.ORDER_REFUNDED.value,
+]
+
+
+def any_order_of(user_id: str, order_ids: list[str]) -> bool:
+    return JourneyEvent.objects.filter(
+        user_id=user_id, type__in=ORDER_EVENTS, payload__order_id__in=order_ids
+    ).exists()

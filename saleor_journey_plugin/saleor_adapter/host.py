@@ -114,6 +114,9 @@ class SaleorHost(Host):
     ) -> bool:
         return purchases.has_paid_order(channel, email, product, order)
 
+    def has_any_order_of(self, user_id: str, order_ids: list[str]) -> bool:
+        return purchases.any_order_of(user_id, order_ids)
+
     # Campaign emails: checkout reads, single-use voucher codes, links.
     def read_checkouts(self, tokens: list[str]) -> "dict[str, Checkout | None]":
         from .checkouts import read_checkouts
