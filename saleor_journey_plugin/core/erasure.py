@@ -72,7 +72,10 @@ def _scrub(where: str) -> str:
 # name the person (the partial index of waiting events; they are few): an
 # account's by its user id, a guest's by an email with no user or visitor.
 SCRUB_PROCESSED = _scrub("e.customer_id = ANY(%(customers)s)")
-SCRUB_WAITING_ACCOUNT = _scrub("e.processed_at IS NULL AND e.user_id = %(user_id)s")
+SCRUB_WAITING_ACCOUNT = _scrub(
+    "e.processed_at IS NULL AND (e.user_id = %(user_id)s OR ("
+    "e.email = %(email)s AND e.user_id = '' AND e.visitor_id = ''))"
+)
 SCRUB_WAITING_GUEST = _scrub(
     "e.processed_at IS NULL AND e.email = %(email)s "
     "AND e.user_id = '' AND e.visitor_id = ''"
@@ -84,9 +87,10 @@ def erase_customer(*, user_id: str, email: str) -> int:
 
     With a user id, the account with that id and nothing else: not the guest
     or visitors who merely used its address, nor another account that typed
-    it into a checkout (``email``, the account's own, only tells capabilities
-    which staff adjustments it made). Without one, the guest with ``email``:
-    never an account with that address, nor a visitor who typed it.
+    it into a checkout. ``email`` is then the account's own (the store's
+    account record): events still waiting that name only it would have been
+    the account's, so they go too. Without a user id, the guest with
+    ``email``: never an account with that address, nor a visitor who typed it.
     """
     email = normalize_email(email)
     customers = Customer.objects.filter(_whose(user_id, email))
@@ -114,13 +118,18 @@ def erase_guest(email: str) -> int:
 
 
 def _whose(user_id: str, email: str) -> Q:
-    """The customer rows, and the waiting events, of the account or the guest
-    (both tables use the same identity columns)."""
+    """The customer rows of the account or the guest."""
     if user_id:
         return Q(user_id=user_id)
     if email:
         return Q(email=email) & _no_account_or_visitor()
     return Q(pk__in=[])
+
+
+def _waiting(user_id: str, email: str) -> Q:
+    """The events still waiting that the account or the guest owns."""
+    only_email = Q(email=email) & _no_account_or_visitor() if email else Q(pk__in=[])
+    return Q(user_id=user_id) | only_email if user_id else only_email
 
 
 def _no_account_or_visitor() -> Q:
@@ -135,8 +144,9 @@ def _scrub_events(ids: list[int], user_id: str, email: str) -> None:
         params: dict[str, Any] = {
             "kept": list(KEPT_PAYLOAD_KEYS),
             "customers": ids,
-            "user_id": user_id,
-            "email": email,
+            # An empty identity must match nothing, not every blank column.
+            "user_id": user_id or None,
+            "email": email or None,
         }
         with connection.cursor() as cursor:
             cursor.execute(SCRUB_PROCESSED, params)
@@ -148,7 +158,7 @@ def _scrub_events(ids: list[int], user_id: str, email: str) -> None:
         _scrub_one_by_one(
             JourneyEvent.objects.filter(
                 Q(customer_id__in=ids)
-                | Q(processed_at__isnull=True) & _whose(user_id, email)
+                | Q(processed_at__isnull=True) & _waiting(user_id, email)
             )
         )
 
