@@ -234,3 +234,25 @@ def account_deleted_event(user: Any) -> JourneyEventData:
         user_id=str(user.pk),
         email=user.email or "",
     )
+
+
+def account_updated_event(user: Any, source: str) -> JourneyEventData:
+    """The account as Saleor holds it now: its own email, once the owner
+    confirmed it or a new one, or staff changed it (Saleor links the guest
+    orders placed with it then). Keyed by the change's time, so a later change
+    (even back to an older address) is a new fact; ``source`` ("saved",
+    "hook", "backfill") lets each reporter say it once, so a hook arriving
+    after Saleor linked the orders is looked at again."""
+    updated_at = getattr(user, "updated_at", None) or timezone.now()
+    confirmed = bool(getattr(user, "is_confirmed", True))
+    return JourneyEventData(
+        type=EventType.ACCOUNT_UPDATED,
+        idempotency_key=(
+            f"user:{user.pk}:updated:{updated_at.isoformat()}:{user.email}:"
+            f"{confirmed}:{source}"
+        ),
+        occurred_at=updated_at,
+        touch_channel=TouchChannel.API,
+        user_id=str(user.pk),
+        email=user.email or "",
+    )
