@@ -228,6 +228,9 @@ class Shopper:
     orders: int = 0
     sessions_since_signup: int = 0
     switched_email: bool = False  # the account took the guest address
+    # Orders placed before registering: the store links them to the account
+    # once it proves the guest address; with none, it links nothing.
+    guest_orders: int = 0
 
     def identity(self) -> dict[str, str]:
         if self.user_id:
@@ -537,6 +540,7 @@ class Simulation:
             return
         shopper.user_id = str(USER_ID_BASE + shopper.number)
         shopper.account_email = shopper.signup_email
+        shopper.guest_orders = shopper.orders
         self._by_user[shopper.user_id] = shopper
         self.summary.accounts_created += 1
         if shopper.plan is Plan.REGISTERS_LATER and shopper.sessions:
@@ -571,7 +575,8 @@ class Simulation:
                 idempotency_key=f"user:{shopper.user_id}:{change}",
                 occurred_at=at,
                 touch_channel=TouchChannel.API,
-                **shopper.identity(),
+                user_id=shopper.user_id,
+                email=shopper.account_email,
             ),
         )
 

@@ -27,7 +27,7 @@ def find_customer(*, user_id: str = "", email: str = "") -> Customer | None:
         return None
     found = list(Customer.objects.filter(email=email, visitor_id__isnull=True)[:2])
     accounts = [customer for customer in found if customer.user_id]
-    return (accounts or found or [None])[0]
+    return next(iter(accounts or found), None)
 
 
 def journey_of(customer: Customer | None, channel: str) -> Journey | None:
