@@ -8,8 +8,10 @@ account fact; staff lookups by email answer the account whose own email it is.
 
 import json
 from datetime import timedelta
+from importlib import import_module
 
 import pytest
+from django.apps import apps as django_apps
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
@@ -338,3 +340,49 @@ def test_the_erase_guest_command_erases_the_guest_only(capsys):
     ]
     with pytest.raises(CommandError, match="not an email address a store keeps"):
         call_command("journey_erase_guest", KELVIN_KATE)
+
+
+def test_a_new_account_naming_a_guests_email_in_the_same_batch_takes_nothing(
+    loyalty, client
+):
+    # given: Ann's guest order, then a new account whose first checkout names
+    # her address, all waiting for one batch
+    paid_order("g1", "300.00", email=ANN)
+    names_email_on_checkout(MAL, ANN, minutes=1)
+
+    # when
+    drain()
+
+    # then: the account has no address of its own yet and none of Ann's history
+    assert set(Customer.objects.values_list("user_id", "email")) == {
+        ("10", ""),
+        (None, ANN),
+    }
+    mine = graphql(client, MY_STANDING, token=issue_token(**MAL)).json()["data"]
+    assert mine == {
+        "myLoyalty": {"balance": 0},
+        "myJourney": {
+            "stage": "INTEREST",
+            "paidOrders": 0,
+            "touchpoints": [{"eventType": "CHECKOUT_STARTED"}],
+        },
+    }
+
+
+def test_the_upgrade_keeps_on_an_account_only_the_email_its_account_fact_gave():
+    # given: accounts as an earlier version left them, renamed by checkouts
+    account({"user_id": "1", "email": "own@example.com"})
+    names_email_on_checkout({"user_id": "2"}, ANN, minutes=1)
+    drain()
+    Customer.objects.filter(user_id="1").update(email="typed@example.com")
+    Customer.objects.filter(user_id="2").update(email=ANN)
+    migration = import_module("saleor_journey_plugin.migrations.0021_account_email")
+
+    # when
+    migration.keep_account_facts_only(django_apps, None)
+
+    # then
+    assert sorted(Customer.objects.values_list("user_id", "email")) == [
+        ("1", "own@example.com"),
+        ("2", ""),
+    ]
