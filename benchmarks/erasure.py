@@ -10,7 +10,7 @@ from django.db import connection, transaction
 from saleor_journey_plugin.core.erasure import (
     KEPT_PAYLOAD_KEYS,
     SCRUB_PROCESSED,
-    SCRUB_WAITING,
+    SCRUB_WAITING_ACCOUNT,
     erase_customer,
 )
 from saleor_journey_plugin.models import Customer, JourneyEvent
@@ -85,7 +85,7 @@ def _plans(*, customer_id: int, user_id: str, email: str) -> list[str]:
     }
     plans = []
     with transaction.atomic(), connection.cursor() as cursor:
-        for statement in (SCRUB_PROCESSED, SCRUB_WAITING):
+        for statement in (SCRUB_PROCESSED, SCRUB_WAITING_ACCOUNT):
             cursor.execute(
                 "EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF) " + statement, params
             )

@@ -137,6 +137,9 @@ class ExampleStoreHost(Host):
     ) -> str | None:
         return purchases.purchased_product(channel, email, product, order)
 
+    def has_any_order_of(self, user_id: str, order_ids: list[str]) -> bool:
+        return purchases.any_order_of(user_id, order_ids)
+
     def read_checkouts(self, tokens: list[str]) -> dict[str, Checkout | None]:
         from .models import StoreCheckout
 

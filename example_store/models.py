@@ -40,3 +40,15 @@ class Coupon(models.Model):
 
     def __str__(self) -> str:
         return self.code
+
+
+class OrderOwner(models.Model):
+    """A guest order the store has linked to an account, as Saleor does once
+    the account's owner proves the address (``purchases.link_guest_orders``).
+    Orders placed signed in are their user's already (their events say so)."""
+
+    order_id = models.CharField(max_length=64, unique=True)
+    user_id = models.CharField(max_length=64)
+
+    def __str__(self) -> str:
+        return f"{self.order_id}: {self.user_id}"

@@ -4,8 +4,9 @@ Shoppers arrive from ads, social media, newsletters, a blog that reviews the sto
 or by typing the address; they browse, fill checkouts, abandon some, order, pay,
 get their parcels, review, come back or drift away. Some shop as guests, some
 register, some register later with the address they used as guests (typed in a
-different case), and a few change their account's address to the one they used
-as guests before, so the plugin merges the two histories.
+different case) and confirm it, and a few change their account's address to the
+one they used as guests before; each time the store links their guest orders to
+the account, as Saleor does, and the plugin merges the two histories.
 
 Every event goes through :func:`saleor_journey_plugin.service.track`, with a
 simulated ``occurred_at``, as the Saleor adapter sends them; abandoned checkouts
@@ -40,6 +41,7 @@ from celery import current_app
 from django.db import transaction
 from django.db.models import Count, Q
 
+from example_store.purchases import link_guest_orders
 from saleor_journey_plugin.core.abandonment import abandoned_after
 from saleor_journey_plugin.core.events import (
     EventType,
@@ -226,6 +228,9 @@ class Shopper:
     orders: int = 0
     sessions_since_signup: int = 0
     switched_email: bool = False  # the account took the guest address
+    # Orders placed before registering: the store links them to the account
+    # once it proves the guest address; with none, it links nothing.
+    guest_orders: int = 0
 
     def identity(self) -> dict[str, str]:
         if self.user_id:
@@ -535,6 +540,7 @@ class Simulation:
             return
         shopper.user_id = str(USER_ID_BASE + shopper.number)
         shopper.account_email = shopper.signup_email
+        shopper.guest_orders = shopper.orders
         self._by_user[shopper.user_id] = shopper
         self.summary.accounts_created += 1
         if shopper.plan is Plan.REGISTERS_LATER and shopper.sessions:
@@ -547,12 +553,32 @@ class Simulation:
             shopper.identity(),
             touch=TouchChannel.API,
         )
+        if shopper.plan is Plan.REGISTERS_LATER:
+            self._push(self._after(at, minutes=1), self._confirm, shopper, "confirmed")
 
     def _change_email(self, at: datetime, shopper: Shopper) -> None:
         # Back to the address they shopped with as a guest, typed in capitals.
         shopper.account_email = shopper.guest_email.upper()
         shopper.switched_email = True
         self.summary.email_changes += 1
+        self._push(at, self._confirm, shopper, "email")
+
+    def _confirm(self, at: datetime, shopper: Shopper, change: str) -> None:
+        """The shopper proved the account's address (the confirmation link, or
+        the one confirming a new address): the store links the guest orders
+        placed with it, and reports the account as it is now."""
+        link_guest_orders(shopper.user_id, shopper.account_email)
+        self._track(
+            at,
+            JourneyEventData(
+                type=EventType.ACCOUNT_UPDATED,
+                idempotency_key=f"user:{shopper.user_id}:{change}",
+                occurred_at=at,
+                touch_channel=TouchChannel.API,
+                user_id=shopper.user_id,
+                email=shopper.account_email,
+            ),
+        )
 
     # -- sessions ----------------------------------------------------------------
 

@@ -15,8 +15,10 @@ TOUCH_CHANNEL_CHOICES = [(c.value, c.value) for c in TouchChannel]
 class Customer(models.Model):
     """A store user, a guest known by email, or an anonymous visitor.
 
-    A user has ``user_id``. A guest has only an email, which the store vouches
-    for (a Saleor guest order, a confirmed opt-in). A visitor has the
+    A user has ``user_id``, and as ``email`` only the address the store's own
+    account record gives (``ACCOUNT_FACTS``), never one typed into a checkout;
+    one account holds an address at a time. A guest has only an email, which
+    the store vouches for (a Saleor guest order, a confirmed opt-in). A visitor has the
     ``visitor_id`` its storefront made up; the email it may have typed is
     unverified, so it never joins the visitor to the guest or account using it.
     """
@@ -34,7 +36,12 @@ class Customer(models.Model):
                 condition=Q(user_id__isnull=True, visitor_id__isnull=True)
                 & ~Q(email=""),
                 name="journey_one_guest_per_email",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["email"],
+                condition=Q(user_id__isnull=False) & ~Q(email=""),
+                name="journey_one_account_per_email",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -74,6 +74,24 @@ class JourneyPlugin(BasePlugin):
     def customer_created(self, customer):
         record([translate.account_created_event(customer)])
 
+    # Saleor links a guest's orders to an account (match_orders_with_new_user)
+    # when its owner confirms the account or a new address (or sets a password
+    # from a reset link), or staff change the address or confirm it. The User
+    # model's signal (``signals.py``) reports each save; these hooks, which
+    # Saleor calls without a channel (so only when one is loaded), report it
+    # again once the orders are linked.
+    @never_raises
+    def account_confirmed(self, user):
+        record([translate.account_updated_event(user, "hook")])
+
+    @never_raises
+    def account_email_changed(self, user):
+        record([translate.account_updated_event(user, "hook")])
+
+    @never_raises
+    def customer_updated(self, customer, webhooks=None):
+        record([translate.account_updated_event(customer, "hook")])
+
     @never_raises
     def account_deleted(self, user):
         record([translate.account_deleted_event(user)])

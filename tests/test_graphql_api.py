@@ -183,7 +183,7 @@ def test_my_journey_shows_stage_history_touchpoints_and_pain_points(db, client):
         "data": {
             "myJourney": {
                 "channel": "web-usd",
-                "customer": {"userId": "42", "email": "ann@example.com"},
+                "customer": {"userId": "42", "email": ""},  # no account fact gave one,
                 "stage": "PURCHASE",
                 "stageLabel": "Purchase",
                 "stageLabelKo": "구매",
@@ -446,7 +446,7 @@ def test_customer_reads_only_their_own_journey(store, client):
     assert response.json() == {
         "data": {
             "myJourney": {
-                "customer": {"userId": "1", "email": "a@example.com"},
+                "customer": {"userId": "1", "email": ""},
                 "stage": "INTEREST",
             },
             "customerJourney": None,
@@ -600,7 +600,7 @@ def test_customer_journey_finds_a_user_by_id_in_the_requested_channel(store, cli
     assert usd.json() == {
         "data": {
             "customerJourney": {
-                "customer": {"userId": "5", "email": "eve@example.com"},
+                "customer": {"userId": "5", "email": ""},
                 "stage": "INTEREST",
                 "stageLabel": "Interest",
                 "paidOrders": 0,
@@ -610,7 +610,7 @@ def test_customer_journey_finds_a_user_by_id_in_the_requested_channel(store, cli
     assert krw.json() == {
         "data": {
             "customerJourney": {
-                "customer": {"userId": "5", "email": "eve@example.com"},
+                "customer": {"userId": "5", "email": ""},
                 "stage": "PURCHASE",
                 "stageLabel": "구매",
                 "paidOrders": 0,

@@ -6,6 +6,7 @@ import pytest
 from django.db import connection
 from django.db.models import Count
 
+from example_store.purchases import link_guest_orders
 from saleor_journey_plugin.core.events import EventType as E
 from saleor_journey_plugin.core.lapse import record_lapses
 from saleor_journey_plugin.core.processing import drain, process_event
@@ -237,12 +238,17 @@ def test_emails_compare_case_insensitively_after_trimming(store):
     assert Journey.objects.get().stage == "PURCHASE"
 
 
-def test_guest_registering_later_merges_into_one_customer(store):
-    # given: a guest bought twice
-    store.event(E.ORDER_PLACED, "order:1:placed", email="Guest@Example.com")
+def test_a_guest_registering_later_joins_the_account_once_her_orders_are_linked(
+    store,
+):
+    # given: a guest bought; she registers with her address
+    store.event(
+        E.ORDER_PLACED,
+        "order:1:placed",
+        email="Guest@Example.com",
+        payload={"order_id": "1"},
+    )
     store.event(E.ORDER_PAID, "order:1:paid", email="guest@example.com")
-
-    # when
     store.event(
         E.ACCOUNT_CREATED,
         "user:77:created",
@@ -251,6 +257,22 @@ def test_guest_registering_later_merges_into_one_customer(store):
         channel="",
         days=5,
     )
+    # registering proves nothing about the address: the store links nothing
+    assert set(Customer.objects.values_list("email", "user_id")) == {
+        ("guest@example.com", "77"),
+        ("guest@example.com", None),
+    }
+
+    # when: she confirms the address, and the store links her order
+    link_guest_orders("77", "guest@example.com")
+    store.event(
+        E.ACCOUNT_UPDATED,
+        "user:77:confirmed",
+        user_id="77",
+        email="guest@example.com",
+        channel="",
+        days=1,
+    )
 
     # then
     customer = Customer.objects.get()
@@ -258,23 +280,31 @@ def test_guest_registering_later_merges_into_one_customer(store):
     journey = Journey.objects.get(channel=CHANNEL)
     assert journey.stage == "PURCHASE"
     assert journey.paid_orders == 1
-    assert JourneyEvent.objects.filter(customer=customer).count() == 3
+    assert JourneyEvent.objects.filter(customer=customer).count() == 4
 
 
 def test_merge_of_a_guest_into_an_existing_account_replays_one_history(store):
     # given: the account already has an order, the guest has another
     store.event(E.ORDER_PLACED, "order:1:placed", user_id="5", email="")
     store.event(E.ORDER_PAID, "order:1:paid", user_id="5", email="", days=1)
-    store.event(E.ORDER_PLACED, "order:2:placed", email="pat@example.com", days=1)
+    store.event(
+        E.ORDER_PLACED,
+        "order:2:placed",
+        email="pat@example.com",
+        days=1,
+        payload={"order_id": "2"},
+    )
     store.event(E.ORDER_PAID, "order:2:paid", email="pat@example.com")
     assert Customer.objects.count() == 2
 
-    # when: the account's email becomes known
+    # when: the account's owner confirms the guest's address as the account's
+    link_guest_orders("5", "pat@example.com")
     store.event(
-        E.ORDER_FULFILLED,
-        "order:1:fulfilled",
+        E.ACCOUNT_UPDATED,
+        "user:5:email",
         user_id="5",
         email="pat@example.com",
+        channel="",
         days=1,
     )
 
@@ -293,24 +323,31 @@ def test_a_lapse_checked_before_the_guest_merged_follows_it_into_the_account(
     store,
 ):
     # given: an account without an email, and a guest who bought in March; in
-    # April the account signs in with the guest's email, and the lapse check
-    # finds the guest's journey lapsed in June, before the worker applied the
-    # sign-in
+    # April the account confirms the guest's address (the store links her
+    # order), and the lapse check finds the guest's journey lapsed in June,
+    # before the worker applied the confirmation
     store.event(E.VISIT, "visit:8", user_id="8")
-    store.event(E.ORDER_PLACED, "order:1:placed", email="gia@example.com")
+    store.event(
+        E.ORDER_PLACED,
+        "order:1:placed",
+        email="gia@example.com",
+        payload={"order_id": "1"},
+    )
     store.event(E.ORDER_PAID, "order:1:paid", email="gia@example.com")
     account = Customer.objects.get(user_id="8")
+    link_guest_orders("8", "gia@example.com")
     store.event(
-        E.PRODUCT_VIEWED,
-        "view:8:1",
+        E.ACCOUNT_UPDATED,
+        "user:8:email",
         user_id="8",
         email="gia@example.com",
+        channel="",
         days=30,
         process=False,
     )
     (lapse,) = record_lapses(now=store.clock + timedelta(days=70))
 
-    # when: one batch applies both, the sign-in (older) first
+    # when: one batch applies both, the confirmation (older) first
     drain()
 
     # then: the lapse, recorded for the guest, is the account's: the batch
@@ -381,7 +418,8 @@ def test_lapse_uses_each_channels_own_limit(store):
 
 
 def test_deletion_erases_journey_and_anonymises_events(store):
-    # given
+    # given: the account's order, and a guest's with an address the account
+    # never had
     who = {"user_id": "8", "email": "erase@example.com"}
     store.event(
         E.ORDER_PLACED,
@@ -396,14 +434,16 @@ def test_deletion_erases_journey_and_anonymises_events(store):
         payload={"total": "5.00"},
         channel="web-krw",
     )
+    guest = Customer.objects.get(user_id=None)
 
     # when
     store.event(E.CUSTOMER_DELETED, "user:8:deleted", **who, channel="")
 
-    # then
-    assert Customer.objects.count() == 0
-    assert Journey.objects.count() == 0
-    assert StageTransition.objects.count() == 0
+    # then: the account is gone; the guest is not the account
+    assert list(Customer.objects.values_list("pk", flat=True)) == [guest.pk]
+    assert list(Journey.objects.values_list("customer_id", flat=True)) == [guest.pk]
+    assert StageTransition.objects.filter(journey__customer=guest).count() == 1
+    assert StageTransition.objects.count() == 1
     rows = list(
         JourneyEvent.objects.order_by("id").values_list(
             "email", "user_id", "customer_id", "payload"
@@ -411,7 +451,7 @@ def test_deletion_erases_journey_and_anonymises_events(store):
     )
     assert rows == [
         ("", "", None, {"total": "10.00", "currency": "USD", "order_id": "1"}),
-        ("", "", None, {"total": "5.00"}),
+        ("erase@example.com", "", guest.pk, {"total": "5.00"}),
         ("", "", None, {}),
     ]
 
@@ -426,11 +466,15 @@ def test_event_without_identity_is_logged_and_touches_no_journey(store):
     assert Journey.objects.count() == 0
 
 
-def test_guest_and_account_in_one_batch_become_one_customer(store):
-    # given: a guest's order, then the account that claims the email,
-    # waiting together for one batch
+def test_a_guest_and_a_registration_with_her_address_in_one_batch_stay_two(store):
+    # given: a guest's order, then an account registered with the address
+    # (unconfirmed: the store links nothing), waiting together for one batch
     store.event(
-        E.ORDER_PLACED, "order:1:placed", email="Batch@Example.com", process=False
+        E.ORDER_PLACED,
+        "order:1:placed",
+        email="Batch@Example.com",
+        payload={"order_id": "1"},
+        process=False,
     )
     store.event(
         E.ACCOUNT_CREATED,
@@ -440,24 +484,28 @@ def test_guest_and_account_in_one_batch_become_one_customer(store):
         channel="",
         process=False,
     )
-    store.event(E.ORDER_PAID, "order:1:paid", email="batch@example.com", process=False)
 
     # when
     drain()
 
-    # then
-    customer = Customer.objects.get()
-    assert (customer.user_id, customer.email) == ("9", "batch@example.com")
-    journey = Journey.objects.get()
-    assert (journey.channel, journey.stage, journey.paid_orders) == (
-        CHANNEL,
-        "PURCHASE",
-        1,
-    )
+    # then: the registration claims nothing
+    assert set(Customer.objects.values_list("email", "user_id", "journeys__stage")) == {
+        ("batch@example.com", "9", "AWARENESS"),
+        ("batch@example.com", None, "PURCHASE"),
+    }
 
 
 def test_account_and_its_email_only_events_in_one_batch_stay_one_customer(store):
-    # given: a new account's first order, then a guest-style event for its email
+    # given: a new account, its first order, then a guest-style event for its
+    # email
+    store.event(
+        E.ACCOUNT_CREATED,
+        "user:3:created",
+        user_id="3",
+        email="acc@example.com",
+        channel="",
+        process=False,
+    )
     store.event(
         E.ORDER_PLACED,
         "order:1:placed",
@@ -474,4 +522,4 @@ def test_account_and_its_email_only_events_in_one_batch_stay_one_customer(store)
     assert list(Customer.objects.values_list("user_id", "email")) == [
         ("3", "acc@example.com")
     ]
-    assert Journey.objects.get().paid_orders == 1
+    assert Journey.objects.get(channel=CHANNEL).paid_orders == 1

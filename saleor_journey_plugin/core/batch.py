@@ -3,7 +3,8 @@
 On a busy store most events belong to customers who already exist and need no
 merge; for those, customers and journeys are loaded and written set-wise and
 only the stage rules run per event. An event that would rewrite a customer
-(a guest to merge, an erasure, a changed email) ends the run and is applied
+(a visitor to absorb, an erasure, an account fact that may move an address or
+merge a guest) ends the run and is applied
 alone, so events still apply in order.
 """
 
@@ -16,9 +17,11 @@ from django.db.models import Q
 from ..models import Customer, Journey, JourneyEvent, StageTransition
 from . import timeline
 from .bulk import mark_processed, save_journeys
-from .events import EventType, normalize_email
+from .events import ACCOUNT_FACTS, EventType, normalize_email
 from .host import get_host
 from .processing import advance_journey, apply_rewriting_event
+
+_ACCOUNT_FACTS = {event_type.value for event_type in ACCOUNT_FACTS}
 
 
 def apply_events(events: Sequence[JourneyEvent]) -> list[Journey]:
@@ -65,8 +68,9 @@ class _Customers:
         self.users_by_email: dict[str, Customer] = {}
         self.guests: dict[str, Customer] = {}
         self.visitors: dict[str, Customer] = {}
-        # Guests and visitors (with the email they gave) this run will create:
-        # an account event naming one must merge it.
+        # Accounts (with the email their account fact gives), guests and
+        # visitors (with the email they typed) this run will create.
+        self.new_users: dict[str, str] = {}
         self.new_guests: set[str] = set()
         self.new_visitors: dict[str, str] = {}
         found = Customer.objects.filter(
@@ -104,10 +108,31 @@ class _Customers:
             if email and self.owner(event) is None:
                 self.new_guests.add(email)
             return True
-        if email and (email in self.guests or email in self.new_guests):
-            return False  # the account claims or absorbs a guest
-        customer = self.by_user.get(event.user_id)
-        return customer is None or not email or customer.email == email
+        if event.type in _ACCOUNT_FACTS:
+            return self._take_account_fact(event, email)
+        # Any other event of an account (a checkout naming any address) names
+        # its account by user id alone: it renames and merges nothing.
+        if event.user_id not in self.by_user:
+            self.new_users.setdefault(event.user_id, "")
+        return True
+
+    def _take_account_fact(self, event: JourneyEvent, email: str) -> bool:
+        """Only a new account, first seen here with an address nobody holds,
+        is created in the run; an update, or an address a guest or another
+        account holds, is applied alone (it may merge or move the address)."""
+        if event.type != EventType.ACCOUNT_CREATED.value:
+            return False
+        if event.user_id in self.by_user or event.user_id in self.new_users:
+            return False
+        if email and (
+            email in self.users_by_email
+            or email in self.guests
+            or email in self.new_guests
+            or email in self.new_users.values()
+        ):
+            return False
+        self.new_users[event.user_id] = email
+        return True
 
     def _take_visitor(self, visitor_id: str, email: str) -> bool:
         visitor = self.visitors.get(visitor_id)
@@ -143,7 +168,7 @@ class _Customers:
                 continue
             email = normalize_email(event.email)
             if event.user_id:
-                users.setdefault(event.user_id, email)
+                users.setdefault(event.user_id, self.new_users.get(event.user_id, ""))
             elif event.visitor_id:
                 visitors.setdefault(event.visitor_id, email)
             elif email:

@@ -3,7 +3,7 @@
 from collections.abc import Callable
 from typing import Any
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Q, QuerySet
 
 from ..models import Customer, JourneyEvent
@@ -69,21 +69,31 @@ def _scrub(where: str) -> str:
 
 # Two statements, each on its own index: processed events by their customer
 # (the (customer, channel, occurred_at) index), and events still waiting that
-# name the person (the partial index of waiting events; they are few).
+# name the person (the partial index of waiting events; they are few): an
+# account's by its user id, a guest's by an email with no user or visitor.
 SCRUB_PROCESSED = _scrub("e.customer_id = ANY(%(customers)s)")
-SCRUB_WAITING = _scrub(
-    "e.processed_at IS NULL AND (e.user_id = %(user_id)s OR e.email = %(email)s)"
+SCRUB_WAITING_ACCOUNT = _scrub(
+    "e.processed_at IS NULL AND (e.user_id = %(user_id)s OR ("
+    "e.email = %(email)s AND e.user_id = '' AND e.visitor_id = ''))"
+)
+SCRUB_WAITING_GUEST = _scrub(
+    "e.processed_at IS NULL AND e.email = %(email)s "
+    "AND e.user_id = '' AND e.visitor_id = ''"
 )
 
 
 def erase_customer(*, user_id: str, email: str) -> int:
     """Delete the customer's journeys, anonymise its events; count customers erased.
 
-    Every customer record naming the user id or the email goes: the account,
-    a guest with that email, and visitors who typed it.
+    With a user id, the account with that id and nothing else: not the guest
+    or visitors who merely used its address, nor another account that typed
+    it into a checkout. ``email`` is then the account's own (the store's
+    account record): events still waiting that name only it would have been
+    the account's, so they go too. Without a user id, the guest with
+    ``email``: never an account with that address, nor a visitor who typed it.
     """
     email = normalize_email(email)
-    customers = Customer.objects.filter(_identity(user_id, email))
+    customers = Customer.objects.filter(_whose(user_id, email))
     ids = list(customers.values_list("pk", flat=True))
     # The rollups take the events back and fold them again without the person.
     with followers.rewriting(JourneyEvent.objects.filter(customer_id__in=ids)):
@@ -92,6 +102,41 @@ def erase_customer(*, user_id: str, email: str) -> int:
             listener(ids, user_id, email)
         Customer.objects.filter(pk__in=ids).delete()  # journeys, transitions cascade
     return len(ids)
+
+
+def erase_guest(email: str) -> int:
+    """Erase the guest with this address on request (staff, a command): her
+    journey, events' personal data, reviews, points and campaign rows, as an
+    account's erasure does. An account with the address is not touched; how
+    many guests went (0 or 1). Taken in turn with the drain's batches, so a
+    batch applying her events does not bring her back halfway."""
+    from .processing import one_batch_at_a_time
+
+    with transaction.atomic():
+        one_batch_at_a_time()
+        return erase_customer(user_id="", email=email)
+
+
+def _whose(user_id: str, email: str) -> Q:
+    """The customer rows of the account or the guest."""
+    if user_id:
+        return Q(user_id=user_id)
+    if email:
+        return Q(email=email) & _no_account_or_visitor()
+    return Q(pk__in=[])
+
+
+def _waiting(user_id: str, email: str) -> Q:
+    """The events still waiting that the account or the guest owns."""
+    only_email = Q(email=email) & _no_account_or_visitor() if email else Q(pk__in=[])
+    return Q(user_id=user_id) | only_email if user_id else only_email
+
+
+def _no_account_or_visitor() -> Q:
+    # NULL in the customer table, blank in the event log.
+    return (Q(user_id__isnull=True) | Q(user_id="")) & (
+        Q(visitor_id__isnull=True) | Q(visitor_id="")
+    )
 
 
 def _scrub_events(ids: list[int], user_id: str, email: str) -> None:
@@ -105,12 +150,15 @@ def _scrub_events(ids: list[int], user_id: str, email: str) -> None:
         }
         with connection.cursor() as cursor:
             cursor.execute(SCRUB_PROCESSED, params)
-            cursor.execute(SCRUB_WAITING, params)
+            if user_id:
+                cursor.execute(SCRUB_WAITING_ACCOUNT, params)
+            elif email:
+                cursor.execute(SCRUB_WAITING_GUEST, params)
     else:
         _scrub_one_by_one(
             JourneyEvent.objects.filter(
                 Q(customer_id__in=ids)
-                | Q(processed_at__isnull=True) & _identity(user_id, email)
+                | Q(processed_at__isnull=True) & _waiting(user_id, email)
             )
         )
 
@@ -124,13 +172,3 @@ def _scrub_one_by_one(events: QuerySet[JourneyEvent]) -> None:
             payload={k: v for k, v in payload.items() if k in KEPT_PAYLOAD_KEYS},
             **SCRUBBED,
         )
-
-
-def _identity(user_id: str, email: str) -> Q:
-    """Rows that name this user id or email (both tables use the same columns)."""
-    match = Q(pk__in=[])
-    if user_id:
-        match |= Q(user_id=user_id)
-    if email:
-        match |= Q(email=email)
-    return match

@@ -9,6 +9,9 @@ from typing import Any
 class EventType(StrEnum):
     VISIT = "VISIT"
     ACCOUNT_CREATED = "ACCOUNT_CREATED"
+    # The store's account changed (confirmed, a new email): customer-wide, it
+    # moves nobody; it sets the account's email and may join a guest to it.
+    ACCOUNT_UPDATED = "ACCOUNT_UPDATED"
     NEWSLETTER_OPT_IN = "NEWSLETTER_OPT_IN"
     # An anonymous opt-in waiting for its double opt-in link: it moves nobody.
     NEWSLETTER_OPT_IN_REQUESTED = "NEWSLETTER_OPT_IN_REQUESTED"
@@ -80,8 +83,37 @@ def emotion(event_type: EventType | str, rating: int | None = None) -> Emotion |
     return None
 
 
+# What the store says about its own account (``user.email``): the only facts
+# that give an account its email. A checkout's, an order's or a review's
+# email is whatever the customer typed there.
+ACCOUNT_FACTS: frozenset[EventType] = frozenset(
+    {EventType.ACCOUNT_CREATED, EventType.ACCOUNT_UPDATED}
+)
+
+
 def normalize_email(email: str | None) -> str:
-    return (email or "").strip().lower()
+    """The address as the plugin compares it: trimmed and lowercased, as
+    Saleor lowercases an account's email, except that a non-ASCII character is
+    never folded onto an ASCII one ('\u212a', a Kelvin sign, stays itself: a
+    look-alike of "K" is not Kate's address)."""
+    text = (email or "").strip()
+    if text.isascii():
+        return text.lower()
+    return "".join(char if _folds_to_ascii(char) else char.lower() for char in text)
+
+
+def _folds_to_ascii(char: str) -> bool:
+    return not char.isascii() and any(c.isascii() for c in char.lower())
+
+
+def is_storable_email(email: str) -> bool:
+    """False for an address Saleor would not keep as an account's: a local part
+    (before the "@") with a non-ASCII character. Django's validator lets four
+    through only because it matches letters case-insensitively (a Kelvin sign,
+    a dotless i, a dotted capital I, a long s), and lowercasing folds some of
+    them onto someone else's address."""
+    local, _, _ = email.rpartition("@")
+    return local.isascii()
 
 
 @dataclass(frozen=True)

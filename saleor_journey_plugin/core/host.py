@@ -184,6 +184,17 @@ class Host:
         """
         return None
 
+    def has_any_order_of(self, user_id: str, order_ids: list[str]) -> bool:
+        """Whether the store now shows at least one of these orders (a guest's,
+        by the ``order_id`` its events carry) as the user's.
+
+        The one proof that a guest's history is the account's: Saleor links a
+        guest's orders to an account only once its owner proved the address
+        (confirming the account or an email change, a password reset, staff
+        setting it). A host that keeps no orders links nobody.
+        """
+        return False
+
     # Campaign emails (``campaigns/``): what they read from, and make in, the store.
     def read_checkouts(self, tokens: list[str]) -> dict[str, Checkout | None]:
         """The checkouts with these tokens (a sweep's batch, read at once); None

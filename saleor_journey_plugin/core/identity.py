@@ -6,7 +6,8 @@ from django.db import IntegrityError, transaction
 
 from ..models import Customer, Journey, JourneyEvent, StageTransition
 from . import followers
-from .events import normalize_email
+from .events import EventType, normalize_email
+from .host import get_host
 
 # Capabilities owning rows of a guest (loyalty, campaigns) move them to the
 # account it merges into: called with (guest id, customer id) in the merge's
@@ -22,19 +23,26 @@ def on_merge(listener: MergeListener) -> None:
 
 
 def resolve_customer(
-    user_id: str, email: str, visitor_id: str = ""
+    user_id: str, email: str, visitor_id: str = "", *, account_fact: bool = False
 ) -> tuple[Customer | None, list[Journey]]:
     """The event's customer, creating or merging as needed.
 
     Returns the customer and the journeys a merge handed to an account, so the
     caller can report their stages to the store.
+
+    An account's email comes only from an ``account_fact`` (the store's own
+    account record, ``ACCOUNT_FACTS``): a signed-in customer may type anyone's
+    address into a checkout, and that must neither rename the account nor
+    join that person's history to it. A guest joins an account only when the
+    store has linked the guest's orders to it (``_claim_linked_guest``).
     """
     email = normalize_email(email)
     if user_id:
-        customer, changed = _user_customer(user_id, email)
+        customer = _account(user_id, email if account_fact else "")
+        changed = _claim_linked_guest(customer) if account_fact and email else []
         if visitor_id:
             # A signed-in call presenting its browser's visitor id: the account
-            # takes that visitor's history.
+            # takes that visitor's history (the browser's own, anonymous one).
             changed += _absorb_visitor(visitor_id, customer)
         return customer, changed
     if visitor_id:
@@ -49,29 +57,44 @@ def resolve_customer(
     return _get_or_create(guest, email), []
 
 
-def _user_customer(user_id: str, email: str) -> tuple[Customer, list[Journey]]:
-    customer = Customer.objects.filter(user_id=user_id).first()
-    guest = (
-        Customer.objects.select_for_update()
-        .filter(email=email, user_id__isnull=True, visitor_id__isnull=True)
-        .first()
-        if email
-        else None
-    )
-    if customer is None and guest is not None:
-        # The account claims the guest's history as it stands: nothing to replay.
-        guest.user_id = user_id
-        guest.save(update_fields=["user_id"])
-        # Unchanged stages, but now the store's user can be tagged with them.
-        return guest, list(guest.journeys.all())
-    if customer is None:
-        customer = _get_or_create({"user_id": user_id}, email)
-    elif email and customer.email != email:
+def _account(user_id: str, email: str) -> Customer:
+    """The account's customer, holding ``email`` when the store gave one."""
+    if email:
+        # The store keeps an email on one account at a time: an account still
+        # holding it here changed its address in a fact not applied yet.
+        Customer.objects.filter(email=email, user_id__isnull=False).exclude(
+            user_id=user_id
+        ).update(email="")
+    customer = _get_or_create({"user_id": user_id}, email)
+    if email and customer.email != email:
         customer.email = email
         customer.save(update_fields=["email"])
+    return customer
+
+
+def _claim_linked_guest(customer: Customer) -> list[Journey]:
+    """Merge the guest with the account's email into it, if the store now
+    shows one of the guest's orders as the account's (Saleor links a guest's
+    orders when the owner confirms the address); otherwise nothing."""
+    guest = (
+        Customer.objects.select_for_update()
+        .filter(email=customer.email, user_id__isnull=True, visitor_id__isnull=True)
+        .first()
+    )
     if guest is None:
-        return customer, []
-    return customer, merge_into(guest, customer)
+        return []
+    order_ids = [
+        str(order_id)
+        for order_id in JourneyEvent.objects.filter(
+            customer=guest, type=EventType.ORDER_PLACED.value
+        ).values_list("payload__order_id", flat=True)
+        if order_id
+    ]
+    if not order_ids or not get_host().has_any_order_of(
+        str(customer.user_id), order_ids
+    ):
+        return []
+    return merge_into(guest, customer)
 
 
 def _visitor_customer(visitor_id: str, email: str) -> Customer:

@@ -3,7 +3,7 @@
 Events are taken oldest first under ``FOR UPDATE SKIP LOCKED``, so any number
 of workers can process at once without applying an event twice. Most events
 are applied set-wise (``batch.py``); the rare ones that rewrite a customer
-(a guest merge, an erasure, a changed email) one at a time, in order.
+(a guest merge, an erasure, an account's new email) one at a time, in order.
 """
 
 import logging
@@ -21,7 +21,7 @@ from . import followers, timeline
 from .bulk import mark_processed
 from .engine import JourneyState, advance
 from .erasure import erase_customer
-from .events import EventType
+from .events import ACCOUNT_FACTS, EventType
 from .host import get_host
 from .identity import resolve_customer
 from .stages import Stage
@@ -136,7 +136,10 @@ def apply_rewriting_event(event: JourneyEvent) -> list[Journey]:
         changed: list[Journey] = []
     else:
         customer, changed = resolve_customer(
-            event.user_id, event.email, event.visitor_id
+            event.user_id,
+            event.email,
+            event.visitor_id,
+            account_fact=event_type in ACCOUNT_FACTS,
         )
     event.customer = customer
     if customer is None:

@@ -13,22 +13,21 @@ from .stages import Stage
 
 
 def find_customer(*, user_id: str = "", email: str = "") -> Customer | None:
+    """The customer staff (or a store) name by user id, or by email.
+
+    By email: the account whose own address it is (the store's account fact
+    gave it, and one account holds an address at a time, a constraint), else
+    the guest with it. Never a visitor: the address a visitor typed is
+    unverified. A checkout's or an order's address gives an account nothing.
+    """
     if user_id:
         return Customer.objects.filter(user_id=user_id).first()
     email = normalize_email(email)
     if not email:
         return None
-    # An account wins over a guest with the same email, and a guest over the
-    # visitors who typed it (their address is unverified).
-    return (
-        Customer.objects.filter(email=email)
-        .order_by(
-            F("user_id").asc(nulls_last=True),
-            F("visitor_id").asc(nulls_first=True),
-            "pk",
-        )
-        .first()
-    )
+    found = list(Customer.objects.filter(email=email, visitor_id__isnull=True)[:2])
+    accounts = [customer for customer in found if customer.user_id]
+    return next(iter(accounts or found), None)
 
 
 def journey_of(customer: Customer | None, channel: str) -> Journey | None:

@@ -4,6 +4,7 @@ from graphene.types.datetime import Date
 from . import report_resolvers, resolvers
 from .campaign_types import campaign_messages_field
 from .enums import JourneyLanguageEnum, JourneyStageEnum
+from .erasure_types import erase_guest_data_field
 from .export_types import customer_data_export_field
 from .loyalty_mutations import RedeemLoyaltyPoints, adjust_loyalty_points_field
 from .loyalty_types import Loyalty, resolve_customer_loyalty, resolve_my_loyalty
@@ -113,6 +114,7 @@ class Mutation(graphene.ObjectType):
     track_journey_event = TrackJourneyEvent.Field()
     redeem_loyalty_points = RedeemLoyaltyPoints.Field()
     adjust_loyalty_points = adjust_loyalty_points_field()
+    erase_guest_data = erase_guest_data_field()
 
 
 schema = graphene.Schema(query=Query, mutation=Mutation)

@@ -10,6 +10,7 @@ import re
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
+from ..core.events import is_storable_email
 from .errors import InvalidArgument
 
 MAX_EMAIL = 254  # RFC 5321's limit for a whole address
@@ -51,6 +52,8 @@ def clean_email(value: str | None, field: str = "email") -> str:
         return ""
     try:
         validate_email(email)
+        if not is_storable_email(email):
+            raise ValidationError("look-alike")
     except ValidationError:
         raise InvalidArgument(
             f"'{field}' is not a valid email address.", field=field

@@ -8,7 +8,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
-from ..core.events import normalize_email
+from ..core.events import is_storable_email, normalize_email
 
 MAX_BODY_BYTES = 64 * 1024
 MAX_ID_LENGTH = 255
@@ -152,6 +152,8 @@ def _email(value: Any) -> str:
         )
     try:
         validate_email(email)
+        if not is_storable_email(email):
+            raise ValidationError("look-alike")
     except ValidationError:
         raise PayloadError("email is not a valid email address.", "email") from None
     return email

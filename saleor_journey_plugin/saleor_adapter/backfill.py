@@ -69,7 +69,12 @@ class History:
         self.since = since
 
     def __iter__(self) -> Iterator[JourneyEventData]:
-        streams = [self._accounts(), self._checkouts(), self._orders()]
+        streams = [
+            self._accounts(),
+            self._account_updates(),
+            self._checkouts(),
+            self._orders(),
+        ]
         for _, events in heapq.merge(*streams, key=lambda item: item[0]):
             for event in events:
                 if self.since is None or event.occurred_at >= self.since:
@@ -78,7 +83,7 @@ class History:
     def __length_hint__(self) -> int:
         orders = orders_in(self.channels, self.since)
         return (
-            users(self.since).count()
+            2 * users(self.since).count()
             + checkouts_in(self.channels, self.since).count()
             + orders.count()
             + orders.filter(
@@ -93,6 +98,16 @@ class History:
         rows = users(self.since).only("pk", "email", "date_joined")
         for user in rows.order_by("date_joined", "pk").iterator(CHUNK_SIZE):
             yield user.date_joined, [translate.account_created_event(user)]
+
+    def _account_updates(self) -> Iterator[tuple[datetime, list[JourneyEventData]]]:
+        """Each account as it is now: its email, and the guests Saleor linked
+        to it since (a password reset links them and calls no plugin hook)."""
+        rows = User.objects.filter(is_staff=False)
+        if self.since:
+            rows = rows.filter(updated_at__gte=self.since)
+        rows = rows.only("pk", "email", "updated_at", "is_confirmed")
+        for user in rows.order_by("updated_at", "pk").iterator(CHUNK_SIZE):
+            yield user.updated_at, [translate.account_updated_event(user, "backfill")]
 
     def _checkouts(self) -> Iterator[tuple[datetime, list[JourneyEventData]]]:
         rows = checkouts_in(self.channels, self.since).annotate(

@@ -69,6 +69,21 @@ def _paid_orders_of(email: str) -> QuerySet[Order]:
     ).exclude(status__in=NOT_ORDERS)
 
 
+def any_order_of(user_id: str, order_ids: list[str]) -> bool:
+    """Whether Saleor shows one of these orders (by pk) as the user's: it
+    links a guest's orders to an account (``match_orders_with_new_user``)
+    once the account's owner proved the address."""
+    pks = []
+    for order_id in order_ids:
+        try:
+            pks.append(uuid.UUID(order_id))
+        except ValueError:
+            continue
+    if not pks or not (user_id.isascii() and user_id.isdigit()):
+        return False
+    return Order.objects.filter(pk__in=pks, user_id=int(user_id)).exists()
+
+
 def _order_match(value: str) -> Q | None:
     kind, key = _global_id(value) or ("", value)
     if kind not in ("", "Order"):

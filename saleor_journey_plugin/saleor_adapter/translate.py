@@ -234,3 +234,29 @@ def account_deleted_event(user: Any) -> JourneyEventData:
         user_id=str(user.pk),
         email=user.email or "",
     )
+
+
+def account_updated_event(user: Any, source: str) -> JourneyEventData:
+    """The account as Saleor holds it now: its own email, once the owner
+    confirmed it or a new one, or staff changed it (Saleor links the guest
+    orders placed with it then).
+
+    A live change ("saved", "hook") is keyed by its time, so a later change
+    (even back to an older address) is a new fact, and each reporter says it
+    once: a hook arriving after Saleor linked the orders is looked at again.
+    The backfill ("backfill") keys the state itself, so running it again
+    records nothing new (Saleor's ``updated_at`` moves with every save,
+    metadata included)."""
+    updated_at = getattr(user, "updated_at", None) or timezone.now()
+    confirmed = bool(getattr(user, "is_confirmed", True))
+    when = "state" if source == "backfill" else updated_at.isoformat()
+    return JourneyEventData(
+        type=EventType.ACCOUNT_UPDATED,
+        idempotency_key=(
+            f"user:{user.pk}:updated:{when}:{user.email}:{confirmed}:{source}"
+        ),
+        occurred_at=updated_at,
+        touch_channel=TouchChannel.API,
+        user_id=str(user.pk),
+        email=user.email or "",
+    )

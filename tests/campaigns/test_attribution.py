@@ -106,6 +106,8 @@ def order(number, at, *, who, channel="web-usd", **payload):
 
 def win_back_sam(channel="web-usd", currency="USD", total="20.00"):
     """Sam orders, lapses 91 days later, and gets the win-back coupon email."""
+    # Sam's account, as the store reports it: what gives it its address.
+    event(E.ACCOUNT_CREATED, "user:42:created", at=T0 - HOUR, channel="", **SAM)
     order(1, T0, who=SAM, channel=channel, total=total, currency=currency)
     event(E.ORDER_PAID, "order:1:paid", channel=channel, order_id="1", **SAM)
     record_lapses(now=LAPSED_AT)

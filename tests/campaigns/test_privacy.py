@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 from django.test import Client
 
+from example_store.purchases import link_guest_orders
 from saleor_journey_plugin.campaigns.models import CampaignMessage, CampaignUnsubscribe
 from saleor_journey_plugin.campaigns.sweep import sweep
 from saleor_journey_plugin.core.erasure import erase_customer
@@ -56,22 +57,24 @@ def test_an_unsubscribed_guest_stays_unsubscribed_once_merged_into_an_account(
     assert Client().post(unsubscribe).status_code == 200
     guest = Customer.objects.get(email="jane.doe@example.com")
 
-    # when: the account takes Jane's address, which merges the guest into it
+    # when: Jane's guest order, then the account confirms her address as its
+    # own and the store links her order to it: the guest merges into it
+    for milestone in ("placed", "fulfilled"):
+        event(
+            E.ORDER_PLACED if milestone == "placed" else E.ORDER_FULFILLED,
+            f"order:8:{milestone}",
+            at=T0 + 2 * HOUR,
+            order_id="8",
+            **JANE,
+        )
+    link_guest_orders("7", JANE["email"])
     event(
-        E.ORDER_PLACED,
-        "order:8:placed",
-        at=T0 + 2 * HOUR,
-        order_id="8",
+        E.ACCOUNT_UPDATED,
+        "user:7:email",
+        at=T0 + 3 * HOUR,
+        channel="",
         user_id="7",
-        email="jane.doe@example.com",
-    )
-    event(
-        E.ORDER_FULFILLED,
-        "order:8:fulfilled",
-        at=T0 + 2 * HOUR,
-        order_id="8",
-        user_id="7",
-        email="jane.doe@example.com",
+        **JANE,
     )
 
     # then

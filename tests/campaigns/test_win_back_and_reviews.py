@@ -22,6 +22,8 @@ LAPSED_AT = T0 + 91 * DAY
 
 
 def buy_then_lapse():
+    # Sam's account, as the store reports it: what gives it its address.
+    event(E.ACCOUNT_CREATED, "user:42:created", at=T0 - DAY, channel="", **SAM)
     event(E.ORDER_PLACED, "order:1:placed", order_id="1", **SAM)
     event(E.ORDER_PAID, "order:1:paid", order_id="1", **SAM)
     [lapse_id] = record_lapses(now=LAPSED_AT)

@@ -61,6 +61,20 @@ def paid(order_id, net, *, days_ago, **who):
     drain()
 
 
+def registered(*people):
+    """Their accounts, as the store reports them: what gives each its email."""
+    for who in people:
+        record_event(
+            JourneyEventData(
+                type=E.ACCOUNT_CREATED,
+                idempotency_key=f"user:{who['user_id']}:created",
+                occurred_at=timezone.now() - timedelta(days=400),
+                **who,
+            )
+        )
+    drain()
+
+
 def token(who):
     return issue_token(**who)
 

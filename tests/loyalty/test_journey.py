@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from example_store.purchases import link_guest_orders
 from saleor_journey_plugin import tasks
 from saleor_journey_plugin.core.erasure import erase_customer
 from saleor_journey_plugin.core.events import EventType as E
@@ -209,14 +210,17 @@ def test_channels_with_loyalty_off_earn_nothing(enabled):
 
 def test_a_guest_merged_into_an_account_brings_her_points(enabled):
     # given: Bob orders as a guest; an account (another address) orders too
+    record(E.ORDER_PLACED, "order:g1:placed", payload={"order_id": "g1"}, **BOB)
     paid("g1", net="100.00", **BOB)
     paid("u1", net="30.00", minutes=1, user_id="8", email="robert@example.com")
     drain()
     guest = customer(email="bob@example.com")
 
-    # when: the account now uses Bob's address: the guest merges into it
+    # when: the account confirms Bob's address as its own and the store links
+    # his guest order to it: the guest merges into it
+    link_guest_orders("8", "bob@example.com")
     record(
-        E.ACCOUNT_CREATED,
+        E.ACCOUNT_UPDATED,
         "user:8:email",
         minutes=2,
         channel="",
@@ -238,14 +242,16 @@ def test_loyalty_turned_on_later_pays_nothing_for_old_orders_when_a_merge_replay
     settings,
 ):
     # given: a guest order while loyalty was off
+    record(E.ORDER_PLACED, "order:g1:placed", payload={"order_id": "g1"}, **BOB)
     paid("g1", **BOB)
     paid("u1", minutes=1, user_id="8", email="robert@example.com")
     drain()
     loyalty_on(settings)
 
     # when: the merge hands the applied events back to the followers
+    link_guest_orders("8", "bob@example.com")
     record(
-        E.ACCOUNT_CREATED,
+        E.ACCOUNT_UPDATED,
         "user:8:email",
         minutes=2,
         channel="",

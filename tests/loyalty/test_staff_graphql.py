@@ -16,7 +16,7 @@ from saleor_journey_plugin.models import Customer
 from ..reviews.test_graphql import review
 from ..test_graphql_api import error, graphql
 from .conftest import CHANNEL, entries, loyalty_on
-from .test_graphql import ANN, BOB, paid
+from .test_graphql import ANN, BOB, paid, registered
 
 pytestmark = pytest.mark.django_db
 
@@ -85,6 +85,7 @@ def refused(field, code, message):
 @pytest.fixture
 def ann_with_points(enabled):
     """Ann: 600 points from an order, and a review; Bob: 700 and a review."""
+    registered(ANN, BOB)
     paid("a1", "600.00", days_ago=5, **ANN)
     paid("b1", "700.00", days_ago=4, **BOB)
     review("rv-a", 5, customer_id=ann_pk())

@@ -2,6 +2,7 @@
 
 from datetime import UTC, datetime
 
+from example_store.purchases import link_guest_orders
 from saleor_journey_plugin.core.erasure import erase_customer
 from saleor_journey_plugin.core.events import EventType as E
 from saleor_journey_plugin.core.events import JourneyEventData
@@ -119,8 +120,17 @@ def test_a_guests_review_follows_the_guest_into_an_account(db, client):
     guest = Customer.objects.get(email="bo@example.com", user_id__isnull=True)
     assert Review.objects.get().customer == guest
 
-    # when: the account takes Bo's address, which merges the guest into it
-    event(E.VISIT, "visit:7", user_id="7", email="bo@example.com", channel="web-usd")
+    # when: Bo's guest order; the account confirms Bo's address as its own
+    # and the store links the order to it, which merges the guest into it
+    event(
+        E.ORDER_PLACED,
+        "order:b1:placed",
+        email="bo@example.com",
+        channel="web-usd",
+        payload={"order_id": "b1"},
+    )
+    link_guest_orders("7", "bo@example.com")
+    event(E.ACCOUNT_UPDATED, "user:7:email", user_id="7", email="bo@example.com")
     drain()
 
     # then: one customer, and the review is the account's

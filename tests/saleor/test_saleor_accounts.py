@@ -5,8 +5,10 @@ from decimal import Decimal
 import graphene
 from django.test import override_settings
 from saleor.account.models import User
+from saleor.core.tokens import password_reset_token_generator
 from saleor.graphql.tests.utils import get_graphql_content
 
+from saleor_journey_plugin.core.processing import drain
 from saleor_journey_plugin.core.recording import stored_key
 from saleor_journey_plugin.models import (
     Customer,
@@ -293,8 +295,17 @@ def test_customer_deleting_their_own_account_erases_the_journey(
         assert (event.user_id, event.email, event.customer_id) == ("", "", None)
 
 
+SET_PASSWORD = """
+mutation Set($email: String!, $token: String!, $password: String!) {
+  setPassword(email: $email, token: $token, password: $password) {
+    errors { field code message }
+  }
+}
+"""
+
+
 @override_settings(ENABLE_ACCOUNT_CONFIRMATION_BY_EMAIL=False)
-def test_guest_who_registers_keeps_their_history(
+def test_a_guest_who_registers_joins_her_history_once_saleor_links_her_orders(
     journey_active,
     channel_USD,
     api_client,
@@ -304,10 +315,11 @@ def test_guest_who_registers_keeps_their_history(
     journey_api,
     access_token,
 ):
-    # given a guest who bought with an email
+    # given a guest who bought with an email (Saleor links orders to an account
+    # by the exact address, so she typed it in lower case)
     site_settings.enable_account_confirmation_by_email = False
     site_settings.save(update_fields=["enable_account_confirmation_by_email"])
-    complete_checkout(api_client, ready_checkout(email="Returning@Example.com"))
+    complete_checkout(api_client, ready_checkout(email="returning@example.com"))
     guest = Customer.objects.get(email="returning@example.com")
     assert guest.user_id is None
 
@@ -317,9 +329,28 @@ def test_guest_who_registers_keeps_their_history(
         {"input": {"email": "returning@EXAMPLE.com", "password": "Password"}},
     )
 
-    # then there is one customer, the account, with the guest's history
+    # then registering proves nothing (Saleor links no order): two customers
     assert get_graphql_content(response)["data"]["accountRegister"]["errors"] == []
     user = User.objects.get(email="returning@example.com")
+    assert set(Customer.objects.values_list("user_id", "email")) == {
+        (str(user.pk), "returning@example.com"),
+        (None, "returning@example.com"),
+    }
+
+    # when they set a password from a reset link mailed to the address
+    # (Saleor links the guest's orders then, and calls no plugin hook)
+    response = api_client.post_graphql(
+        SET_PASSWORD,
+        {
+            "email": "returning@example.com",
+            "token": password_reset_token_generator.make_token(user),
+            "password": "N3w-Password!",
+        },
+    )
+
+    # then there is one customer, the account, with the guest's history
+    assert get_graphql_content(response)["data"]["setPassword"]["errors"] == []
+    drain()
     assert list(Customer.objects.values_list("user_id", "email")) == [
         (str(user.pk), "returning@example.com")
     ]

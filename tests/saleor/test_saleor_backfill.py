@@ -79,8 +79,11 @@ def _journey(**who):
             .order_by("occurred_at", "id")
             .values_list("from_stage", "to_stage", "event__type", "win_back")
         ),
+        # The account as it is now (ACCOUNT_UPDATED) is dated by Saleor's last
+        # save of it, which the live run and the backfill see at other times.
         "touchpoints": list(
             JourneyEvent.objects.filter(customer=customer)
+            .exclude(type="ACCOUNT_UPDATED")
             .order_by("occurred_at", "id")
             .values_list("type", "stage", "touch_channel")
         ),
@@ -239,8 +242,14 @@ def test_drafts_and_inactive_channels_are_not_backfilled(
     # when the history is read
     events = list(SaleorHost().history(None, None))
 
-    # then it holds the customer's account and nothing of either order
+    # then it holds the customer's account (created, and as it is now) and
+    # nothing of either order
     assert [(e.type.value, e.idempotency_key) for e in events] == [
-        ("ACCOUNT_CREATED", f"user:{customer_user.pk}:created")
+        ("ACCOUNT_CREATED", f"user:{customer_user.pk}:created"),
+        (
+            "ACCOUNT_UPDATED",
+            f"user:{customer_user.pk}:updated:state:{customer_user.email}:"
+            "True:backfill",
+        ),
     ]
     assert draft_order.status == "draft"

@@ -5,6 +5,8 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from saleor_journey_plugin.core.events import normalize_email
+
 
 class Command(BaseCommand):
     help = (
@@ -46,7 +48,7 @@ class Command(BaseCommand):
         user = model.objects.filter(email__iexact=email).first()
         created = user is None
         if user is None:
-            user = model(username=email.lower(), email=email)
+            user = model(username=normalize_email(email), email=email)
         try:
             validate_password(password, user)
         except ValidationError as error:
