@@ -101,7 +101,29 @@ def erase_customer(*, user_id: str, email: str) -> int:
         for listener in _LISTENERS:
             listener(ids, user_id, email)
         Customer.objects.filter(pk__in=ids).delete()  # journeys, transitions cascade
+    _forget_typed_address(email)
     return len(ids)
+
+
+def _forget_typed_address(email: str) -> None:
+    """Blank the erased address where a visitor typed it, and keep the rest.
+
+    The visitor's history is its own (anyone can type any address), but the
+    address is the erased person's. Read through the visitor rows (the email
+    index) and their events (the customer index): an address a visitor typed
+    once and later replaced stays in that older event.
+    """
+    if not email:
+        return
+    visitors = list(
+        Customer.objects.filter(email=email, visitor_id__isnull=False).values_list(
+            "pk", flat=True
+        )
+    )
+    if not visitors:
+        return
+    JourneyEvent.objects.filter(customer_id__in=visitors, email=email).update(email="")
+    Customer.objects.filter(pk__in=visitors).update(email="")
 
 
 def erase_guest(email: str) -> int:

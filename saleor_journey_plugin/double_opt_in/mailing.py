@@ -196,9 +196,17 @@ def _failed(email: OptInEmail, error: Exception, now: datetime) -> str:
 
 
 def forget(customer_ids: list[int], user_id: str, email: str) -> None:
-    """An erasure: the address's window goes with the rest of its data."""
+    """An erasure: the address's window goes with the rest of its data, and so
+    does the address in every sign-up that named it.
+
+    A sign-up is an anonymous visitor's, but the address it typed is the erased
+    person's: blanked, its email is not sent and its link confirms nothing.
+    """
     if email:
         OptInMailbox.objects.filter(address=address_key(email)).delete()
+        JourneyEvent.objects.filter(
+            type=_REQUESTED, email=normalize_email(email)
+        ).update(email="")
 
 
 def connect() -> None:

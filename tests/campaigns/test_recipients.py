@@ -36,6 +36,16 @@ def customer(email: str) -> Customer:
 
 
 def started_by(email: str, token: str = "t1", user_id: str = "") -> None:
+    if user_id:
+        # The store reports the account (and its own address) before its checkouts.
+        event(
+            E.ACCOUNT_CREATED,
+            f"user:{user_id}:created",
+            at=T0 - HOUR,
+            channel="",
+            user_id=user_id,
+            email=email,
+        )
     checkout(token, email=email, user_id=user_id)
     event(
         E.CHECKOUT_STARTED,

@@ -93,6 +93,7 @@ def test_subscribers_only_sends_to_customers_with_an_opt_in(channels, inbox):
     # given
     channels(audience="subscribers_only")
     ann = {"email": "ann@example.com", "user_id": "43"}
+    event(E.ACCOUNT_CREATED, "user:43:created", at=T0 - HOUR, channel="", **ann)
     event(E.NEWSLETTER_OPT_IN, "opt-in:ann", **ann)
     fulfilled("5", who=SAM)
     fulfilled("6", who=ann)

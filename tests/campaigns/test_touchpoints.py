@@ -29,8 +29,10 @@ query { myJourney { touchpoints { eventType touchChannel utmSource utmCampaign }
 def test_the_first_reminder_and_its_click_are_touchpoints_of_the_customer(
     channels, inbox, client
 ):
-    # given: Jane's checkout got its first reminder an hour later, and she
-    # clicked it
+    # given: Jane's account (the store reports it with her own address); her
+    # checkout got its first reminder an hour later, and she clicked it
+    at = T0 - timedelta(hours=1)
+    event(E.ACCOUNT_CREATED, "user:7:created", at=at, channel="", **JANE)
     checkout("t1", email=JANE["email"])
     event(E.CHECKOUT_STARTED, "checkout:t1:started", checkout="t1", **JANE)
     sweep(now=T0 + timedelta(hours=1))
@@ -62,6 +64,12 @@ def test_the_first_reminder_and_its_click_are_touchpoints_of_the_customer(
         },
         {
             "eventType": "CHECKOUT_STARTED",
+            "touchChannel": "WEB",
+            "utmSource": "",
+            "utmCampaign": "",
+        },
+        {
+            "eventType": "ACCOUNT_CREATED",
             "touchChannel": "WEB",
             "utmSource": "",
             "utmCampaign": "",
