@@ -13,6 +13,8 @@ from importlib import import_module
 import pytest
 from django.apps import apps as django_apps
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from example_store.host import issue_token
@@ -387,3 +389,48 @@ def test_the_upgrade_keeps_on_an_account_only_the_email_its_account_fact_gave():
         ("1", "own@example.com"),
         ("2", ""),
     ]
+
+
+def test_an_account_fact_giving_a_free_address_is_applied_with_its_run(db):
+    # given: Mal's checkouts come before the store's report of his account
+    # (the benchmark's order too), in one batch with other shoppers' events
+    names_email_on_checkout(MAL, "typed@example.com", minutes=0)
+    for n in range(5):
+        paid_order(f"o{n}", "10.00", minutes=n, email=f"shopper{n}@example.com")
+    account(MAL, minutes=10)
+    paid_order("o9", "10.00", minutes=11, email="shopper9@example.com")
+
+    # when
+    with CaptureQueriesContext(connection) as queries:
+        drain()
+
+    # then: Mal holds his own address (never the typed one), and the fact did
+    # not end the run: one set-wise run, no customer applied alone
+    assert Customer.objects.get(user_id="10").email == "mal@example.com"
+    assert not any(
+        "FOR UPDATE" in q["sql"] and "journey_customer" in q["sql"]
+        for q in queries.captured_queries
+    )
+    assert JourneyEvent.objects.filter(processed_at__isnull=True).count() == 0
+
+
+def test_an_account_fact_naming_a_guests_address_is_applied_alone_and_merges_nothing(
+    db,
+):
+    # given: Ann's guest order, then an account registered with her address
+    # (unconfirmed: the store linked none of her orders)
+    paid_order("g1", "30.00", email=ANN)
+    account({"user_id": "20", "email": ANN}, minutes=1)
+
+    # when
+    drain()
+
+    # then: two customers, the guest keeping her order
+    assert set(Customer.objects.values_list("user_id", "email")) == {
+        ("20", ANN),
+        (None, ANN),
+    }
+    guest = Customer.objects.get(user_id__isnull=True)
+    assert list(
+        JourneyEvent.objects.filter(customer=guest).values_list("type", flat=True)
+    ) == ["ORDER_PLACED", "ORDER_PAID"]

@@ -73,6 +73,10 @@ class _Customers:
         self.new_users: dict[str, str] = {}
         self.new_guests: set[str] = set()
         self.new_visitors: dict[str, str] = {}
+        # Existing accounts (by pk) an account fact of this run gives a new
+        # address, and every address a fact of this run gives (-> user id).
+        self.new_addresses: dict[int, str] = {}
+        self.addresses_given: dict[str, str] = {}
         found = Customer.objects.filter(
             Q(user_id__in=user_ids)
             | Q(visitor_id__in=visitor_ids)
@@ -117,21 +121,31 @@ class _Customers:
         return True
 
     def _take_account_fact(self, event: JourneyEvent, email: str) -> bool:
-        """Only a new account, first seen here with an address nobody holds,
-        is created in the run; an update, or an address a guest or another
-        account holds, is applied alone (it may merge or move the address)."""
-        if event.type != EventType.ACCOUNT_CREATED.value:
-            return False
-        if event.user_id in self.by_user or event.user_id in self.new_users:
-            return False
-        if email and (
-            email in self.users_by_email
-            or email in self.guests
-            or email in self.new_guests
-            or email in self.new_users.values()
-        ):
-            return False
-        self.new_users[event.user_id] = email
+        """An account fact joins the run when all it does is give the account
+        an address that no guest and no other account holds (or keep the one
+        it has): written set-wise with the run. One that may merge a guest with
+        the address, or move the address from another account, is applied
+        alone."""
+        if email:
+            if email in self.guests or email in self.new_guests:
+                return False
+            holder = self.users_by_email.get(email)
+            if holder is not None and holder.user_id != event.user_id:
+                return False
+            if self.addresses_given.get(email, event.user_id) != event.user_id:
+                return False
+        account = self.by_user.get(event.user_id)
+        if account is None:
+            given = self.new_users.get(event.user_id, "")
+            if given and email and given != email:
+                return False
+            self.new_users[event.user_id] = email or given
+        elif email and account.email != email:
+            if self.new_addresses.get(account.pk, email) != email:
+                return False
+            self.new_addresses[account.pk] = email
+        if email:
+            self.addresses_given[email] = event.user_id
         return True
 
     def _take_visitor(self, visitor_id: str, email: str) -> bool:
@@ -157,6 +171,20 @@ class _Customers:
         else:
             customer = None
         return customer.pk if customer else None
+
+    def write_addresses(self) -> None:
+        """Give existing accounts the addresses the run's account facts name."""
+        accounts = [
+            customer
+            for customer in self.by_user.values()
+            if customer.pk in self.new_addresses
+        ]
+        for account in accounts:
+            if self.users_by_email.get(account.email) is account:
+                del self.users_by_email[account.email]
+            account.email = self.new_addresses[account.pk]
+            self.users_by_email[account.email] = account
+        Customer.objects.bulk_update(accounts, ["email"])
 
     def create_missing(self, events: Iterable[JourneyEvent]) -> None:
         """Insert the customers these events need; a concurrent insert wins."""
@@ -195,6 +223,7 @@ class _Customers:
 def _apply_run(
     events: Sequence[JourneyEvent], customers: _Customers
 ) -> dict[int, Journey]:
+    customers.write_addresses()
     customers.create_missing(events)
     owners = [customers.owner(event) for event in events]
     run = _Run({owner for owner in owners if owner is not None})
