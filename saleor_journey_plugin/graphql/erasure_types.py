@@ -8,7 +8,6 @@ import graphene
 
 from ..core.erasure import erase_guest
 from .errors import InvalidArgument
-from .permissions import MANAGE_USERS, PermissionsField
 from .validation import clean_email
 
 
@@ -31,15 +30,3 @@ class EraseGuestData(graphene.Mutation):
         if not email:
             raise InvalidArgument("'email' must not be empty.", field="email")
         return EraseGuestData(erased=erase_guest(email) > 0)
-
-
-def erase_guest_data_field() -> PermissionsField:
-    """``Mutation.eraseGuestData``, its permission declared on the field."""
-    meta = EraseGuestData._meta
-    return PermissionsField(
-        meta.output,
-        args=meta.arguments,
-        resolver=meta.resolver,
-        permissions=[MANAGE_USERS],
-        description=meta.description,
-    )

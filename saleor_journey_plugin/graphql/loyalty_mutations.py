@@ -11,7 +11,7 @@ from ..loyalty import ledger
 from ..loyalty.redemption import redeem_for_coupon
 from .errors import InvalidArgument
 from .loyalty_types import LoyaltyEntry
-from .permissions import MANAGE_DISCOUNTS, MANAGE_USERS, PermissionsField, check_all
+from .permissions import MANAGE_DISCOUNTS, MANAGE_USERS, check_all
 from .resolvers import identified_customer
 from .validation import clean_text
 
@@ -194,15 +194,3 @@ class AdjustLoyaltyPoints(graphene.Mutation):
 
 def _adjust_refused(code: str, message: str, field: str | None) -> AdjustLoyaltyPoints:
     return AdjustLoyaltyPoints(errors=_errors(code, message, field))
-
-
-def adjust_loyalty_points_field() -> PermissionsField:
-    """``Mutation.adjustLoyaltyPoints``, its permission declared on the field."""
-    meta = AdjustLoyaltyPoints._meta
-    return PermissionsField(
-        meta.output,
-        args=meta.arguments,
-        resolver=meta.resolver,
-        permissions=[MANAGE_USERS],
-        description=meta.description,
-    )

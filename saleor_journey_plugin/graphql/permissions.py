@@ -59,6 +59,20 @@ class PermissionsField(graphene.Field):
 
         return checked
 
+    @classmethod
+    def of_mutation(
+        cls, mutation: type[graphene.Mutation], permissions: list[str]
+    ) -> "PermissionsField":
+        """The field of ``mutation``, its permission declared on the field."""
+        meta = mutation._meta
+        return cls(
+            meta.output,
+            args=meta.arguments,
+            resolver=meta.resolver,
+            permissions=permissions,
+            description=meta.description,
+        )
+
 
 __all__ = [
     "CUSTOMER",

@@ -4,9 +4,9 @@ from graphene.types.datetime import Date
 from . import report_resolvers, resolvers
 from .campaign_types import campaign_messages_field
 from .enums import JourneyLanguageEnum, JourneyStageEnum
-from .erasure_types import erase_guest_data_field
+from .erasure_types import EraseGuestData
 from .export_types import customer_data_export_field
-from .loyalty_mutations import RedeemLoyaltyPoints, adjust_loyalty_points_field
+from .loyalty_mutations import AdjustLoyaltyPoints, RedeemLoyaltyPoints
 from .loyalty_types import Loyalty, resolve_customer_loyalty, resolve_my_loyalty
 from .mutations import TrackJourneyEvent
 from .permissions import CUSTOMER, MANAGE_ORDERS, MANAGE_USERS, PermissionsField
@@ -113,8 +113,10 @@ class Query(graphene.ObjectType):
 class Mutation(graphene.ObjectType):
     track_journey_event = TrackJourneyEvent.Field()
     redeem_loyalty_points = RedeemLoyaltyPoints.Field()
-    adjust_loyalty_points = adjust_loyalty_points_field()
-    erase_guest_data = erase_guest_data_field()
+    adjust_loyalty_points = PermissionsField.of_mutation(
+        AdjustLoyaltyPoints, [MANAGE_USERS]
+    )
+    erase_guest_data = PermissionsField.of_mutation(EraseGuestData, [MANAGE_USERS])
 
 
 schema = graphene.Schema(query=Query, mutation=Mutation)
