@@ -23,7 +23,7 @@ from graphql.language.ast import (
 from graphql.type import GraphQLList, GraphQLSchema, get_named_type, get_nullable_type
 
 from ..core.export import MAX_EXPORTED_EVENTS
-from .resolvers import MAX_PAGE
+from .paging import MAX_PAGE
 
 MAX_COST = 50_000  # Saleor's GRAPHQL_QUERY_MAX_COMPLEXITY
 # Lists with no `first`: history grows by one for each stage change, a lapse

@@ -3,20 +3,7 @@
 import graphene
 from graphene.types.datetime import DateTime
 
-from ..campaigns.kinds import Kind
-from ..campaigns.models import CampaignMessage, MessageStatus
-from .cursors import decode_cursor, encode_cursor
-from .permissions import MANAGE_USERS, PermissionsField
-from .resolvers import MAX_PAGE, check_page_size
-
-CURSOR_KIND = "campaign_message"
-
-CampaignKindEnum = graphene.Enum(
-    "CampaignKind", [(k.value.upper(), k.value) for k in Kind]
-)
-CampaignMessageStatusEnum = graphene.Enum(
-    "CampaignMessageStatus", [(s.value.upper(), s.value) for s in MessageStatus]
-)
+from .enums import CampaignKindEnum, CampaignMessageStatusEnum
 
 
 class CampaignMessageNode(graphene.ObjectType):
@@ -64,50 +51,3 @@ class CampaignMessageEdge(graphene.ObjectType):
 class CampaignMessageConnection(graphene.ObjectType):
     edges = graphene.NonNull(graphene.List(graphene.NonNull(CampaignMessageEdge)))
     page_info = graphene.Field(CampaignMessagePageInfo, required=True)
-
-
-def resolve_campaign_messages(
-    info, kind: str | None, status: str | None, first: int, after: str | None
-) -> CampaignMessageConnection:
-    check_page_size(first)
-    after_id = decode_cursor(CURSOR_KIND, after) if after else None
-    # Newest first by id: the pk is the index the keyset walks, and rows are
-    # created as their campaign is scheduled.
-    rows = CampaignMessage.objects.filter(channel=info.context.channel)
-    if kind:
-        rows = rows.filter(kind=kind)
-    if status:
-        rows = rows.filter(status=status)
-    if after_id is not None:
-        rows = rows.filter(pk__lt=after_id)
-    page = list(rows.order_by("-pk")[: first + 1])
-    edges = [
-        CampaignMessageEdge(node=m, cursor=encode_cursor(CURSOR_KIND, m.pk))
-        for m in page[:first]
-    ]
-    return CampaignMessageConnection(
-        edges=edges,
-        page_info=CampaignMessagePageInfo(
-            has_next_page=len(page) > first,
-            end_cursor=edges[-1].cursor if edges else None,
-        ),
-    )
-
-
-def _resolve(root, info, first, kind=None, status=None, after=None):
-    return resolve_campaign_messages(info, kind, status, first, after)
-
-
-def campaign_messages_field() -> PermissionsField:
-    """``Query.campaignMessages``, resolver and permission included."""
-    return PermissionsField(
-        CampaignMessageConnection,
-        kind=CampaignKindEnum(),
-        status=CampaignMessageStatusEnum(),
-        first=graphene.Int(default_value=20, description=f"1 to {MAX_PAGE}."),
-        after=graphene.String(),
-        resolver=_resolve,
-        permissions=[MANAGE_USERS],
-        description="The channel's campaign emails, latest scheduled first, "
-        "optionally of one kind and in one status.",
-    )

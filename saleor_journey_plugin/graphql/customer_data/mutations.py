@@ -6,9 +6,9 @@ guest has no account to delete, so staff name her address here.
 
 import graphene
 
-from ..core.erasure import erase_guest
-from .errors import InvalidArgument
-from .validation import clean_email
+from ...core.erasure import erase_guest
+from ..errors import InvalidArgument
+from ..validation import clean_email
 
 
 class EraseGuestData(graphene.Mutation):

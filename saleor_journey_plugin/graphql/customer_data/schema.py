@@ -1,30 +1,29 @@
-"""Staff's copy of everything the plugin holds about a customer:
-``customerDataExport``."""
+"""What the plugin holds about a customer: staff's copy of it
+(``customerDataExport``) and the erasure of a guest (``eraseGuestData``)."""
 
 import graphene
 
-from ..core.export import export_customer
-from .permissions import MANAGE_USERS, PermissionsField
-from .resolvers import identified_customer
+from ..permissions import MANAGE_USERS, PermissionsField
+from . import resolvers
+from .mutations import EraseGuestData
 
 
-def _resolve(root, info, email=None, user_id=None):
-    customer = identified_customer(email, user_id)
-    if customer is None:
-        return None
-    return export_customer(customer, info.context.channel)
-
-
-def customer_data_export_field() -> PermissionsField:
-    """``Query.customerDataExport``, resolver and permission included."""
-    return PermissionsField(
+class CustomerDataQueries(graphene.ObjectType):
+    customer_data_export = PermissionsField(
         graphene.JSONString,
         email=graphene.String(),
         user_id=graphene.String(),
-        resolver=_resolve,
         permissions=[MANAGE_USERS],
         description="Everything the plugin holds about a customer in this "
         "channel, as JSON (a data subject access request): the journey, "
         "events, consent, campaign emails, reviews and loyalty points; null "
         "for a customer the plugin does not know.",
     )
+
+    @staticmethod
+    def resolve_customer_data_export(root, info, email=None, user_id=None):
+        return resolvers.resolve_customer_data_export(info, email, user_id)
+
+
+class CustomerDataMutations(graphene.ObjectType):
+    erase_guest_data = PermissionsField.of_mutation(EraseGuestData, [MANAGE_USERS])

@@ -3,30 +3,20 @@
 Resolvers ask a loader for one journey's rows and get a promise; graphql-core
 resolves the page's other journeys first, so the loader sees all their keys
 together and answers them with one query. Loaders live on the request's
-context (one per class), which keeps their cache to that request.
+context (``graphql.dataloaders.loader``), which keeps their cache to that
+request.
 """
 
 from collections import defaultdict
 from collections.abc import Sequence
-from typing import NamedTuple, TypeVar
+from typing import NamedTuple
 
 from promise import Promise
 from promise.dataloader import DataLoader
 
-from ..core import queries
-from ..core.stages import Stage
-from ..models import JourneyEvent, StageTransition
-from .context import JourneyContext
-
-L = TypeVar("L", bound=DataLoader)
-
-
-def loader(context: JourneyContext, kind: type[L]) -> L:
-    """The request's one ``kind`` loader."""
-    found = context.loaders.get(kind)
-    if found is None:
-        found = context.loaders[kind] = kind()
-    return found
+from ...core import queries
+from ...core.stages import Stage
+from ...models import JourneyEvent, StageTransition
 
 
 class HistoryLoader(DataLoader):

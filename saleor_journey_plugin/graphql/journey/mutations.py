@@ -3,12 +3,12 @@ import re
 import graphene
 from django.utils import timezone
 
-from .. import service
-from ..core.events import EventType, JourneyEventData, Source, TouchChannel
-from .enums import TouchChannelEnum
-from .errors import InvalidArgument
-from .throttle import check_opt_in_rate, check_rate
-from .validation import clean_email, clean_text
+from ... import service
+from ...core.events import EventType, JourneyEventData, Source, TouchChannel
+from ..errors import InvalidArgument
+from ..throttle import check_opt_in_rate, check_rate
+from ..validation import clean_email, clean_text
+from .enums import TouchChannelEnum, TrackableEventEnum
 
 MAX_EVENT_ID = 100
 MAX_PRODUCT_ID = 100
@@ -19,19 +19,6 @@ VISITOR_ID_HINT = "8 to 64 letters, digits, '-' or '_' (a UUID will do)"
 # Only the owner of an account may report that they left; a signed link in the
 # campaign emails will serve guests.
 SIGNED_IN_ONLY = frozenset({EventType.UNSUBSCRIBED})
-
-TrackableEventEnum = graphene.Enum(
-    "JourneyTrackableEvent",
-    [
-        (t.value, t.value)
-        for t in (
-            EventType.VISIT,
-            EventType.PRODUCT_VIEWED,
-            EventType.NEWSLETTER_OPT_IN,
-            EventType.UNSUBSCRIBED,
-        )
-    ],
-)
 
 
 class JourneyTrackInput(graphene.InputObjectType):

@@ -1,17 +1,13 @@
 import graphene
 from graphene.types.datetime import DateTime
 
-from ..core.events import emotion, is_pain_point
-from ..core.presets import stage_label
-from ..core.stages import Stage
+from ...core.events import emotion, is_pain_point
+from ...core.presets import stage_label
+from ...core.stages import Stage
+from ..enums import JourneyLanguageEnum, JourneyStageEnum
+from ..paging import page_size_arg
 from . import resolvers
-from .enums import (
-    EmotionEnum,
-    JourneyEventTypeEnum,
-    JourneyLanguageEnum,
-    JourneyStageEnum,
-    TouchChannelEnum,
-)
+from .enums import EmotionEnum, JourneyEventTypeEnum, TouchChannelEnum
 
 
 def _label(info, stage: str | None, language: str | None) -> str | None:
@@ -92,12 +88,6 @@ class JourneyTransition(graphene.ObjectType):
         return root.event
 
 
-def _page_size_arg(default: int):
-    return graphene.Int(
-        default_value=default, description=f"1 to {resolvers.MAX_PAGE}."
-    )
-
-
 class Journey(graphene.ObjectType):
     channel = graphene.String(required=True)
     customer = graphene.Field(JourneyCustomer, required=True)
@@ -111,12 +101,12 @@ class Journey(graphene.ObjectType):
     )
     touchpoints = graphene.NonNull(
         graphene.List(graphene.NonNull(JourneyTouchpoint)),
-        first=_page_size_arg(20),
+        first=page_size_arg(),
         description="Latest events first.",
     )
     pain_points = graphene.NonNull(
         graphene.List(graphene.NonNull(JourneyTouchpoint)),
-        first=_page_size_arg(20),
+        first=page_size_arg(),
     )
 
     @staticmethod

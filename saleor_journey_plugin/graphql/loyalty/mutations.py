@@ -5,47 +5,21 @@ import uuid
 
 import graphene
 
-from ..core import queries
-from ..core.events import normalize_email
-from ..loyalty import ledger
-from ..loyalty.redemption import redeem_for_coupon
-from .errors import InvalidArgument
-from .loyalty_types import LoyaltyEntry
-from .permissions import MANAGE_DISCOUNTS, MANAGE_USERS, check_all
-from .resolvers import identified_customer
-from .validation import clean_text
+from ...core import queries
+from ...core.events import normalize_email
+from ...loyalty import ledger
+from ...loyalty.redemption import redeem_for_coupon
+from ..customer_lookup import identified_customer
+from ..errors import InvalidArgument
+from ..permissions import MANAGE_DISCOUNTS, MANAGE_USERS, check_all
+from ..validation import clean_text
+from .enums import INVALID, NOT_FOUND, NOT_SIGNED_IN
+from .types import LoyaltyEntry, LoyaltyError, LoyaltyMoney
 
-NOT_SIGNED_IN = "NOT_SIGNED_IN"
-INVALID = "INVALID"
-NOT_FOUND = "NOT_FOUND"
 # A client's key for a retried adjustment (a UUID fits with room to spare).
 MAX_IDEMPOTENCY_KEY = 64
 # Added points become voucher codes: adding them is creating discounts.
 CREDIT_PERMISSIONS = [MANAGE_USERS, MANAGE_DISCOUNTS]
-
-LoyaltyErrorCodeEnum = graphene.Enum(
-    "LoyaltyErrorCode",
-    [
-        (code, code)
-        for code in (
-            NOT_SIGNED_IN,
-            INVALID,
-            NOT_FOUND,
-            *(code.value for code in ledger.Code),
-        )
-    ],
-)
-
-
-class LoyaltyError(graphene.ObjectType):
-    field = graphene.String(description="The argument at fault, if one is.")
-    code = graphene.Field(LoyaltyErrorCodeEnum, required=True)
-    message = graphene.String(required=True)
-
-
-class LoyaltyMoney(graphene.ObjectType):
-    amount = graphene.Float(required=True)
-    currency = graphene.String(description="Null where the channel has none set.")
 
 
 # Which argument each refusal is about (None: the caller, not an argument).

@@ -3,18 +3,13 @@
 import graphene
 from graphene.types.datetime import DateTime
 
-from ..core import queries
-from ..loyalty import history, ledger
-from ..loyalty.models import Kind
-from .cursors import decode_cursor, encode_cursor
-from .errors import InvalidArgument
-from .permissions import MANAGE_USERS, PermissionsField
-from .resolvers import MAX_PAGE, check_page_size, identified_customer
-from .review_types import ReviewConnection, no_reviews, review_page
-
-LoyaltyEntryKindEnum = graphene.Enum(
-    "LoyaltyEntryKind", [(k.value.upper(), k.value) for k in Kind]
-)
+from ...loyalty import ledger
+from ..paging import page_size_arg
+from ..permissions import MANAGE_USERS, PermissionsField
+from ..reviews import resolvers as review_resolvers
+from ..reviews.types import ReviewConnection
+from . import resolvers
+from .enums import LoyaltyEntryKindEnum, LoyaltyErrorCodeEnum
 
 
 class LoyaltyEntry(graphene.ObjectType):
@@ -91,14 +86,14 @@ class Loyalty(graphene.ObjectType):
     history = graphene.Field(
         LoyaltyEntryConnection,
         required=True,
-        first=graphene.Int(default_value=20, description=f"1 to {MAX_PAGE}."),
+        first=page_size_arg(),
         after=graphene.String(),
         description="Ledger entries, newest first.",
     )
     reviews = graphene.Field(
         ReviewConnection,
         required=True,
-        first=graphene.Int(default_value=20, description=f"1 to {MAX_PAGE}."),
+        first=page_size_arg(),
         after=graphene.String(),
         description="The customer's own reviews in this channel, newest "
         "received first.",
@@ -122,70 +117,22 @@ class Loyalty(graphene.ObjectType):
 
     @staticmethod
     def resolve_history(root, info, first, after=None):
-        check_page_size(first)
-        after_id = decode_cursor("ledger", after) if after else None
-        customer = root[0]
-        if customer is None:
-            if after_id is not None:
-                raise InvalidArgument(
-                    "'after' is not a cursor this API returned.", field="after"
-                )
-            found: tuple[list, bool] | None = ([], False)
-        else:
-            found = history.page(info.context.channel, customer, first, after_id)
-        if found is None:
-            raise InvalidArgument(
-                "'after' is not a cursor this API returned.", field="after"
-            )
-        entries, has_next = found
-        edges = [
-            LoyaltyEntryEdge(node=e, cursor=encode_cursor("ledger", e.pk))
-            for e in entries
-        ]
-        return LoyaltyEntryConnection(
-            edges=edges,
-            page_info=LoyaltyPageInfo(
-                has_next_page=has_next,
-                end_cursor=edges[-1].cursor if edges else None,
-            ),
-        )
+        return resolvers.resolve_history(info, root[0], first, after)
 
     @staticmethod
     def resolve_reviews(root, info, first, after=None):
         customer = root[0]
         if customer is None:
-            return no_reviews(first, after)
-        return review_page(info, first, after, customer=customer)
+            return review_resolvers.no_reviews(first, after)
+        return review_resolvers.review_page(info, first, after, customer=customer)
 
 
-def resolve_my_loyalty(info):
-    """The viewer's standing; None where the channel has loyalty off."""
-    context = info.context
-    settings = context.settings.loyalty
-    if settings is None or not settings.enabled:
-        return None
-    customer = queries.find_customer(user_id=context.viewer.user_id)
-    if customer is None:
-        # Never seen: nothing earned, which is the first tier's standing.
-        standing = ledger.Standing(
-            balance=0,
-            tier=ledger.tier_of(0, settings.tiers),
-            earned_in_window=0,
-            points_to_next_tier=ledger.points_to_next_tier(0, settings.tiers),
-            expiring_soon=0,
-        )
-        return None, standing
-    return customer.pk, ledger.standing(context.channel, customer.pk, settings)
+class LoyaltyError(graphene.ObjectType):
+    field = graphene.String(description="The argument at fault, if one is.")
+    code = graphene.Field(LoyaltyErrorCodeEnum, required=True)
+    message = graphene.String(required=True)
 
 
-def resolve_customer_loyalty(info, email: str | None, user_id: str | None):
-    """A customer's standing for staff; None for someone the plugin does not
-    know, or where the host offers no loyalty program.
-
-    Shown while the channel has loyalty off too: the balances are still owed.
-    """
-    customer = identified_customer(email, user_id)
-    settings = info.context.settings.loyalty
-    if customer is None or settings is None:
-        return None
-    return customer.pk, ledger.standing(info.context.channel, customer.pk, settings)
+class LoyaltyMoney(graphene.ObjectType):
+    amount = graphene.Float(required=True)
+    currency = graphene.String(description="Null where the channel has none set.")

@@ -11,7 +11,7 @@ from typing import Any, NamedTuple
 from promise import Promise
 from promise.dataloader import DataLoader
 
-from ..reports import Period, runner
+from ...reports import Period, runner
 
 
 class ReportKey(NamedTuple):

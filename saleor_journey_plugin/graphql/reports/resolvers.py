@@ -1,8 +1,9 @@
-"""``journeyReport``: the store reports of ``reports/`` for the endpoint's channel.
+"""``journeyReport``: the store reports (``saleor_journey_plugin.reports``) for the
+endpoint's channel.
 
 ``resolve_journey_report`` checks the period and every argument the query gives
 the reports, then returns a ``ReportScope``; nothing is computed yet. Each
-report field then loads its own report (``report_loader``), so a query computes
+report field then loads its own report (``dataloaders``), so a query computes
 only the reports it selects, and the answers here only reshape the reports'
 results for the schema (labels, seconds, lists of counts): every figure is the
 report's own.
@@ -17,17 +18,17 @@ from graphql.execution.values import get_argument_values
 from graphql.language.ast import Field, FragmentSpread, InlineFragment
 from promise import Promise
 
-from ..campaigns.report import CampaignReport
-from ..core.host import ChannelSettings
-from ..core.presets import DEFAULT_PRESET, stage_label
-from ..loyalty.report import LoyaltyReport
-from ..loyalty.settings import LoyaltySettings
-from ..reports import Period
-from ..reports.cohorts import MAX_MONTHS
-from ..reports.journey_map import MAX_TOP
-from ..reports.orders import report_currency
-from ..reports.period import MAX_DAYS
-from ..reports.results import (
+from ...campaigns.report import CampaignReport
+from ...core.host import ChannelSettings
+from ...core.presets import DEFAULT_PRESET, stage_label
+from ...loyalty.report import LoyaltyReport
+from ...loyalty.settings import LoyaltySettings
+from ...reports import Period
+from ...reports.cohorts import MAX_MONTHS
+from ...reports.journey_map import MAX_TOP
+from ...reports.orders import report_currency
+from ...reports.period import MAX_DAYS
+from ...reports.results import (
     CohortRetention,
     Funnel,
     FunnelStep,
@@ -35,12 +36,11 @@ from ..reports.results import (
     Kpis,
     TimeInStage,
 )
-from .dataloaders import loader
-from .errors import InvalidArgument
-from .report_loader import ReportLoader, report_key
+from ..dataloaders import loader
+from ..errors import InvalidArgument
+from .dataloaders import ReportLoader, report_key
+from .enums import PRESET
 
-CANONICAL = "CANONICAL"
-PRESET = "PRESET"
 # Arguments of JourneyReport's fields with a range: (lowest, highest).
 RANGES = {("cohorts", "months"): (1, MAX_MONTHS), ("map", "top"): (1, MAX_TOP)}
 

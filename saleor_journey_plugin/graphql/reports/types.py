@@ -8,16 +8,12 @@ durations are seconds.
 import graphene
 from graphene.types.datetime import Date
 
-from ..reports.cohorts import DEFAULT_MONTHS, MAX_MONTHS
-from ..reports.journey_map import DEFAULT_TOP, MAX_TOP
-from . import report_resolvers as resolvers
-from .campaign_types import CampaignKindEnum
-from .enums import (
-    JourneyFunnelViewEnum,
-    JourneyIntervalEnum,
-    JourneyLanguageEnum,
-    JourneyStageEnum,
-)
+from ...reports.cohorts import DEFAULT_MONTHS, MAX_MONTHS
+from ...reports.journey_map import DEFAULT_TOP, MAX_TOP
+from ..campaigns.enums import CampaignKindEnum
+from ..enums import JourneyLanguageEnum, JourneyStageEnum
+from . import resolvers
+from .enums import CANONICAL, JourneyFunnelViewEnum, JourneyIntervalEnum
 
 
 def _rate(description: str = "") -> graphene.Decimal:
@@ -300,7 +296,7 @@ class JourneyReport(graphene.ObjectType):
     funnel = graphene.Field(
         JourneyFunnel,
         required=True,
-        view=JourneyFunnelViewEnum(default_value=resolvers.CANONICAL),
+        view=JourneyFunnelViewEnum(default_value=CANONICAL),
         language=_language_arg(),
     )
     time_in_stage = graphene.Field(JourneyTimeInStage, required=True)

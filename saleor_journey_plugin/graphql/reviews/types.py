@@ -4,11 +4,6 @@
 import graphene
 from graphene.types.datetime import DateTime
 
-from ..reviews import listing
-from .cursors import decode_cursor, encode_cursor
-from .errors import InvalidArgument
-from .resolvers import check_page_size
-
 
 class Review(graphene.ObjectType):
     review_id = graphene.String(
@@ -55,61 +50,3 @@ class ReviewEdge(graphene.ObjectType):
 class ReviewConnection(graphene.ObjectType):
     edges = graphene.NonNull(graphene.List(graphene.NonNull(ReviewEdge)))
     page_info = graphene.Field(ReviewPageInfo, required=True)
-
-
-def resolve_reviews(info, rating, verified, first, after):
-    if rating is not None and not 1 <= rating <= 5:
-        raise InvalidArgument(
-            f"'rating' must be between 1 and 5, got {rating}.", field="rating"
-        )
-    return review_page(info, first, after, rating=rating, verified=verified)
-
-
-def review_page(
-    info,
-    first: int,
-    after: str | None,
-    *,
-    rating: int | None = None,
-    verified: bool | None = None,
-    customer: int | None = None,
-) -> ReviewConnection:
-    """A page of the channel's reviews, or of ``customer``'s alone."""
-    check_page_size(first)
-    after_id = decode_cursor("review", after) if after else None
-    found = listing.page(
-        info.context.channel,
-        first,
-        after_id,
-        rating=rating,
-        verified=verified,
-        customer=customer,
-    )
-    if found is None:
-        raise InvalidArgument(
-            "'after' is not a cursor this API returned.", field="after"
-        )
-    reviews, has_next = found
-    return _connection(reviews, has_next)
-
-
-def no_reviews(first: int, after: str | None) -> ReviewConnection:
-    """The page of someone with no reviews: any cursor is not one of theirs."""
-    check_page_size(first)
-    if after:
-        decode_cursor("review", after)
-        raise InvalidArgument(
-            "'after' is not a cursor this API returned.", field="after"
-        )
-    return _connection([], False)
-
-
-def _connection(reviews: list, has_next: bool) -> ReviewConnection:
-    edges = [ReviewEdge(node=r, cursor=encode_cursor("review", r.pk)) for r in reviews]
-    return ReviewConnection(
-        edges=edges,
-        page_info=ReviewPageInfo(
-            has_next_page=has_next,
-            end_cursor=edges[-1].cursor if edges else None,
-        ),
-    )

@@ -1,0 +1,11 @@
+import graphene
+
+from ...campaigns.kinds import Kind
+from ...campaigns.models import MessageStatus
+
+CampaignKindEnum = graphene.Enum(
+    "CampaignKind", [(k.value.upper(), k.value) for k in Kind]
+)
+CampaignMessageStatusEnum = graphene.Enum(
+    "CampaignMessageStatus", [(s.value.upper(), s.value) for s in MessageStatus]
+)
