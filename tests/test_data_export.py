@@ -22,10 +22,10 @@ from saleor_journey_plugin.loyalty import ledger
 from saleor_journey_plugin.models import Customer, JourneyEvent
 
 from .conftest import T0
+from .graphql.api import error, graphql
 from .loyalty.conftest import loyalty_on
 from .reviews.test_graphql import review
 from .test_erasure import record, rows_naming
-from .test_graphql_api import error, graphql
 
 pytestmark = pytest.mark.django_db
 

@@ -18,7 +18,7 @@ from saleor_journey_plugin.core.recording import record_event
 from saleor_journey_plugin.models import Customer, Journey, JourneyEvent
 
 from .conftest import T0
-from .test_graphql_api import graphql
+from .graphql.api import graphql
 
 EMAIL = "erase.me@example.com"
 USER_ID = "77"

@@ -26,8 +26,8 @@ from saleor_journey_plugin.core.recording import record_event
 from saleor_journey_plugin.loyalty.models import LedgerEntry, LoyaltyAccount
 from saleor_journey_plugin.models import Customer, JourneyEvent
 
+from .graphql.api import CUSTOMER_JOURNEY, STAFF, graphql
 from .loyalty.conftest import CHANNEL, loyalty_on
-from .test_graphql_api import CUSTOMER_JOURNEY, STAFF, graphql
 
 pytestmark = pytest.mark.django_db
 

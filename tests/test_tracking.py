@@ -12,7 +12,8 @@ from saleor_journey_plugin.core.processing import drain, process_event
 from saleor_journey_plugin.core.recording import stored_key
 from saleor_journey_plugin.models import Customer, Journey, JourneyEvent
 
-from .test_graphql_api import STAFF, error, graphql, seed
+from .graphql.api import STAFF, error, graphql
+from .seed import seed
 
 TRACK = """
 mutation($input: JourneyTrackInput!) {

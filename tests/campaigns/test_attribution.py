@@ -31,7 +31,7 @@ from saleor_journey_plugin.reports import Period
 from saleor_journey_plugin.reports.results import Money
 
 from ..conftest import T0
-from ..test_graphql_api import graphql
+from ..graphql.api import graphql
 from .conftest import checkout, event
 
 pytestmark = pytest.mark.django_db

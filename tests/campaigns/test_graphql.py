@@ -12,7 +12,7 @@ from saleor_journey_plugin.graphql.cost import query_cost
 from saleor_journey_plugin.graphql.schema import schema
 
 from ..conftest import T0
-from ..test_graphql_api import STAFF, error, graphql
+from ..graphql.api import STAFF, error, graphql
 from .channels import CHANNEL
 
 pytestmark = pytest.mark.django_db

@@ -1,14 +1,18 @@
-"""The journey endpoint's HTTP answers: failures, refusals and CORS."""
+"""The journey endpoint's HTTP answers: failures, refusals, CORS and tokens."""
 
 import json
 import logging
+from io import StringIO
 
 import pytest
+from django.core import signing
+from django.core.management import call_command
 from django.db import DatabaseError
 from django.test import override_settings
 
-from example_store.host import ExampleStoreHost, issue_token
+from example_store.host import TOKEN_SALT, ExampleStoreHost, issue_token
 from saleor_journey_plugin.core import queries
+from saleor_journey_plugin.core.events import EventType as E
 
 STAFF = issue_token(permissions=["MANAGE_USERS"])
 SHOP = "https://shop.example.com"
@@ -45,6 +49,10 @@ def graphql_core_logs():
     for logger, (level, propagate) in zip(loggers, saved, strict=True):
         logger.setLevel(level)
         logger.propagate = propagate
+
+
+def tampered(token):
+    return token[:-1] + ("B" if token.endswith("A") else "A")
 
 
 def failing(*args, **kwargs):
@@ -194,6 +202,98 @@ def test_client_errors_are_answered_without_a_traceback_in_the_log(
 # Refused before they run
 
 
+def test_get_is_not_allowed(db, client):
+    # when
+    response = client.get("/graphql/web-usd/", {"query": "{ myJourney { stage } }"})
+
+    # then
+    assert response.status_code == 405
+    assert response.json() == {
+        "errors": [
+            {
+                "message": "Send GraphQL requests with POST.",
+                "extensions": {"exception": {"code": "BadRequest"}},
+            }
+        ]
+    }
+
+
+def test_malformed_json_body_is_a_bad_request(db, client):
+    # when
+    response = client.post(
+        "/graphql/web-usd/", data="{query: oops", content_type="application/json"
+    )
+
+    # then
+    assert response.status_code == 400
+    assert response.json() == {
+        "errors": [
+            {
+                "message": (
+                    "The request body is not JSON: Expecting property name enclosed "
+                    "in double quotes: line 1 column 2 (char 1)"
+                ),
+                "extensions": {"exception": {"code": "BadRequest"}},
+            }
+        ]
+    }
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ("{}", "The request body needs a 'query' string."),
+        (
+            '[{"query": "{ myJourney { stage } }"}]',
+            "The request body needs a 'query' string.",
+        ),
+        ('{"query": 5}', "The request body needs a 'query' string."),
+        (
+            '{"query": "{ myJourney { stage } }", "variables": [1]}',
+            "'variables' must be an object.",
+        ),
+        (
+            '{"query": "{ myJourney { stage } }", "operationName": 5}',
+            "'operationName' must be a string.",
+        ),
+    ],
+)
+def test_a_body_without_a_query_string_or_with_bad_members_is_a_bad_request(
+    db, client, body, message
+):
+    # when
+    response = client.post(
+        "/graphql/web-usd/", data=body, content_type="application/json"
+    )
+
+    # then
+    assert response.status_code == 400
+    assert response.json() == {
+        "errors": [
+            {"message": message, "extensions": {"exception": {"code": "BadRequest"}}}
+        ]
+    }
+
+
+def test_invalid_query_is_a_bad_request_without_data(db, client):
+    # when
+    response = graphql(
+        client, "{ myJourney { shoeSize } }", token=issue_token(user_id="1")
+    )
+
+    # then
+    assert response.status_code == 400
+    assert response.json() == {
+        "data": None,
+        "errors": [
+            {
+                "message": 'Cannot query field "shoeSize" on type "Journey".',
+                "locations": [{"line": 1, "column": 15}],
+            }
+        ],
+    }
+
+
 def test_a_body_over_100_kb_is_refused_unread(db, client):
     # given
     body = json.dumps({"query": "{ myJourney { stage } }", "pad": "x" * 100_000})
@@ -282,26 +382,6 @@ def test_json_nested_deeper_than_python_can_parse_is_a_bad_request(db, client):
     }
 
 
-def test_operation_name_must_be_a_string(db, client):
-    # when
-    response = client.post(
-        "/graphql/web-usd/",
-        data=json.dumps({"query": "{ myJourney { stage } }", "operationName": 5}),
-        content_type="application/json",
-    )
-
-    # then
-    assert response.status_code == 400
-    assert response.json() == {
-        "errors": [
-            {
-                "message": "'operationName' must be a string.",
-                "extensions": {"exception": {"code": "BadRequest"}},
-            }
-        ]
-    }
-
-
 def test_a_subscription_is_refused_as_a_bad_request(db, client):
     # when: the schema has no subscriptions
     response = graphql(client, "subscription { customers { edges { cursor } } }")
@@ -334,6 +414,24 @@ def test_a_refused_query_leaves_one_info_line(db, client, caplog):
 
 
 # CORS
+
+
+def test_preflight_allows_cross_origin_posts_with_authorization(db, client):
+    # when
+    response = client.options(
+        "/graphql/web-usd/",
+        HTTP_ORIGIN="https://shop.example.com",
+        HTTP_ACCESS_CONTROL_REQUEST_METHOD="POST",
+        HTTP_ACCESS_CONTROL_REQUEST_HEADERS="authorization, content-type",
+    )
+
+    # then
+    assert response.status_code == 200
+    assert response["Access-Control-Allow-Origin"] == "*"
+    assert response["Access-Control-Allow-Methods"] == "POST, OPTIONS"
+    allowed = [h.strip() for h in response["Access-Control-Allow-Headers"].split(",")]
+    assert "Authorization" in allowed
+    assert "Content-Type" in allowed
 
 
 @pytest.mark.parametrize(
@@ -376,21 +474,30 @@ def test_with_listed_origins_every_answer_varies_by_origin(
     assert response.headers.get("Access-Control-Allow-Origin") == allowed
 
 
-def test_with_any_origin_allowed_answers_do_not_vary(db, client):
+@pytest.mark.parametrize("origin", [SHOP, None], ids=["origin", "no-origin"])
+def test_with_any_origin_allowed_answers_do_not_vary(db, client, origin):
+    # given
+    headers = {"HTTP_ORIGIN": origin} if origin else {}
+
     # when
-    response = graphql(client, "{ myJourney { stage } }", HTTP_ORIGIN=SHOP)
+    response = graphql(client, "{ myJourney { stage } }", **headers)
 
     # then
     assert response["Access-Control-Allow-Origin"] == "*"
     assert not response.has_header("Vary")
 
 
-def test_preflight_for_a_channel_without_a_journey_is_not_found(db, client):
-    # when
-    response = client.options(
+@pytest.mark.parametrize("method", ["POST", "OPTIONS"])
+def test_a_channel_without_a_journey_is_not_found(db, client, method):
+    # when: a signed-in customer's query, or its preflight
+    response = client.generic(
+        method,
         "/graphql/web-eur/",
+        data=json.dumps({"query": "{ myJourney { stage } }"}),
+        content_type="application/json",
         HTTP_ORIGIN=SHOP,
         HTTP_ACCESS_CONTROL_REQUEST_METHOD="POST",
+        HTTP_AUTHORIZATION=f"Bearer {issue_token(user_id='1')}",
     )
 
     # then
@@ -403,3 +510,59 @@ def test_preflight_for_a_channel_without_a_journey_is_not_found(db, client):
             }
         ]
     }
+
+
+# Authentication
+
+
+@pytest.mark.parametrize(
+    "token",
+    [
+        pytest.param("garbage", id="garbage"),
+        pytest.param(
+            signing.dumps({"user_id": "1", "permissions": ["MANAGE_USERS"]}, salt="x"),
+            id="other-salt",
+        ),
+        pytest.param(
+            signing.dumps(
+                {"user_id": "1", "permissions": ["MANAGE_USERS"]},
+                key="not-the-store-secret",
+                salt=TOKEN_SALT,
+            ),
+            id="other-key",
+        ),
+        pytest.param(tampered(issue_token(user_id="1")), id="tampered"),
+    ],
+)
+def test_forged_token_is_unauthorized(db, client, token):
+    # when
+    response = graphql(client, "{ myJourney { stage } }", token=token)
+
+    # then
+    assert response.status_code == 401
+    assert response.json() == {
+        "errors": [
+            {
+                "message": "Invalid token.",
+                "extensions": {"exception": {"code": "InvalidToken"}},
+            }
+        ]
+    }
+
+
+def test_token_command_prints_a_token_the_api_accepts(db, client, store):
+    # given: a staff token from the example store's command
+    out = StringIO()
+    call_command("journey_token", "--permission", "MANAGE_USERS", stdout=out)
+    store.event(E.ORDER_PLACED, "order:1:placed", email="t@example.com")
+
+    # when
+    response = client.post(
+        "/graphql/web-usd/",
+        data=json.dumps({"query": "{ stageDistribution { total } }"}),
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {out.getvalue().strip()}",
+    )
+
+    # then
+    assert response.json() == {"data": {"stageDistribution": {"total": 1}}}

@@ -1,20 +1,17 @@
-"""The journey GraphQL API through its HTTP view, as storefronts and staff call it."""
+"""A journey through the API: ``myJourney``, ``customerJourney``, ``customers``
+and ``stageDistribution``, as storefronts and staff call them."""
 
 import base64
-import json
-from datetime import timedelta
 
 import pytest
-from django.core import signing
 
-from example_store.host import TOKEN_SALT, issue_token
+from example_store.host import issue_token
 from saleor_journey_plugin.core.events import EventType as E
-from saleor_journey_plugin.core.events import JourneyEventData, Source, TouchChannel
-from saleor_journey_plugin.core.processing import process_event
-from saleor_journey_plugin.core.recording import record_event
+from saleor_journey_plugin.core.events import Source, TouchChannel
 from saleor_journey_plugin.models import Journey
 
-from .conftest import T0
+from ..seed import seed
+from .api import CUSTOMER_JOURNEY, STAFF, error, graphql
 
 MY_JOURNEY = """
 query {
@@ -38,13 +35,6 @@ query {
   }
 }
 """
-CUSTOMER_JOURNEY = """
-query($email: String, $userId: String) {
-  customerJourney(email: $email, userId: $userId) {
-    customer { userId email } stage stageLabel paidOrders
-  }
-}
-"""
 CUSTOMERS = """
 query($stage: JourneyStage, $first: Int, $after: String) {
   customers(stage: $stage, first: $first, after: $after) {
@@ -62,39 +52,6 @@ query($language: JourneyLanguage) {
   }
 }
 """
-TRACK = """
-mutation($input: JourneyTrackInput!) {
-  trackJourneyEvent(input: $input) { recorded }
-}
-"""
-STAFF = {"permissions": ["MANAGE_USERS"]}
-
-
-def graphql(client, query, variables=None, *, token="", channel="web-usd"):
-    headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"} if token else {}
-    body = {"query": query, "variables": variables or {}}
-    return client.post(
-        f"/graphql/{channel}/",
-        data=json.dumps(body),
-        content_type="application/json",
-        **headers,
-    )
-
-
-def error(message, code, path, line, column, field=None):
-    exception = {"code": code}
-    if field:
-        exception["field"] = field
-    return {
-        "message": message,
-        "locations": [{"line": line, "column": column}],
-        "path": path,
-        "extensions": {"exception": exception},
-    }
-
-
-def tampered(token):
-    return token[:-1] + ("B" if token.endswith("A") else "A")
 
 
 def cursor(journey_pk):
@@ -103,36 +60,6 @@ def cursor(journey_pk):
 
 def journey_pk(email, channel="web-usd"):
     return Journey.objects.get(customer__email=email, channel=channel).pk
-
-
-def seed(
-    event_type,
-    key,
-    *,
-    days,
-    user_id="",
-    email="",
-    channel="web-usd",
-    touch=TouchChannel.WEB,
-    source=None,
-    payload=None,
-):
-    """Record and process an event at ``T0 + days`` with its touch channel, source."""
-    event_id = record_event(
-        JourneyEventData(
-            type=event_type,
-            idempotency_key=key,
-            occurred_at=T0 + timedelta(days=days),
-            channel=channel,
-            user_id=user_id,
-            email=email,
-            touch_channel=touch,
-            source=source or Source(),
-            payload=payload or {},
-        )
-    )
-    assert process_event(event_id)
-    return event_id
 
 
 def touchpoint(event_type, occurred_at, stage, label, **fields):
@@ -947,196 +874,3 @@ def test_stage_distribution_language_overrides_the_channels(krw_shoppers, client
             }
         }
     }
-
-
-# HTTP
-
-
-def test_preflight_allows_cross_origin_posts_with_authorization(db, client):
-    # when
-    response = client.options(
-        "/graphql/web-usd/",
-        HTTP_ORIGIN="https://shop.example.com",
-        HTTP_ACCESS_CONTROL_REQUEST_METHOD="POST",
-        HTTP_ACCESS_CONTROL_REQUEST_HEADERS="authorization, content-type",
-    )
-
-    # then
-    assert response.status_code == 200
-    assert response["Access-Control-Allow-Origin"] == "*"
-    assert response["Access-Control-Allow-Methods"] == "POST, OPTIONS"
-    allowed = [h.strip() for h in response["Access-Control-Allow-Headers"].split(",")]
-    assert "Authorization" in allowed
-    assert "Content-Type" in allowed
-
-
-def test_answers_carry_cors_headers_too(db, client):
-    # when
-    response = graphql(client, "{ myJourney { stage } }")
-
-    # then
-    assert response["Access-Control-Allow-Origin"] == "*"
-
-
-def test_get_is_not_allowed(db, client):
-    # when
-    response = client.get("/graphql/web-usd/", {"query": "{ myJourney { stage } }"})
-
-    # then
-    assert response.status_code == 405
-    assert response.json() == {
-        "errors": [
-            {
-                "message": "Send GraphQL requests with POST.",
-                "extensions": {"exception": {"code": "BadRequest"}},
-            }
-        ]
-    }
-
-
-def test_malformed_json_body_is_a_bad_request(db, client):
-    # when
-    response = client.post(
-        "/graphql/web-usd/", data="{query: oops", content_type="application/json"
-    )
-
-    # then
-    assert response.status_code == 400
-    assert response.json() == {
-        "errors": [
-            {
-                "message": (
-                    "The request body is not JSON: Expecting property name enclosed "
-                    "in double quotes: line 1 column 2 (char 1)"
-                ),
-                "extensions": {"exception": {"code": "BadRequest"}},
-            }
-        ]
-    }
-
-
-@pytest.mark.parametrize(
-    ("body", "message"),
-    [
-        ("{}", "The request body needs a 'query' string."),
-        (
-            '[{"query": "{ myJourney { stage } }"}]',
-            "The request body needs a 'query' string.",
-        ),
-        ('{"query": 5}', "The request body needs a 'query' string."),
-        (
-            '{"query": "{ myJourney { stage } }", "variables": [1]}',
-            "'variables' must be an object.",
-        ),
-    ],
-)
-def test_body_without_a_query_string_is_a_bad_request(db, client, body, message):
-    # when
-    response = client.post(
-        "/graphql/web-usd/", data=body, content_type="application/json"
-    )
-
-    # then
-    assert response.status_code == 400
-    assert response.json() == {
-        "errors": [
-            {"message": message, "extensions": {"exception": {"code": "BadRequest"}}}
-        ]
-    }
-
-
-def test_invalid_query_is_a_bad_request_without_data(db, client):
-    # when
-    response = graphql(
-        client, "{ myJourney { shoeSize } }", token=issue_token(user_id="1")
-    )
-
-    # then
-    assert response.status_code == 400
-    assert response.json() == {
-        "data": None,
-        "errors": [
-            {
-                "message": 'Cannot query field "shoeSize" on type "Journey".',
-                "locations": [{"line": 1, "column": 15}],
-            }
-        ],
-    }
-
-
-def test_unknown_channel_is_not_found(db, client):
-    # when
-    response = graphql(
-        client,
-        "{ myJourney { stage } }",
-        token=issue_token(user_id="1"),
-        channel="web-eur",
-    )
-
-    # then
-    assert response.status_code == 404
-    assert response.json() == {
-        "errors": [
-            {
-                "message": "No journey in channel 'web-eur'.",
-                "extensions": {"exception": {"code": "BadRequest"}},
-            }
-        ]
-    }
-
-
-@pytest.mark.parametrize(
-    "token",
-    [
-        pytest.param("garbage", id="garbage"),
-        pytest.param(
-            signing.dumps({"user_id": "1", "permissions": ["MANAGE_USERS"]}, salt="x"),
-            id="other-salt",
-        ),
-        pytest.param(
-            signing.dumps(
-                {"user_id": "1", "permissions": ["MANAGE_USERS"]},
-                key="not-the-store-secret",
-                salt=TOKEN_SALT,
-            ),
-            id="other-key",
-        ),
-        pytest.param(tampered(issue_token(user_id="1")), id="tampered"),
-    ],
-)
-def test_forged_token_is_unauthorized(db, client, token):
-    # when
-    response = graphql(client, "{ myJourney { stage } }", token=token)
-
-    # then
-    assert response.status_code == 401
-    assert response.json() == {
-        "errors": [
-            {
-                "message": "Invalid token.",
-                "extensions": {"exception": {"code": "InvalidToken"}},
-            }
-        ]
-    }
-
-
-def test_token_command_prints_a_token_the_api_accepts(db, client, store):
-    # given: a staff token from the example store's command
-    from io import StringIO
-
-    from django.core.management import call_command
-
-    out = StringIO()
-    call_command("journey_token", "--permission", "MANAGE_USERS", stdout=out)
-    store.event(E.ORDER_PLACED, "order:1:placed", email="t@example.com")
-
-    # when
-    response = client.post(
-        "/graphql/web-usd/",
-        data=json.dumps({"query": "{ stageDistribution { total } }"}),
-        content_type="application/json",
-        HTTP_AUTHORIZATION=f"Bearer {out.getvalue().strip()}",
-    )
-
-    # then
-    assert response.json() == {"data": {"stageDistribution": {"total": 1}}}

@@ -16,7 +16,7 @@ from saleor_journey_plugin.core.events import JourneyEventData
 from saleor_journey_plugin.core.processing import drain
 from saleor_journey_plugin.core.recording import record_event
 
-from .conftest import T0
+from ..conftest import T0
 
 STAFF = issue_token(permissions=["MANAGE_USERS"])
 PAGE = """

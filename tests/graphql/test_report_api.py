@@ -24,10 +24,10 @@ from saleor_journey_plugin.reports import (
     compute_time_in_stage,
 )
 
-from .reports.store import USD, build_usd_store
+from ..reports.store import USD, build_usd_store
 
 PAGE_QUERY = (
-    Path(__file__).resolve().parent.parent
+    Path(__file__).resolve().parents[2]
     / "graphql"
     / "examples"
     / "journey_report.graphql"

@@ -9,7 +9,7 @@ from graphql.validation import validate
 from saleor_journey_plugin.graphql.schema import schema
 from saleor_journey_plugin.management.commands.export_journey_schema import schema_sdl
 
-GRAPHQL_DIR = Path(__file__).resolve().parent.parent / "graphql"
+GRAPHQL_DIR = Path(__file__).resolve().parents[2] / "graphql"
 EXAMPLES = GRAPHQL_DIR / "examples"
 EXPECTED_EXAMPLES = [
     "adjust_loyalty_points.graphql",

@@ -12,13 +12,13 @@ from saleor_journey_plugin.core.events import EventType as E
 from saleor_journey_plugin.core.events import JourneyEventData
 from saleor_journey_plugin.core.processing import drain
 from saleor_journey_plugin.core.recording import record_event
-from saleor_journey_plugin.graphql.cursors import encode_cursor
+from saleor_journey_plugin.graphql.paging import encode_cursor
 from saleor_journey_plugin.loyalty import ledger
 from saleor_journey_plugin.loyalty.models import LedgerEntry
 from saleor_journey_plugin.models import Customer
 
+from ..graphql.api import error, graphql
 from ..reviews.test_graphql import review
-from ..test_graphql_api import error, graphql
 from .conftest import CHANNEL, entries, loyalty_on
 
 pytestmark = pytest.mark.django_db

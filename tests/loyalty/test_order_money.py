@@ -21,7 +21,7 @@ from saleor_journey_plugin.loyalty.report import compute_loyalty
 from saleor_journey_plugin.models import Customer, JourneyEvent
 from saleor_journey_plugin.reports import Period
 
-from ..test_graphql_api import graphql
+from ..graphql.api import graphql
 from .conftest import CHANNEL, entries
 
 pytestmark = pytest.mark.django_db

@@ -22,7 +22,7 @@ from saleor_journey_plugin.models import Customer
 from saleor_journey_plugin.reports import Period, runner
 from saleor_journey_plugin.reports.results import Money
 
-from ..test_graphql_api import graphql
+from ..graphql.api import graphql
 from .conftest import CHANNEL, money, with_
 from .test_graphql import loyalty_on
 

@@ -8,13 +8,13 @@ from django.db.models import Q
 from example_store.host import issue_token
 from saleor_journey_plugin.core.erasure import erase_customer
 from saleor_journey_plugin.core.processing import drain
-from saleor_journey_plugin.graphql.cursors import encode_cursor
+from saleor_journey_plugin.graphql.paging import encode_cursor
 from saleor_journey_plugin.loyalty import ledger
 from saleor_journey_plugin.loyalty.models import LedgerEntry
 from saleor_journey_plugin.models import Customer
 
+from ..graphql.api import error, graphql
 from ..reviews.test_graphql import review
-from ..test_graphql_api import error, graphql
 from .conftest import CHANNEL, entries, loyalty_on
 from .test_graphql import ANN, BOB, paid, registered
 

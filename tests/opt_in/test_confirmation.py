@@ -22,7 +22,7 @@ from saleor_journey_plugin.double_opt_in.models import OptInEmail, OptInMailbox
 from saleor_journey_plugin.models import JourneyEvent
 
 from ..campaigns.channels import STORE_URL
-from ..test_graphql_api import seed
+from ..seed import seed
 from ..test_tracking import TRACK
 
 pytestmark = pytest.mark.django_db

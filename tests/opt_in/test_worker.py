@@ -11,7 +11,7 @@ from saleor_journey_plugin.models import Journey, JourneyEvent
 
 from ..campaigns.channels import STORE_URL
 from ..celery_worker import running_worker, wait_until
-from ..test_graphql_api import graphql
+from ..graphql.api import graphql
 from ..test_tracking import TRACK
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]

@@ -9,11 +9,11 @@ from graphql.language.parser import parse
 
 from example_store.host import issue_token
 from saleor_journey_plugin.graphql.cost import query_cost
-from saleor_journey_plugin.graphql.cursors import encode_cursor
+from saleor_journey_plugin.graphql.paging import encode_cursor
 from saleor_journey_plugin.graphql.schema import schema
 from saleor_journey_plugin.reviews.models import Review
 
-from ..test_graphql_api import error, graphql
+from ..graphql.api import error, graphql
 from .conftest import CHANNEL
 
 pytestmark = pytest.mark.django_db
