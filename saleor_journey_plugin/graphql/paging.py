@@ -1,4 +1,4 @@
-"""Pages of a list: their size, their opaque cursors and their answer.
+"""Pages of a list: their size, their opaque cursors, their type and answer.
 
 A cursor is a kind of row and its id, base64-encoded. Anything a client sends
 back that is not a cursor of that kind (or names an id PostgreSQL's bigint
@@ -56,12 +56,42 @@ def not_a_cursor(argument: str = "after") -> InvalidArgument:
     )
 
 
-def connection(rows: Sequence[Any], has_next: bool, kind: str) -> dict[str, Any]:
-    """A page of ``rows`` (each with a ``pk``) as any of the schema's connections.
+def connection_type(
+    name: str, node: type[graphene.ObjectType], page_info: str
+) -> type[graphene.ObjectType]:
+    """``{name}Connection``: edges (``{name}Edge``) of ``node`` and a page info.
 
-    The schema's connection types read these keys, so the resolvers that page
-    need not know those types.
+    Every list pages alike; each has its own page-info type, named by
+    ``page_info``, as the schema has always had.
     """
+    info = type(
+        page_info,
+        (graphene.ObjectType,),
+        {
+            "has_next_page": graphene.Boolean(required=True),
+            "end_cursor": graphene.String(),
+        },
+    )
+    edge = type(
+        f"{name}Edge",
+        (graphene.ObjectType,),
+        {
+            "node": graphene.Field(node, required=True),
+            "cursor": graphene.String(required=True),
+        },
+    )
+    return type(
+        f"{name}Connection",
+        (graphene.ObjectType,),
+        {
+            "edges": graphene.NonNull(graphene.List(graphene.NonNull(edge))),
+            "page_info": graphene.Field(info, required=True),
+        },
+    )
+
+
+def connection(rows: Sequence[Any], has_next: bool, kind: str) -> dict[str, Any]:
+    """A page of ``rows`` (each with a ``pk``), as a connection type reads it."""
     edges = [{"node": row, "cursor": encode_cursor(kind, row.pk)} for row in rows]
     return {
         "edges": edges,

@@ -3,6 +3,7 @@
 import graphene
 from graphene.types.datetime import DateTime
 
+from ..paging import connection_type
 from .enums import CampaignKindEnum, CampaignMessageStatusEnum
 
 
@@ -38,16 +39,6 @@ class CampaignMessageNode(graphene.ObjectType):
         return root.coupon_code or None
 
 
-class CampaignMessagePageInfo(graphene.ObjectType):
-    has_next_page = graphene.Boolean(required=True)
-    end_cursor = graphene.String()
-
-
-class CampaignMessageEdge(graphene.ObjectType):
-    node = graphene.Field(CampaignMessageNode, required=True)
-    cursor = graphene.String(required=True)
-
-
-class CampaignMessageConnection(graphene.ObjectType):
-    edges = graphene.NonNull(graphene.List(graphene.NonNull(CampaignMessageEdge)))
-    page_info = graphene.Field(CampaignMessagePageInfo, required=True)
+CampaignMessageConnection = connection_type(
+    "CampaignMessage", CampaignMessageNode, page_info="CampaignMessagePageInfo"
+)

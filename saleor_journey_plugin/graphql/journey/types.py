@@ -5,7 +5,7 @@ from ...core.events import emotion, is_pain_point
 from ...core.presets import stage_label
 from ...core.stages import Stage
 from ..enums import JourneyLanguageEnum, JourneyStageEnum
-from ..paging import page_size_arg
+from ..paging import connection_type, page_size_arg
 from . import resolvers
 from .enums import EmotionEnum, JourneyEventTypeEnum, TouchChannelEnum
 
@@ -126,19 +126,7 @@ class Journey(graphene.ObjectType):
         return resolvers.resolve_touchpoints(info, root, first, pain_only=True)
 
 
-class JourneyPageInfo(graphene.ObjectType):
-    has_next_page = graphene.Boolean(required=True)
-    end_cursor = graphene.String()
-
-
-class JourneyEdge(graphene.ObjectType):
-    node = graphene.Field(Journey, required=True)
-    cursor = graphene.String(required=True)
-
-
-class JourneyConnection(graphene.ObjectType):
-    edges = graphene.NonNull(graphene.List(graphene.NonNull(JourneyEdge)))
-    page_info = graphene.Field(JourneyPageInfo, required=True)
+JourneyConnection = connection_type("Journey", Journey, page_info="JourneyPageInfo")
 
 
 class StageCount(graphene.ObjectType):

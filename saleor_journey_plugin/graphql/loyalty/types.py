@@ -4,7 +4,7 @@ import graphene
 from graphene.types.datetime import DateTime
 
 from ...loyalty import ledger
-from ..paging import page_size_arg
+from ..paging import connection_type, page_size_arg
 from ..permissions import MANAGE_USERS, PermissionsField
 from ..reviews import resolvers as review_resolvers
 from ..reviews.types import ReviewConnection
@@ -53,19 +53,9 @@ class LoyaltyEntry(graphene.ObjectType):
         return root.staff_email or None
 
 
-class LoyaltyPageInfo(graphene.ObjectType):
-    has_next_page = graphene.Boolean(required=True)
-    end_cursor = graphene.String()
-
-
-class LoyaltyEntryEdge(graphene.ObjectType):
-    node = graphene.Field(LoyaltyEntry, required=True)
-    cursor = graphene.String(required=True)
-
-
-class LoyaltyEntryConnection(graphene.ObjectType):
-    edges = graphene.NonNull(graphene.List(graphene.NonNull(LoyaltyEntryEdge)))
-    page_info = graphene.Field(LoyaltyPageInfo, required=True)
+LoyaltyEntryConnection = connection_type(
+    "LoyaltyEntry", LoyaltyEntry, page_info="LoyaltyPageInfo"
+)
 
 
 class Loyalty(graphene.ObjectType):

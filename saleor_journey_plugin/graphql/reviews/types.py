@@ -4,6 +4,8 @@
 import graphene
 from graphene.types.datetime import DateTime
 
+from ..paging import connection_type
+
 
 class Review(graphene.ObjectType):
     review_id = graphene.String(
@@ -37,16 +39,4 @@ class Review(graphene.ObjectType):
     )
 
 
-class ReviewPageInfo(graphene.ObjectType):
-    has_next_page = graphene.Boolean(required=True)
-    end_cursor = graphene.String()
-
-
-class ReviewEdge(graphene.ObjectType):
-    node = graphene.Field(Review, required=True)
-    cursor = graphene.String(required=True)
-
-
-class ReviewConnection(graphene.ObjectType):
-    edges = graphene.NonNull(graphene.List(graphene.NonNull(ReviewEdge)))
-    page_info = graphene.Field(ReviewPageInfo, required=True)
+ReviewConnection = connection_type("Review", Review, page_info="ReviewPageInfo")
