@@ -4,6 +4,7 @@ from ...core import queries
 from ...loyalty import history, ledger
 from ..customer_lookup import identified_customer
 from ..paging import check_page_size, connection, decode_cursor, not_a_cursor
+from ..reviews.resolvers import no_reviews, review_page
 
 CURSOR_KIND = "ledger"
 
@@ -24,6 +25,15 @@ def resolve_history(
         raise not_a_cursor()
     entries, has_next = found
     return connection(entries, has_next, CURSOR_KIND)
+
+
+def resolve_reviews(
+    info, customer: int | None, first: int, after: str | None
+) -> dict[str, Any]:
+    """A page of ``customer``'s own reviews in the channel."""
+    if customer is None:
+        return no_reviews(first, after)
+    return review_page(info, first, after, customer=customer)
 
 
 def resolve_my_loyalty(info):

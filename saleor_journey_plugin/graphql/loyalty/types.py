@@ -6,7 +6,6 @@ from graphene.types.datetime import DateTime
 from ...loyalty import ledger
 from ..paging import connection_type, page_size_arg
 from ..permissions import MANAGE_USERS, PermissionsField
-from ..reviews import resolvers as review_resolvers
 from ..reviews.types import ReviewConnection
 from . import resolvers
 from .enums import LoyaltyEntryKindEnum, LoyaltyErrorCodeEnum
@@ -111,10 +110,7 @@ class Loyalty(graphene.ObjectType):
 
     @staticmethod
     def resolve_reviews(root, info, first, after=None):
-        customer = root[0]
-        if customer is None:
-            return review_resolvers.no_reviews(first, after)
-        return review_resolvers.review_page(info, first, after, customer=customer)
+        return resolvers.resolve_reviews(info, root[0], first, after)
 
 
 class LoyaltyError(graphene.ObjectType):
