@@ -42,6 +42,7 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy saleor_journey_plugin example_store benchmarks
+	$(BIN)/lint-imports
 
 format: install
 	$(BIN)/ruff check --fix .

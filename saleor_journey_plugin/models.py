@@ -1,4 +1,9 @@
-"""The plugin's own tables: customers, their journeys, the event log, transitions."""
+"""The plugin's own tables: customers, their journeys, the event log, transitions.
+
+Each capability keeps its tables in its own package (``loyalty/models.py``...),
+naming these by string (``"saleor_journey_plugin.Customer"``) as Saleor's apps
+name each other's; ``apps.py`` has Django load them.
+"""
 
 from django.db import models
 from django.db.models import Q
@@ -230,74 +235,3 @@ class ProcessingRequest(models.Model):
 
     def __str__(self) -> str:
         return "requested" if self.requested else "idle"
-
-
-# The reports' rollups are the reports' own tables; Django finds models through
-# this module. (Imported last: the reports read the models above.)
-# The campaign engine's tables (imported last for the same reason).
-from .campaigns.models import (  # noqa: E402
-    CampaignAttribution,
-    CampaignClick,
-    CampaignMessage,
-    CampaignUnsubscribe,
-)
-from .reports.rollups.models import (  # noqa: E402
-    ROLLUP_MODELS,
-    RollupActiveDay,
-    RollupActiveTotal,
-    RollupChannel,
-    RollupCheckout,
-    RollupCheckoutDay,
-    RollupLapseDay,
-    RollupLeftDuration,
-    RollupOrder,
-    RollupOrderDay,
-    RollupOrderEvent,
-    RollupOrderTotal,
-    RollupReachedDay,
-    RollupReview,
-    RollupSource,
-    RollupStageDay,
-    RollupStepDuration,
-    RollupTouch,
-)
-
-# The review webhook's tables (imported last for the same reason).
-from .reviews.models import Review, ReviewDelivery  # noqa: E402
-
-__all__ = [
-    "ROLLUP_MODELS",
-    "CampaignAttribution",
-    "CampaignClick",
-    "CampaignMessage",
-    "CampaignUnsubscribe",
-    "Customer",
-    "Journey",
-    "JourneyEvent",
-    "ProcessingRequest",
-    "Review",
-    "ReviewDelivery",
-    "RollupActiveDay",
-    "RollupActiveTotal",
-    "RollupChannel",
-    "RollupCheckout",
-    "RollupCheckoutDay",
-    "RollupLapseDay",
-    "RollupLeftDuration",
-    "RollupOrder",
-    "RollupOrderDay",
-    "RollupOrderEvent",
-    "RollupOrderTotal",
-    "RollupReachedDay",
-    "RollupReview",
-    "RollupSource",
-    "RollupStageDay",
-    "RollupStepDuration",
-    "RollupTouch",
-    "StageTransition",
-]
-
-# Loyalty points and the double opt-in's emails (imported last, like the
-# rollups: they read the models above).
-from .double_opt_in.models import OptInEmail, OptInMailbox  # noqa: E402, F401
-from .loyalty.models import LedgerEntry, LoyaltyAccount  # noqa: E402, F401

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from saleor_journey_plugin.models import Review
+from saleor_journey_plugin.reviews.models import Review
 from saleor_journey_plugin.reviews.signature import verify
 
 from .conftest import CHANNEL, SECRET, WHSEC, use_secrets
