@@ -4,8 +4,10 @@ BIN := $(VENV)/bin
 DEMO_DB ?= example_store/demo.sqlite3
 SALEOR_PYTHON ?=
 SALEOR_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/saleor
+# The browser tests' Chromium (tests/browser/); another build: make test CHROMIUM=...
+CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: install demo serve test test-saleor lint format schema bench clean
+.PHONY: install chromium demo serve test test-saleor lint format schema bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,9 +29,24 @@ demo: install
 serve: install
 	EXAMPLE_STORE_DB=$(DEMO_DB) $(BIN)/python -m example_store runserver 127.0.0.1:8000
 
+## Chromium for the browser tests: Debian's package, installed when run as root;
+## otherwise the target fails saying what to run (the tests fail, never skip, without it).
+chromium:
+	@if [ -x "$(CHROMIUM)" ]; then exit 0; \
+	elif [ "$(CHROMIUM)" = /usr/bin/chromium ] && [ "$$(id -u)" = 0 ] \
+		&& command -v apt-get >/dev/null; then \
+		echo "Installing Chromium for the browser tests: apt-get install chromium"; \
+		apt-get update -q && apt-get install -y -q chromium; \
+	else \
+		echo "Chromium is not installed at $(CHROMIUM); the browser tests (tests/browser/) need it." >&2; \
+		echo "Run:  sudo apt-get install chromium       (Debian, Ubuntu)" >&2; \
+		echo "or:   make test CHROMIUM=/path/to/chromium (another Chromium or Chrome)" >&2; \
+		exit 1; \
+	fi
+
 ## The test suite on PostgreSQL and Redis; tests/saleor/ too when SALEOR_PYTHON is set.
-test: install
-	$(BIN)/python -m pytest
+test: install chromium
+	JOURNEY_CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest
 	@if [ -n "$(SALEOR_PYTHON)" ]; then $(MAKE) --no-print-directory test-saleor; \
 	else echo "tests/saleor: NOT RUN - set SALEOR_PYTHON to a Python that imports saleor (see README)"; fi
 

@@ -1,4 +1,5 @@
-"""The README's signing examples work against the plugin's verifier."""
+"""The signing examples in docs/review-webhook-quickstart.md work against the
+plugin's verifier."""
 
 import json
 import re
@@ -14,7 +15,7 @@ from saleor_journey_plugin.reviews.signature import verify
 
 from .conftest import CHANNEL, SECRET, WHSEC, use_secrets
 
-DOC = Path(__file__).resolve().parents[2] / "README.md"
+DOC = Path(__file__).resolve().parents[2] / "docs" / "review-webhook-quickstart.md"
 
 
 @pytest.fixture
