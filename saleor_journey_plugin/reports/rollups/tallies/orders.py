@@ -1,19 +1,9 @@
-"""The tallies the reports read (``tally.py`` says how they are kept)."""
+"""Tallies of the orders the rollups hold: all-time totals, and sums per day
+and month (``triggers.py`` says how a tally is kept)."""
 
-from ...models import StageTransition
-from ..money import THREE_DECIMAL_CURRENCIES, ZERO_DECIMAL_CURRENCIES
-from .models import (
-    RollupActiveDay,
-    RollupActiveTotal,
-    RollupCheckout,
-    RollupCheckoutDay,
-    RollupOrder,
-    RollupOrderDay,
-    RollupOrderTotal,
-    RollupStageDay,
-)
-from .stage_tallies import STAGE_TALLIES
-from .tally import Share, Tally, by_day_and_month
+from ...money import THREE_DECIMAL_CURRENCIES, ZERO_DECIMAL_CURRENCIES
+from ..models import RollupOrder, RollupOrderDay, RollupOrderTotal
+from .triggers import Share, Tally, by_day_and_month
 
 
 def _quoted(codes: frozenset[str]) -> str:
@@ -34,27 +24,6 @@ PLACES = places("currency")
 ROUNDED = f"coalesce(round(total, {PLACES}), 0)"
 
 
-# Journeys in the stage of their latest transition, per UTC day they entered
-# it. Days are UTC so the counts do not depend on the channel's time zone; a
-# transition with no channel belongs to no report.
-STAGE_DAYS = Tally(
-    name="journey_tally_stage_days",
-    source=StageTransition._meta.db_table,
-    target=RollupStageDay._meta.db_table,
-    keys=("channel", "stage", "day"),
-    sums=("journeys",),
-    shares=(
-        Share(
-            {
-                "channel": "channel",
-                "stage": "to_stage",
-                "day": "(occurred_at AT TIME ZONE 'UTC')::date",
-                "journeys": "1",
-            },
-            where="left_at IS NULL AND channel <> ''",
-        ),
-    ),
-)
 # Every order placed, per currency: first and second orders of customers, and
 # sales (each order rounded to its currency), all and cancelled.
 ORDER_TOTALS = Tally(
@@ -75,27 +44,6 @@ ORDER_TOTALS = Tally(
                     f"CASE WHEN cancelled_at IS NULL THEN 0 ELSE {ROUNDED} END"
                 ),
             }
-        ),
-    ),
-)
-# Per local day: customers active, and customers active again later (their
-# next active day names this one as its previous day).
-ACTIVE_TOTALS = Tally(
-    name="journey_tally_active_totals",
-    source=RollupActiveDay._meta.db_table,
-    target=RollupActiveTotal._meta.db_table,
-    keys=("channel", "day"),
-    sums=("active", "came_back"),
-    shares=(
-        Share({"channel": "channel", "day": "day", "active": "1", "came_back": "0"}),
-        Share(
-            {
-                "channel": "channel",
-                "day": "previous_day",
-                "active": "0",
-                "came_back": "1",
-            },
-            where="previous_day IS NOT NULL",
         ),
     ),
 )
@@ -144,44 +92,3 @@ ORDER_DAYS = Tally(
         *by_day_and_month(ORDERED_AGAIN, "previous_placed_at"),
     ),
 )
-_CHECKOUT_SUMS = ("started", "converted", "came_back", "came_back_converted")
-# What a checkout adds on the day it was started, and what a token started
-# again adds on the day of its start before (``kpis.CHECKOUTS_STARTED``).
-CHECKOUT_STARTED = Share(
-    {
-        **dict.fromkeys(_CHECKOUT_SUMS, "0"),
-        "channel": "channel",
-        "started": "1",
-        "converted": "CASE WHEN token IS NOT NULL AND converted THEN 1 ELSE 0 END",
-    }
-)
-STARTED_AGAIN = Share(
-    {
-        **dict.fromkeys(_CHECKOUT_SUMS, "0"),
-        "channel": "channel",
-        "came_back": "1",
-        "came_back_converted": "CASE WHEN converted THEN 1 ELSE 0 END",
-    },
-    where="token IS NOT NULL AND previous_started_at IS NOT NULL",
-)
-CHECKOUT_DAYS = Tally(
-    name="journey_tally_checkout_days",
-    source=RollupCheckout._meta.db_table,
-    target=RollupCheckoutDay._meta.db_table,
-    keys=("channel", "grain", "day"),
-    sums=_CHECKOUT_SUMS,
-    shares=(
-        *by_day_and_month(CHECKOUT_STARTED, "started_at"),
-        *by_day_and_month(STARTED_AGAIN, "previous_started_at"),
-    ),
-)
-TALLIES = (
-    STAGE_DAYS,
-    ORDER_TOTALS,
-    ACTIVE_TOTALS,
-    ORDER_DAYS,
-    CHECKOUT_DAYS,
-    *STAGE_TALLIES,
-)
-# Their tables: a rebuild recounts them rather than refolding them.
-TALLIED: frozenset[str] = frozenset(tally.target for tally in TALLIES)
