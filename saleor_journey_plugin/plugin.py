@@ -12,7 +12,7 @@ from .core.events import EventType
 from .double_opt_in import message as opt_in_message
 from .double_opt_in import views as opt_in_views
 from .graphql.views import graphql_response
-from .journey_map.views import map_asset, map_page
+from .journey_map_page.views import map_asset, map_page
 from .reviews.views import review_webhook
 from .saleor_adapter import config, refunds, translate
 from .saleor_adapter.host import PLUGIN_ID
