@@ -3,7 +3,7 @@
 import graphene
 from graphene.types.datetime import DateTime
 
-from ..campaigns.kinds import Kind
+from ..campaigns.kinds import kinds
 from ..campaigns.models import CampaignMessage, MessageStatus
 from .cursors import decode_cursor, encode_cursor
 from .permissions import MANAGE_USERS, PermissionsField
@@ -12,7 +12,7 @@ from .resolvers import MAX_PAGE, check_page_size
 CURSOR_KIND = "campaign_message"
 
 CampaignKindEnum = graphene.Enum(
-    "CampaignKind", [(k.value.upper(), k.value) for k in Kind]
+    "CampaignKind", [(k.value.upper(), k.value) for k in kinds()]
 )
 CampaignMessageStatusEnum = graphene.Enum(
     "CampaignMessageStatus", [(s.value.upper(), s.value) for s in MessageStatus]
