@@ -13,7 +13,7 @@ from ..service import wake_processor
 from . import settings as campaign_settings
 from .audience import is_unsubscribed
 from .email import destination
-from .kinds import Kind
+from .kinds import named
 from .models import CampaignClick, CampaignMessage, CampaignUnsubscribe, MessageStatus
 from .tokens import InvalidToken, read_click_token, read_unsubscribe_token
 
@@ -130,5 +130,5 @@ def click(token: str, channel: str, now: datetime | None = None) -> str:
                 message.customer_id,
             )
     return destination(
-        Kind(message.kind), message.subject, campaign_settings.of(settings)
+        named(message.kind), message.subject, campaign_settings.of(settings)
     )
