@@ -8,7 +8,7 @@ different case) and confirm it, and a few change their account's address to the
 one they used as guests before; each time the store links their guest orders to
 the account, as Saleor does, and the plugin merges the two histories.
 
-Every event goes through :func:`saleor_journey_plugin.service.track`, with a
+Every event goes through :func:`saleor_journey_plugin.service.record_and_wake`, with a
 simulated ``occurred_at``, as the Saleor adapter sends them; abandoned checkouts
 are tracked the way the plugin's abandonment task records them (a day after the
 checkout's last step, same key), and the store answers each with a reminder
@@ -55,7 +55,7 @@ from saleor_journey_plugin.core.lapse import record_lapses
 from saleor_journey_plugin.core.processing import drain
 from saleor_journey_plugin.core.stages import Stage
 from saleor_journey_plugin.models import Customer, JourneyEvent, StageTransition
-from saleor_journey_plugin.service import track
+from saleor_journey_plugin.service import record_and_wake
 
 START = datetime(2026, 5, 1, tzinfo=UTC)
 CURRENCIES = {"web-usd": "USD", "web-krw": "KRW"}
@@ -426,7 +426,7 @@ class Simulation:
         self._push(at, self._track, data)
 
     def _track(self, at: datetime, data: JourneyEventData) -> None:
-        event_id = track(data)
+        event_id = record_and_wake(data)
         if event_id is None:
             return
         if self._first_event_id is None:

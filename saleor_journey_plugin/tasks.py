@@ -13,15 +13,14 @@ from .core.host import get_host
 from .core.lapse import record_lapses
 from .core.processing import drain
 from .loyalty.ledger import expire_all_due, refresh_tiers
-from .service import take_processing_request
+from .wakeup import DRAIN_TASK, drain_pending
 
 
-@shared_task(name="saleor_journey_plugin.process_pending_events", ignore_result=True)
+@shared_task(name=DRAIN_TASK, ignore_result=True)
 def process_pending_events() -> int:
-    """Apply every waiting event; woken by hooks, and run by beat as a relay."""
-    with get_host().writer():
-        take_processing_request()
-        return drain()
+    """Apply every waiting event; woken by the relay, and run by beat in case
+    a wake-up was lost."""
+    return drain_pending()
 
 
 @shared_task(name="saleor_journey_plugin.detect_lapsed_customers", ignore_result=True)

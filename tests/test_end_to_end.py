@@ -41,7 +41,7 @@ def test_worker_moves_a_customer_through_the_funnel_once_per_event(worker):
 
     # when: each is tracked outside a transaction, as after Saleor's commit
     for delivery in deliveries:
-        service.track(delivery)
+        service.record_and_wake(delivery)
         wait_until(_all_processed, "the worker to process the event")
 
     # then
