@@ -104,7 +104,8 @@ def record_events(
             params,
         )
         ids = dict(cursor.fetchall())
-    return [ids.get(stored_key(data.idempotency_key)) for data in events]
+    # A fact named twice in one call is written once: its first copy's.
+    return [ids.pop(stored_key(data.idempotency_key), None) for data in events]
 
 
 def _values(data: JourneyEventData, customer_id: int | None) -> tuple[Any, ...]:
