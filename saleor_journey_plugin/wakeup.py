@@ -40,6 +40,8 @@ _TAKE_REQUEST = (
 
 def wake_processor() -> bool:
     """Publish the drain task unless one is already on its way; True if sent."""
+    if eager():
+        return False  # No broker: the drain ran on commit.
     with connection.cursor() as cursor:
         # A plain read first: on a busy store the flag is set, and the upsert
         # would lock the row and pay a commit just to find that out.
