@@ -71,7 +71,7 @@ def _measure(
     pid: int,
     name: str,
     count: int,
-    run: Callable[[], None],
+    run: Callable[[], object],
     tracking: bool = False,
 ) -> None:
     """Call ``run``, then wait until every event is processed."""
