@@ -7,7 +7,7 @@ reviews, and an ACCOUNT_CREATED (customer-wide) before some first sessions.
 Events are ordered by time across customers, as a store would emit them.
 
 Why not the example store's simulation (``example_store/simulation/``): that
-one is a store with feedback. It hands every event to ``service.track`` as it
+one is a store with feedback. It hands every event to ``service.record_and_wake`` as it
 goes (eager Celery, about 180 events/s with their processing), reads the
 plugin's outcome back (the weekly lapse check decides who gets a win-back
 email and visits again) and writes the store's own rows (confirming an

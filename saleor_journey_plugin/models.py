@@ -223,12 +223,15 @@ class StageTransition(models.Model):
 class ProcessingRequest(models.Model):
     """A single row, set while waiting events have a drain task on its way.
 
-    Hooks publish a task only when they are the one to set it, so a burst of
-    events costs the broker one message; the task clears it before it looks
-    for work, so an event recorded meanwhile is never left without a task.
+    The wake-up publishes a task only when it is the one to set it, so a
+    burst of events costs the broker one message; the task clears it before
+    it looks for work, so an event recorded meanwhile is never left without a
+    task. ``taken_at`` (when a task last cleared it) spaces the tasks out: the
+    next one is published to start a few seconds after it.
     """
 
     requested = models.BooleanField(default=False)
+    taken_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         db_table = "journey_processing_request"

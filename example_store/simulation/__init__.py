@@ -8,7 +8,7 @@ different case) and confirm it, and a few change their account's address to the
 one they used as guests before; each time the store links their guest orders to
 the account, as Saleor does, and the plugin merges the two histories.
 
-Every event goes through :func:`saleor_journey_plugin.service.track`, with a
+Every event goes through :func:`saleor_journey_plugin.service.record_and_wake`, with a
 simulated ``occurred_at``, as the Saleor adapter sends them; abandoned checkouts
 are tracked the way the plugin's abandonment task records them (a day after the
 checkout's last step, same key), and the store answers each with a reminder

@@ -18,7 +18,7 @@ from saleor_journey_plugin.core.events import (
     normalize_email,
 )
 from saleor_journey_plugin.models import Customer
-from saleor_journey_plugin.service import track
+from saleor_journey_plugin.service import record_and_wake
 
 from .accounts import Accounts
 from .catalog import CURRENCIES, Traffic
@@ -128,7 +128,7 @@ class Simulation:
 
     def track(self, at: datetime, data: JourneyEventData) -> None:
         """Hand ``data`` to the plugin now; count it if it was new."""
-        event_id = track(data)
+        event_id = record_and_wake(data)
         if event_id is None:
             return
         if self._first_event_id is None:
