@@ -85,8 +85,8 @@ def _measure(
         f"{count / elapsed:,.0f} events/s  ({elapsed:.2f} s)",
     )
     if tracking:
-        rate = f"{count / running:,.0f} track() calls/s"
-        table.add("  of which the track() calls", f"{running:.2f} s  ({rate})")
+        rate = f"{count / running:,.0f} record_and_wake() calls/s"
+        table.add("  of which the record_and_wake() calls", f"{running:.2f} s  ({rate})")
     table.add("  worker CPU", cpu.report(count))
     table.add("  drain tasks run", str(tasks_run(app) - tasks))
 
@@ -114,7 +114,7 @@ def celery(
             table,
             app,
             worker.pid,
-            f"Celery: {TRACKERS} threads track() while it runs, {WORKER}",
+            f"Celery: {TRACKERS} threads record_and_wake() while it runs, {WORKER}",
             events,
             lambda: _track_all(live),
             tracking=True,
