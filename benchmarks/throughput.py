@@ -86,7 +86,9 @@ def _measure(
     )
     if tracking:
         rate = f"{count / running:,.0f} record_and_wake() calls/s"
-        table.add("  of which the record_and_wake() calls", f"{running:.2f} s  ({rate})")
+        table.add(
+            "  of which the record_and_wake() calls", f"{running:.2f} s  ({rate})"
+        )
     table.add("  worker CPU", cpu.report(count))
     table.add("  drain tasks run", str(tasks_run(app) - tasks))
 
