@@ -30,6 +30,7 @@ ATTRIBUTION_DAYS = "attribution_days"
 CHECKOUT_URL_TEMPLATE = "checkout_url_template"
 REVIEW_URL_TEMPLATE = "review_url_template"
 SENDER_EMAIL = "sender_email"
+EMAIL_LOGO_URL = "email_logo_url"
 
 
 def enabled_field(kind: Kind) -> str:
@@ -55,6 +56,7 @@ DEFAULTS: dict[str, str] = {
     CHECKOUT_URL_TEMPLATE: "",
     REVIEW_URL_TEMPLATE: "",
     SENDER_EMAIL: "",
+    EMAIL_LOGO_URL: "",
     **{template_field(k, part): "" for k in Kind for part in templating.PARTS},
 }
 BOOLEAN_FIELDS = frozenset(enabled_field(kind) for kind in Kind)
@@ -125,13 +127,20 @@ HELP: dict[str, tuple[str, str]] = {
         "Sender email",
         "The From address of campaign emails. Empty: the store's default.",
     ),
+    EMAIL_LOGO_URL: (
+        "Email logo URL",
+        "The image at the top of campaign emails (http(s) URL; shown 40 px "
+        "high, up to 160 px wide). Empty: the store's name in text.",
+    ),
     **{
         template_field(kind, part): (
             f"{kind.value.replace('_', ' ').capitalize()} {part}",
             f"Handlebars template of the email's {part}; empty uses the shipped "
             "English or Korean one (by label language). Variables: store_name, "
-            "customer_name, lines (name, quantity, price, subtotal), total, currency, "
-            "link, coupon_code, coupon_discount, coupon_expiry, unsubscribe_url.",
+            "customer_name (empty when unknown), preview, lines (name, "
+            "variant_name, image_url, quantity, price, line_total), total, "
+            "currency, link, coupon_code, coupon_discount, coupon_expiry, "
+            "unsubscribe_url, logo_url, postal_address.",
         )
         for kind in Kind
         for part in templating.PARTS
@@ -174,6 +183,7 @@ class CampaignSettings:
     checkout_url_template: str = ""
     review_url_template: str = ""
     sender_email: str = ""
+    email_logo_url: str = ""
     language: Language = Language.EN
     templates: Mapping[str, str] = field(default_factory=dict)
 
@@ -255,6 +265,11 @@ def errors(raw: Mapping[str, object]) -> dict[str, str]:
             found[name] = (
                 f"{name} must be an http(s) URL with {placeholder}, got '{url}'."
             )
+    logo = values[EMAIL_LOGO_URL]
+    if logo and not _URL.fullmatch(logo):
+        found[EMAIL_LOGO_URL] = (
+            f"{EMAIL_LOGO_URL} must be an http(s) URL of an image, got '{logo}'."
+        )
     if values[SENDER_EMAIL] and not _is_sender(values[SENDER_EMAIL]):
         found[SENDER_EMAIL] = (
             "sender_email must be an email address, optionally with a name "
@@ -309,6 +324,7 @@ def campaign_settings(
         checkout_url_template=values[CHECKOUT_URL_TEMPLATE],
         review_url_template=values[REVIEW_URL_TEMPLATE],
         sender_email=values[SENDER_EMAIL],
+        email_logo_url=values[EMAIL_LOGO_URL],
         language=language,
         templates={
             name: values[name] for name in MULTILINE_FIELDS if values[name].strip()
