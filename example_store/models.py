@@ -16,7 +16,7 @@ class StoreCheckout(models.Model):
     # may add "variant_name" and "image_url".
     lines = models.JSONField(default=list, blank=True)
     # The billing address's first name, once the shopper typed it.
-    first_name = models.CharField(max_length=256, blank=True, default="")
+    first_name = models.CharField(max_length=256, blank=True, db_default="")
     currency = models.CharField(max_length=3, default="USD")
     updated_at = models.DateTimeField()
     # Set once an order is placed from it.
