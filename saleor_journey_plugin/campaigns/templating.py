@@ -10,11 +10,10 @@ from ..core.presets import Language
 from .kinds import Kind
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-# The parts a store can override in the dashboard.
+# The parts a store can override in the dashboard; "preview" (the hidden
+# preview line, a variable of the body) and "text" (the plain-text part of a
+# shipped body) are shipped only.
 PARTS = ("subject", "body")
-# Shipped only: the hidden preview line (a variable of the body) and the
-# plain-text part of a shipped body.
-SHIPPED_PARTS = ("preview", "text")
 
 # What a template can use; validation renders every template with it.
 SAMPLE_CONTEXT: dict[str, Any] = {

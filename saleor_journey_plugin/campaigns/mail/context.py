@@ -6,6 +6,7 @@ print it, so a shopper's name or address can carry no markup into the HTML.
 
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from ...core.host import Checkout, CheckoutLine
@@ -41,7 +42,7 @@ def context(facts: Facts) -> dict[str, Any]:
     currency = (checkout.currency if checkout else "") or facts.currency
     language = facts.language
 
-    def price(amount: Any) -> str:
+    def price(amount: Decimal) -> str:
         return money(amount, currency, language)
 
     def line(item: CheckoutLine) -> dict[str, Any]:
