@@ -103,12 +103,13 @@ def test_saleor_shows_templates_as_multiline_fields():
 
 
 def test_a_saleor_checkout_reads_with_its_lines_and_whether_it_was_ordered(
-    checkout_with_item, customer_user
+    checkout_with_item, customer_user, address
 ):
-    # given
+    # given: John Doe's billing address
     checkout = checkout_with_item
     checkout.email = "jane@example.com"
     checkout.user = customer_user
+    checkout.billing_address = address
     checkout.save()
     line = checkout.lines.get()
     host = get_host()
@@ -122,14 +123,17 @@ def test_a_saleor_checkout_reads_with_its_lines_and_whether_it_was_ordered(
     assert read.user_id == str(customer_user.pk)
     assert read.channel == checkout.channel.slug
     assert read.last_change == checkout.last_change
-    assert [(li.name, li.quantity) for li in read.lines] == [
+    variant = line.variant
+    assert [(li.name, li.variant_name, li.quantity) for li in read.lines] == [
         (
-            f"{line.variant.product.name} ({line.variant.name})"
-            if line.variant.name
-            else line.variant.product.name,
+            variant.product.name,
+            variant.name if variant.name != variant.product.name else "",
             line.quantity,
         )
     ]
+    # (a product without media: no picture)
+    assert read.lines[0].image_url == ""
+    assert read.first_name == "John"
     assert read.lines[0].price > Decimal(0)
     assert read.ordered is False
     assert batch["not-a-uuid"] is None
