@@ -31,6 +31,7 @@ SAMPLE_CONTEXT: dict[str, Any] = {
             "subtotal": "$38.00",
         }
     ],
+    "more_lines": 0,
     "total": "$38.00",
     "currency": "USD",
     "link": "https://shop.example.com/checkout/abc",

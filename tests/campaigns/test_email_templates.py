@@ -107,8 +107,8 @@ def test_the_shipped_html_is_the_mjml_build_of_its_source(kind, language):
 def test_every_email_is_small_self_contained_and_its_images_are_described(
     kind, language, coupon
 ):
-    # given: a large cart, 40 lines, and a logo
-    checkout = a_checkout(40)
+    # given: a cart of 300 lines with names as long as Saleor allows, and a logo
+    checkout = a_checkout(300, name="Extra-long product name & more " * 8)
 
     # when
     html = compose(
@@ -122,7 +122,7 @@ def test_every_email_is_small_self_contained_and_its_images_are_described(
         ),
     ).html
 
-    # then
+    # then: the first 20 lines are shown, the rest counted
     assert len(html.encode()) < GMAIL_CLIP
     found = tags(html)
     assert found.of("link") == []
@@ -130,12 +130,17 @@ def test_every_email_is_small_self_contained_and_its_images_are_described(
     assert "@import" not in html
     assert "url(" not in html
     images = found.of("img")
-    lines = 40 if kind is Kind.ABANDONED_CHECKOUT else 0
+    lines = 20 if kind is Kind.ABANDONED_CHECKOUT else 0
     assert len(images) == 1 + lines
     for image in images:
         assert image["alt"], image
         assert image["width"] and image["width"].isdigit(), image
         assert image["height"] and image["height"].isdigit(), image
+    more = {
+        Language.EN: "…and 280 more in your cart",
+        Language.KO: "외 280개 상품이 장바구니에 있어요",
+    }[language]
+    assert (more in html) is (kind is Kind.ABANDONED_CHECKOUT)
     assert images[0] == images[0] | {
         "src": "https://shop.example.com/logo.png",
         "alt": "Example Store",
@@ -186,6 +191,7 @@ def test_english_with_a_coupon_reads_as_a_person_writes():
     )
     assert f"Linen shirt 2 (M / Blue): 2 {TIMES} $45.00 = $90.00\n" in composed.text
     assert "Total: $135.00\n" in composed.text
+    assert "more in your cart" not in composed.text
     assert "Complete your order</a>" in composed.html
     assert ">JRN-ABCDE</div>" in composed.html
     # The hidden preview line leads the body.
@@ -248,6 +254,18 @@ def test_dates_are_written_in_words():
         "March 9, 2026",
         "2026년 3월 9일",
     )
+
+
+def test_lines_past_twenty_are_counted_in_the_text_and_the_total_is_whole():
+    composed = compose(
+        shipped(), Kind.ABANDONED_CHECKOUT, facts(checkout=a_checkout(22))
+    )
+    assert (
+        f"Linen shirt 20 (M / Blue): 20 {TIMES} $45.00 = $900.00\n"
+        "…and 2 more in your cart\n"
+        "Total: $11,385.00\n"
+    ) in composed.text
+    assert "Linen shirt 21" not in composed.text
 
 
 def test_a_fixed_amount_coupon_is_money_of_the_channel():

@@ -14,6 +14,11 @@ from ...core.presets import Language
 from ..steps import Coupon
 from .money import day, money
 
+# Lines shown; the rest are counted (``more_lines``). A cart of hundreds of
+# lines would pass the 102 KB at which Gmail clips an email, unsubscribe
+# link and all.
+MAX_LINES = 20
+
 
 @dataclass(frozen=True)
 class Facts:
@@ -59,10 +64,12 @@ def context(facts: Facts) -> dict[str, Any]:
         }
 
     coupon = facts.coupon
+    items = checkout.lines if checkout else ()
     return {
         "store_name": facts.store_name,
         "customer_name": facts.first_name.strip(),
-        "lines": [line(item) for item in (checkout.lines if checkout else ())],
+        "lines": [line(item) for item in items[:MAX_LINES]],
+        "more_lines": max(len(items) - MAX_LINES, 0),
         "total": price(checkout.total) if checkout else "",
         "currency": currency,
         "link": facts.link,
