@@ -138,8 +138,8 @@ HELP: dict[str, tuple[str, str]] = {
             f"Handlebars template of the email's {part}; empty uses the shipped "
             "English or Korean one (by label language). Variables: store_name, "
             "customer_name (empty when unknown), preview, lines (name, "
-            "variant_name, image_url, quantity, price, line_total), total, "
-            "currency, link, coupon_code, coupon_discount, coupon_expiry, "
+            "variant_name, image_url, quantity, price, line_total), more_lines, "
+            "total, currency, link, coupon_code, coupon_discount, coupon_expiry, "
             "unsubscribe_url, logo_url, postal_address.",
         )
         for kind in Kind
