@@ -7,7 +7,7 @@ SALEOR_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/saleor
 # The browser tests' Chromium (tests/browser/); another build: make test CHROMIUM=...
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: install chromium demo serve test test-saleor lint format schema bench clean
+.PHONY: install chromium demo serve test test-saleor lint format schema emails bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -68,6 +68,10 @@ format: install
 ## Regenerate graphql/schema.graphql from the code.
 schema: install
 	$(BIN)/python -m example_store export_journey_schema graphql/schema.graphql
+
+## Compile the campaign emails' MJML sources into the shipped HTML templates.
+emails: install
+	$(BIN)/python -m saleor_journey_plugin.campaigns.mail.mjml_build
 
 bench: install
 	$(BIN)/python -m benchmarks
