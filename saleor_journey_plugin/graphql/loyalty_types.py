@@ -5,7 +5,7 @@ from graphene.types.datetime import DateTime
 
 from ..core import queries
 from ..loyalty import history, ledger
-from ..loyalty.models import Kind
+from ..loyalty.models import EntryKind
 from .cursors import decode_cursor, encode_cursor
 from .errors import InvalidArgument
 from .permissions import MANAGE_USERS, PermissionsField
@@ -13,7 +13,7 @@ from .resolvers import MAX_PAGE, check_page_size, identified_customer
 from .review_types import ReviewConnection, no_reviews, review_page
 
 LoyaltyEntryKindEnum = graphene.Enum(
-    "LoyaltyEntryKind", [(k.value.upper(), k.value) for k in Kind]
+    "LoyaltyEntryKind", [(k.value.upper(), k.value) for k in EntryKind]
 )
 
 

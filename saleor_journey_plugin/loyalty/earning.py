@@ -6,7 +6,7 @@ from decimal import ROUND_FLOOR, Decimal
 from django.db import transaction
 from django.db.models import F, Sum
 
-from .models import Kind, LedgerEntry, LoyaltyAccount
+from .models import EntryKind, LedgerEntry, LoyaltyAccount
 from .posting import expiry, insert, locked_account, post, refresh_tier, stored
 from .settings import LoyaltySettings
 from .standing import earned_in_window, tier_of
@@ -43,7 +43,7 @@ def earn_for_order(
         entry = LedgerEntry(
             channel=channel,
             customer_id=customer,
-            kind=Kind.EARN_ORDER,
+            kind=EntryKind.EARN_ORDER,
             points=points,
             idempotency_key=key,
             occurred_at=at,
@@ -107,7 +107,7 @@ def _refunds_recorded_before(account: LoyaltyAccount, earning: LedgerEntry) -> N
     recorded = LedgerEntry.objects.filter(
         channel=earning.channel,
         order_id=earning.order_id,
-        kind=Kind.REVERSE_REFUND,
+        kind=EntryKind.REVERSE_REFUND,
     )
     largest = max(recorded, key=lambda r: _share(r.amount, r.order_total), default=None)
     if largest is None or largest.amount is None:
@@ -153,7 +153,9 @@ def _take_back(
         # Multiplied before dividing: 30 points x 1 / 3 is 10, not 9.99...
         target = whole_units(earning.points * refunded / order_total)
     before = LedgerEntry.objects.filter(
-        channel=earning.channel, order_id=earning.order_id, kind=Kind.REVERSE_REFUND
+        channel=earning.channel,
+        order_id=earning.order_id,
+        kind=EntryKind.REVERSE_REFUND,
     ).aggregate(asked=Sum(F("shortfall") - F("points")))["asked"]
     wanted = target - (before or 0)
     if wanted <= 0:
@@ -195,7 +197,7 @@ def _reversal(
     return LedgerEntry(
         channel=account.channel,
         customer_id=account.customer_id,
-        kind=Kind.REVERSE_REFUND,
+        kind=EntryKind.REVERSE_REFUND,
         points=-taken,
         shortfall=shortfall,
         idempotency_key=key,
@@ -230,7 +232,7 @@ def earn_for_review(
         entry = LedgerEntry(
             channel=channel,
             customer_id=customer,
-            kind=Kind.EARN_REVIEW,
+            kind=EntryKind.EARN_REVIEW,
             points=settings.review_points,
             idempotency_key=key,
             occurred_at=at,

@@ -1,13 +1,13 @@
-"""Loyalty follows the journey: paid orders, refunds and verified reviews,
-as the drain applies their events, in the drain's transaction."""
+"""Earning from events: paid orders, refunds and verified reviews, as the
+drain applies their events, in the drain's transaction."""
 
 from collections.abc import Sequence
-from decimal import Decimal, InvalidOperation
 
 from ..core import erasure, export, followers, identity
 from ..core.events import EventType
 from ..core.host import get_host
 from ..models import JourneyEvent
+from ..reports.money import parse_amount
 from . import customers, ledger
 from .settings import LoyaltySettings
 
@@ -54,14 +54,6 @@ def _enabled(channel: str) -> LoyaltySettings | None:
     return found.loyalty
 
 
-def _amount(value: object) -> Decimal | None:
-    try:
-        amount = Decimal(str(value))
-    except (InvalidOperation, ValueError):
-        return None
-    return amount if amount.is_finite() else None
-
-
 def apply(event: JourneyEvent, settings: LoyaltySettings) -> None:
     payload = event.payload or {}
     customer = event.customer_id
@@ -70,16 +62,16 @@ def apply(event: JourneyEvent, settings: LoyaltySettings) -> None:
     if event.type == EventType.ORDER_PAID.value:
         # Points are for the net total; adapters that send only the gross
         # total earn on that.
-        net = _amount(payload.get("net", payload.get("total")))
+        net = parse_amount(payload.get("net", payload.get("total")))
         if order_id and net is not None:
             ledger.earn_for_order(
                 event.channel, customer, order_id, net, settings, event.occurred_at
             )
     elif event.type == EventType.ORDER_REFUNDED.value:
-        total = _amount(payload.get("total"))
+        total = parse_amount(payload.get("total"))
         # "refunded": what the order has had refunded so far (a partial
         # refund); without it the refund is of the whole order.
-        refunded = _amount(payload["refunded"]) if "refunded" in payload else total
+        refunded = parse_amount(payload["refunded"]) if "refunded" in payload else total
         if order_id and total is not None and refunded is not None:
             ledger.reverse_for_refund(
                 event.channel,
