@@ -71,7 +71,7 @@ schema: install
 
 ## Compile the campaign emails' MJML sources into the shipped HTML templates.
 emails: install
-	$(BIN)/python -m saleor_journey_plugin.campaigns.mail.mjml_build
+	$(BIN)/python -m example_store journey_build_emails
 
 bench: install
 	$(BIN)/python -m benchmarks

@@ -128,6 +128,8 @@ def test_every_email_is_small_self_contained_and_its_images_are_described(
 
     # then: the first 20 lines are shown, the rest counted
     assert len(html.encode()) < GMAIL_CLIP
+    # and it goes out as it is, no line long enough to need quoted-printable
+    assert max(len(line.encode()) for line in html.splitlines()) <= 998
     found = tags(html)
     assert found.of("link") == []
     assert found.of("script") == []

@@ -14,6 +14,7 @@ import re
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from datetime import datetime
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 from urllib.parse import quote, urlsplit, urlunsplit
@@ -139,7 +140,9 @@ class CampaignKind(ABC):
         return f"<campaign kind {self.value}>"
 
 
+@cache
 def _read(path: Path) -> str:
+    # Shipped files: read once per process, not once per email.
     return path.read_text(encoding="utf-8").strip()
 
 
