@@ -35,8 +35,8 @@ chromium:
 	@if [ -x "$(CHROMIUM)" ]; then exit 0; \
 	elif [ "$(CHROMIUM)" = /usr/bin/chromium ] && [ "$$(id -u)" = 0 ] \
 		&& command -v apt-get >/dev/null; then \
-		echo "Installing Chromium for the browser tests: apt-get install chromium"; \
-		apt-get update -q && apt-get install -y -q chromium; \
+		echo "Installing Chromium for the browser tests: apt-get install chromium fonts-nanum"; \
+		apt-get update -q && apt-get install -y -q chromium fonts-nanum; \
 	else \
 		echo "Chromium is not installed at $(CHROMIUM); the browser tests (tests/browser/) need it." >&2; \
 		echo "Run:  sudo apt-get install chromium       (Debian, Ubuntu)" >&2; \
