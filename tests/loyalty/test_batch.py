@@ -20,7 +20,7 @@ from saleor_journey_plugin.core.recording import record_event
 from saleor_journey_plugin.loyalty.models import LedgerEntry, LoyaltyAccount
 from saleor_journey_plugin.models import Customer, JourneyEvent
 
-from ..test_graphql_api import graphql
+from ..graphql.api import graphql
 from .conftest import CHANNEL, entries
 
 pytestmark = pytest.mark.django_db
