@@ -6,7 +6,6 @@ import smtplib
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
-from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from django.conf import settings as django_settings
 from django.core.mail import EmailMultiAlternatives
@@ -16,6 +15,7 @@ from ..core.host import Host
 from . import settings as campaign_settings
 from . import templating
 from .kinds import CampaignKind, named
+from .kinds.base import tagged
 from .models import CampaignMessage
 from .rules import Send
 from .settings import CampaignSettings
@@ -88,6 +88,7 @@ def _context(
         ),
         "coupon_expiry": _date(message.coupon_expires_at),
         "unsubscribe_url": unsubscribe_url,
+        **named(message.kind).variables(message, send.settings, host),
     }
 
 
@@ -118,13 +119,7 @@ def as_text(body: str) -> str:
 def destination(kind: CampaignKind, subject: str, campaigns: CampaignSettings) -> str:
     """Where a click goes: the kind's page of the channel's configured
     storefront, tagged as the campaign's."""
-    url = kind.link(subject, campaigns)
-    parts = urlsplit(url)
-    utm = urlencode(
-        {"utm_source": "journey", "utm_medium": "email", "utm_campaign": kind.value}
-    )
-    query = f"{parts.query}&{utm}" if parts.query else utm
-    return urlunsplit((parts.scheme, parts.netloc, parts.path, query, parts.fragment))
+    return tagged(kind.link(subject, campaigns), kind.value)
 
 
 def without_addresses(error: Exception) -> str:

@@ -445,6 +445,7 @@ def test_journey_report_campaigns_for_staff_with_manage_orders(channels, inbox, 
         ("ABANDONED_CHECKOUT", recovered, [1, 2, 3]),
         ("WIN_BACK", nothing, [1, 2]),
         ("REVIEW_REQUEST", nothing, [1]),
+        ("BROWSE_ABANDONMENT", nothing, [1]),
     ]
     assert report["campaigns"]["kinds"][0]["steps"][1]["totals"] == {
         **recovered,
