@@ -26,7 +26,6 @@ PRODUCTS: tuple[Product, ...] = (
 )
 
 
-
 def product_name(slug: str) -> str:
     """How the store names a product: ``linen-shirt`` is "Linen shirt"."""
     return slug.replace("-", " ").capitalize()

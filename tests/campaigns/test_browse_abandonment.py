@@ -351,8 +351,9 @@ def test_browsing_a_week_later_sends_again(browse_on, inbox):
 def test_korean_channel_and_its_figures_in_the_report(browse_on, inbox, client):
     # given: Sam browses the Korean channel
     account()
-    event(E.NEWSLETTER_OPT_IN, "opt-in-krw", at=T0 - DAY, **{**SAM, "channel": "web-krw"})
-    view("view:1", "linen-shirt", who={**SAM, "channel": "web-krw"})
+    korean = {**SAM, "channel": "web-krw"}
+    event(E.NEWSLETTER_OPT_IN, "opt-in-krw", at=T0 - DAY, **korean)
+    view("view:1", "linen-shirt", who=korean)
 
     # when
     assert sweep(now=T0 + 5 * HOUR) == {"sent": 1}

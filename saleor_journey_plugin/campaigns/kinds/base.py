@@ -188,7 +188,9 @@ def tagged(url: str, kind: str) -> str:
     """A storefront URL tagged as the campaign's (utm parameters), as every
     link of its emails leads."""
     parts = urlsplit(url)
-    utm = urlencode({"utm_source": "journey", "utm_medium": "email", "utm_campaign": kind})
+    utm = urlencode(
+        {"utm_source": "journey", "utm_medium": "email", "utm_campaign": kind}
+    )
     query = f"{parts.query}&{utm}" if parts.query else utm
     return urlunsplit((parts.scheme, parts.netloc, parts.path, query, parts.fragment))
 

@@ -210,8 +210,9 @@ def _views(messages: Sequence[CampaignMessage]) -> dict[int, _Viewed]:
     for channel, customer_id, at, payload in rows:
         day = datetime.combine(at.astimezone(UTC).date(), time(), tzinfo=UTC)
         product = _product(payload)
-        for message_id in wanted.get((channel, customer_id, day), ()) if product else ():
-            found[message_id].add(product, at)
+        if product:
+            for message_id in wanted.get((channel, customer_id, day), ()):
+                found[message_id].add(product, at)
     return found
 
 
@@ -234,8 +235,8 @@ def _checkouts_or_orders(
     for m in messages:
         first = views[m.pk].first
         for type_, reason in _ENDS.items():
-            at = latest.get((m.channel, m.customer_id, type_))
-            if first is not None and at is not None and at >= first:
+            ended_at = latest.get((m.channel, m.customer_id, type_))
+            if first is not None and ended_at is not None and ended_at >= first:
                 ended[m.pk] = reason
                 break
     return ended
@@ -252,7 +253,8 @@ def _emailed(messages: Sequence[CampaignMessage]) -> dict[int, str]:
         status__in=[MessageStatus.SENDING, MessageStatus.SENT],
         sent_at__gte=min(m.triggered_at for m in messages) - ONE_EMAIL_IN,
     ).values_list("customer_id", "sent_at"):
-        sent[customer_id].append(at)
+        if at is not None:
+            sent[customer_id].append(at)
     ended = {}
     first_in_batch: set[int | None] = set()
     for m in messages:
