@@ -6,7 +6,8 @@ sweep sends what is due, on the simulated clock, through the demo's mail
 server. Some recipients click the link in the email, a real GET of the store's
 click redirect; then an abandoned checkout is often completed with the email's
 code, a lapsed customer comes back and may order with theirs, and a customer
-asked for a review may write one (``reviews.py`` delivers it).
+asked for a review may write one (``reviews.py`` delivers it). A click in a
+browse abandonment email (web-usd) ends on the shop's page.
 """
 
 import random
