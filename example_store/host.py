@@ -20,6 +20,7 @@ from saleor_journey_plugin.core.host import (
     CheckoutLine,
     CouponRequest,
     Host,
+    ProductCard,
     Viewer,
 )
 from saleor_journey_plugin.core.users import staff_or_inactive
@@ -193,6 +194,30 @@ class ExampleStoreHost(Host):
             ).update(withdrawn_at=now)
             == 1
         )
+
+    def product_cards(
+        self, channel: str, product_ids: list[str]
+    ) -> dict[str, ProductCard]:
+        # The store sells its catalog in dollars and won, by its slug.
+        from .simulation.catalog import PRODUCTS, product_name
+
+        config = settings.JOURNEY_CHANNELS.get(channel) or {}
+        currency = str(config.get("currency") or "")
+        prices = {
+            slug: {"USD": usd, "KRW": Decimal(krw)}.get(currency)
+            for slug, usd, krw in PRODUCTS
+        }
+        return {
+            slug: ProductCard(
+                id=slug,
+                name=product_name(slug),
+                slug=slug,
+                price=prices[slug],
+                currency=currency,
+            )
+            for slug in product_ids
+            if slug in prices
+        }
 
     def skipped_users(self, user_ids: list[str]) -> set[str]:
         return staff_or_inactive(user_ids)

@@ -39,6 +39,13 @@ from saleor_journey_plugin.reviews.models import Review, ReviewDelivery
 BOUGHT = {Stage.PURCHASE.value, Stage.RETENTION.value, Stage.LOYALTY.value}
 
 
+@pytest.fixture(autouse=True)
+def email_files(tmp_path, monkeypatch):
+    # The demo's email files go to the test's folder, not the source tree.
+    monkeypatch.setenv("EXAMPLE_STORE_DEMO_EMAILS", str(tmp_path / "emails"))
+    return tmp_path / "emails"
+
+
 @pytest.fixture
 def eager_celery(settings):
     # The Celery app read its configuration once; the setting alone is not enough.
@@ -216,10 +223,23 @@ def test_simulation_refuses_to_queue_on_a_real_broker():
 
 
 @pytest.mark.django_db(transaction=True)
-def test_demo_command_prints_each_channel_in_its_preset(eager_celery):
+def test_demo_command_prints_each_channel_in_its_preset(eager_celery, email_files):
     out = StringIO()
     call_command("demo", customers=20, days=40, seed=3, stdout=out)
     text = out.getvalue()
+
+    # one received email of each kind sent, in a page whose path is printed
+    kinds = set(
+        CampaignMessage.objects.filter(status=MessageStatus.SENT).values_list(
+            "kind", flat=True
+        )
+    )
+    assert "browse_abandonment" in kinds
+    assert {path.stem for path in email_files.iterdir()} == kinds
+    for kind in kinds:
+        page = (email_files / f"{kind}.html").read_text(encoding="utf-8")
+        assert page.startswith("<!doctype html>") and "/unsubscribe/" in page
+        assert f"    {kind}: {email_files / kind}.html\n" in text
 
     assert "web-usd: preset standard, English labels, lapse after 90 days" in text
     for label in ("Awareness", "Interest", "Consideration", "Purchase", "At risk"):
@@ -269,17 +289,19 @@ Campaigns, May 01 to Jul 29
                         Sent  Clicked  Recovered orders       Revenue  Discount cost     ROI
     Abandoned checkout    36       14                12    USD 891.55      USD 11.20  7,860%
     Win-back               0        0                 0      USD 0.00       USD 0.00     n/a
-    Review request        16        8                 1    USD 175.00       USD 0.00     n/a
-    All campaigns         52       22                13  USD 1,066.55      USD 11.20  9,423%
+    Review request        16        8                 0      USD 0.00       USD 0.00     n/a
+    Browse abandonment     3        0                 1    USD 175.00       USD 0.00     n/a
+    All campaigns         55       22                13  USD 1,066.55      USD 11.20  9,423%
     16 abandoned checkouts reminded, 9 of them recovered (56.2%)
   web-krw
                         Sent  Clicked  Recovered orders      Revenue  Discount cost     ROI
     Abandoned checkout     8        5                 6  KRW 831,500     KRW 56,500  1,372%
     Win-back               2        1                 1  KRW 129,000          KRW 0     n/a
     Review request         8        5                 1   KRW 30,000          KRW 0     n/a
+    Browse abandonment     0        0                 0        KRW 0          KRW 0     n/a
     All campaigns         18       11                 8  KRW 990,500     KRW 56,500  1,653%
     5 abandoned checkouts reminded, 5 of them recovered (100.0%)
-  Emails: 70 sent by 360 sweeps (every 6 simulated hours) to the demo's SMTP server on loopback (aiosmtpd), 70 received there.
+  Emails: 73 sent by 360 sweeps (every 6 simulated hours) to the demo's SMTP server on loopback (aiosmtpd), 73 received there.
   Clicks: 33 through the store's click redirect (33 answered 302); then 12 checkouts completed, 1 lapsed customer came back, 9 reviews written.
 Reviews and loyalty, May 01 to Jul 29
   web-usd: CSAT 80.0% over 15 reviews (5 through the webhook, 5 verified purchases)
@@ -300,9 +322,14 @@ def test_demo_campaign_emails_reach_the_smtp_server(demo):
     by_kind = dict(sent.values_list("kind").annotate(n=Count("pk")).order_by())
 
     # then the SMTP server on loopback received each of them, once
-    assert by_kind == {"abandoned_checkout": 44, "win_back": 2, "review_request": 24}
+    assert by_kind == {
+        "abandoned_checkout": 44,
+        "win_back": 2,
+        "review_request": 24,
+        "browse_abandonment": 3,
+    }
     received = demo.mailbox.messages
-    assert len(received) == sent.count() == 70
+    assert len(received) == sent.count() == 73
     assert sorted(m["To"] for m in received) == sorted(m.email for m in sent)
     # with the one-click unsubscribe link and the recovery link to the running store
     first = sent.order_by("sent_at", "pk").first()
@@ -365,7 +392,7 @@ def test_demo_prints_emails_on_the_console_when_asked(
     # then Django's console backend printed every campaign email sent
     sent = CampaignMessage.objects.filter(status=MessageStatus.SENT).count()
     printed = capsys.readouterr().out
-    assert sent == 13
+    assert sent == 14
     assert printed.count("List-Unsubscribe-Post: List-Unsubscribe=One-Click") == sent
     assert "campaign emails by console" in out.getvalue()
     assert (

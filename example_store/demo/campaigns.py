@@ -6,7 +6,8 @@ sweep sends what is due, on the simulated clock, through the demo's mail
 server. Some recipients click the link in the email, a real GET of the store's
 click redirect; then an abandoned checkout is often completed with the email's
 code, a lapsed customer comes back and may order with theirs, and a customer
-asked for a review may write one (``reviews.py`` delivers it).
+asked for a review may write one (``reviews.py`` delivers it). A click in a
+browse abandonment email (web-usd) ends on the shop's page.
 """
 
 import random
@@ -24,6 +25,9 @@ from example_store.simulation import (
 )
 from saleor_journey_plugin.campaigns.kinds import named
 from saleor_journey_plugin.campaigns.kinds.abandoned_checkout import ABANDONED_CHECKOUT
+from saleor_journey_plugin.campaigns.kinds.browse_abandonment import (
+    BROWSE_ABANDONMENT,
+)
 from saleor_journey_plugin.campaigns.kinds.review_request import REVIEW_REQUEST
 from saleor_journey_plugin.campaigns.kinds.win_back import WIN_BACK
 from saleor_journey_plugin.campaigns.models import CampaignMessage, MessageStatus
@@ -43,6 +47,7 @@ CLICKS = {
     ABANDONED_CHECKOUT: 0.35,
     WIN_BACK: 0.30,
     REVIEW_REQUEST: 0.40,
+    BROWSE_ABANDONMENT: 0.25,
 }
 # Of those who click a reminder, how many complete the checkout.
 COMPLETES_CHECKOUT = 0.6
@@ -71,6 +76,9 @@ class Campaigns(Extension):
         self, seed: int, server: StoreServer, wallet: Wallet, reviews: Reviews
     ) -> None:
         self.rng = random.Random(f"campaigns:{seed}")
+        # Browse emails draw from their own stream: turning them on leaves the
+        # other kinds' clicks as they were.
+        self.browse_rng = random.Random(f"browse:{seed}")
         self.server = server
         self.wallet = wallet
         self.reviews = reviews
@@ -133,13 +141,19 @@ class Campaigns(Extension):
             status=MessageStatus.SENT, sent_at=at
         ).select_related("customer")
         for message in sent.order_by("pk"):
-            if self.rng.random() < CLICKS[named(message.kind)]:
-                self._click(simulation, message, at)
+            kind = named(message.kind)
+            rng = self.browse_rng if kind is BROWSE_ABANDONMENT else self.rng
+            if rng.random() < CLICKS[kind]:
+                self._click(simulation, message, at, rng)
 
     def _click(
-        self, simulation: Simulation, message: CampaignMessage, sent_at: datetime
+        self,
+        simulation: Simulation,
+        message: CampaignMessage,
+        sent_at: datetime,
+        rng: random.Random,
     ) -> None:
-        clicked_at = sent_at + timedelta(minutes=self.rng.uniform(5, 180))
+        clicked_at = sent_at + timedelta(minutes=rng.uniform(5, 180))
         simulation.now = clicked_at
         try:
             answer = self.server.request(
@@ -152,8 +166,11 @@ class Campaigns(Extension):
         shopper = simulation.shopper_of(message.customer) if message.customer else None
         if answer.status != 302 or shopper is None:
             return
-        self.wallet.give(shopper, message.coupon_code)
         kind = named(message.kind)
+        if kind is BROWSE_ABANDONMENT:
+            # The shop's page is where the simulation leaves them.
+            return
+        self.wallet.give(shopper, message.coupon_code)
         if kind is ABANDONED_CHECKOUT:
             if self.rng.random() < COMPLETES_CHECKOUT:
                 self.activity.resumed_checkouts += 1

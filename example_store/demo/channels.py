@@ -45,6 +45,12 @@ CHANNELS: dict[str, dict[str, Any]] = {
             "checkout_url_template": "https://shop.example.com/checkout?token={token}",
             "review_url_template": "https://shop.example.com/orders/{order}/review",
             "sender_email": "Slow Wear <hello@shop.example.com>",
+            # Shown the products they looked at, four hours after the last.
+            "browse_abandonment_enabled": "true",
+            "browse_abandonment_steps": "4h",
+            "browse_abandonment_product_url_template": (
+                "https://shop.example.com/products/{slug}"
+            ),
         },
         # 1 point per dollar, worth a cent: 1% back, more in higher tiers.
         "loyalty": {

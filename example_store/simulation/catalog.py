@@ -26,6 +26,11 @@ PRODUCTS: tuple[Product, ...] = (
 )
 
 
+def product_name(slug: str) -> str:
+    """How the store names a product: ``linen-shirt`` is "Linen shirt"."""
+    return slug.replace("-", " ").capitalize()
+
+
 def order_total(items: list[Product], currency: str) -> str:
     """The basket's price with shipping, free above a threshold."""
     if currency == "KRW":

@@ -117,7 +117,7 @@ class Visits:
                 shopper.identity(),
                 channel=shopper.channel,
                 touch=shopper.touch,
-                payload={"product": rng.choice(PRODUCTS)[0]},
+                payload={"product_id": rng.choice(PRODUCTS)[0]},
             )
         return at
 

@@ -1,7 +1,6 @@
 """Rendering a campaign email and handing it to Django's email backend."""
 
 import smtplib
-from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from django.conf import settings as django_settings
 from django.core.mail import EmailMultiAlternatives
@@ -9,6 +8,7 @@ from django.core.mail import EmailMultiAlternatives
 from ..core.host import Host
 from . import settings as campaign_settings
 from .kinds import CampaignKind, named
+from .kinds.base import tagged
 from .mail.compose import compose
 from .mail.context import Facts
 from .mail.text import as_text
@@ -71,19 +71,14 @@ def _facts(
         coupon_expires_at=message.coupon_expires_at,
         logo_url=campaigns.email_logo_url,
         postal_address=host.postal_address(message.channel),
+        own=named(message.kind).variables(message, send.settings, host),
     )
 
 
 def destination(kind: CampaignKind, subject: str, campaigns: CampaignSettings) -> str:
     """Where a click goes: the kind's page of the channel's configured
     storefront, tagged as the campaign's."""
-    url = kind.link(subject, campaigns)
-    parts = urlsplit(url)
-    utm = urlencode(
-        {"utm_source": "journey", "utm_medium": "email", "utm_campaign": kind.value}
-    )
-    query = f"{parts.query}&{utm}" if parts.query else utm
-    return urlunsplit((parts.scheme, parts.netloc, parts.path, query, parts.fragment))
+    return tagged(kind.link(subject, campaigns), kind.value)
 
 
 def without_addresses(error: Exception) -> str:

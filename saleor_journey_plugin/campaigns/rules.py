@@ -163,7 +163,7 @@ def _find_recipients(live: Sequence[CampaignMessage], facts: Facts) -> None:
         for message in live
         if (found := elsewhere.get(message.pk, ""))
         and found not in facts.holders
-        and campaign_settings.of(_settings(message, facts)).audience != SUBSCRIBERS_ONLY
+        and not _subscribers_only(message, facts)
         and _may_remind(message, facts)
     }
     if unknown:
@@ -181,6 +181,15 @@ def _may_remind(message: CampaignMessage, facts: Facts) -> bool:
         return True
     checkout = _checkout(message, facts)
     return checkout is not None and bool(checkout.lines) and not checkout.ordered
+
+
+def _subscribers_only(message: CampaignMessage, facts: Facts) -> bool:
+    """Only to customers with a marketing opt-in: the channel's audience, or
+    a kind that always needs it."""
+    return (
+        named(message.kind).subscribers_only
+        or campaign_settings.of(_settings(message, facts)).audience == SUBSCRIBERS_ONLY
+    )
 
 
 def _settings(message: CampaignMessage, facts: Facts) -> ChannelSettings:
@@ -267,7 +276,7 @@ def decide_one(message: CampaignMessage, now: datetime, facts: Facts) -> Decisio
         return Stop(
             MessageStatus.SKIPPED,
             "No marketing opt-in on record."
-            if campaigns.audience == SUBSCRIBERS_ONLY
+            if _subscribers_only(message, facts)
             else "Nobody holds the address.",
         )
     heard = [
@@ -278,7 +287,7 @@ def decide_one(message: CampaignMessage, now: datetime, facts: Facts) -> Decisio
         return Stop(MessageStatus.CANCELLED, "The recipient unsubscribed.")
     if _user_ids(message, facts) & facts.skipped_users:
         return Stop(MessageStatus.SKIPPED, "Staff or inactive user.")
-    if campaigns.audience == SUBSCRIBERS_ONLY and not any(
+    if _subscribers_only(message, facts) and not any(
         person.subscriber for person in heard
     ):
         return Stop(MessageStatus.SKIPPED, "No marketing opt-in on record.")

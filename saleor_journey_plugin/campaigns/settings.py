@@ -176,7 +176,7 @@ def _template_field(kind: CampaignKind, part: str) -> Field:
         label=f"{_named(kind).capitalize()} {part}",
         help=f"Handlebars template of the email's {part}; empty uses the shipped "
         "English or Korean one (by label language). Variables: "
-        f"{_TEMPLATE_VARIABLES}.",
+        f"{', '.join(filter(None, (_TEMPLATE_VARIABLES, kind.variables_help)))}.",
         parse=_template,
         kind=FieldKind.MULTILINE,
     )

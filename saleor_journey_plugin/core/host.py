@@ -104,6 +104,22 @@ class Checkout:
 
 
 @dataclass(frozen=True)
+class ProductCard:
+    """A product as a campaign email shows it: store data only."""
+
+    # The store's one id of the product, whatever id was asked for.
+    id: str
+    name: str
+    # What the storefront's product page URL holds.
+    slug: str
+    # Its lowest price in the channel, in ``currency``; None: no price there.
+    price: Decimal | None
+    currency: str
+    # An absolute URL the store serves; empty: no picture.
+    image_url: str = ""
+
+
+@dataclass(frozen=True)
 class CouponRequest:
     """A single-use code to create; ``reference`` names the send it is for."""
 
@@ -236,6 +252,14 @@ class Host:
         none (recorded before adapters reported codes).
         """
         return None
+
+    def product_cards(
+        self, channel: str, product_ids: list[str]
+    ) -> dict[str, ProductCard]:
+        """The products these ids name (as a storefront tracks them), as sold
+        in ``channel``; an id naming nothing on sale there is left out. A host
+        without a catalog shows none."""
+        return {}
 
     def skipped_users(self, user_ids: list[str]) -> set[str]:
         """The staff or inactive store users among ``user_ids``: no campaign

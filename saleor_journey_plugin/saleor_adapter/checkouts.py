@@ -1,24 +1,19 @@
 """A Saleor checkout as campaign emails read it."""
 
 import uuid
-from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
 from django.db.models import Prefetch
 from saleor.checkout.models import Checkout as SaleorCheckout
 from saleor.checkout.models import CheckoutLine as SaleorCheckoutLine
-from saleor.core.utils import build_absolute_uri
 from saleor.order.models import Order
-from saleor.product.models import ProductMedia
-from saleor.thumbnail.models import Thumbnail
-from saleor.thumbnail.utils import get_image_or_proxy_url, get_thumbnail_size
 
 from ..core.host import Checkout, CheckoutLine
+from .pictures import pictures_of
 
 # The emails show pictures at 80 px: Saleor's 256 px thumbnail stays sharp on
 # a 3x phone screen.
-PICTURE_SIZE = get_thumbnail_size(256)
 
 
 def read_checkouts(tokens: list[str]) -> dict[str, Checkout | None]:
@@ -52,7 +47,7 @@ def read_checkouts(tokens: list[str]) -> dict[str, Checkout | None]:
             checkout_token__in=[str(checkout.pk) for checkout in checkouts]
         ).values_list("checkout_token", flat=True)
     )
-    pictures = _pictures(
+    pictures = pictures_of(
         line.variant.product_id
         for checkout in checkouts
         for line in checkout.lines.all()
@@ -75,34 +70,6 @@ def read_checkouts(tokens: list[str]) -> dict[str, Checkout | None]:
         for token in ids[checkout.pk]:
             found[token] = read
     return found
-
-
-def _pictures(product_ids: Iterable[int]) -> dict[int, str]:
-    """Product id -> the absolute URL of its first medium's thumbnail, as
-    Saleor's GraphQL ``Product.thumbnail(size:)`` gives it: the stored
-    thumbnail's file, else Saleor's thumbnail view, which makes it (a video's
-    own preview picture for a video)."""
-    first = list(
-        ProductMedia.objects.filter(product_id__in=set(product_ids))
-        .order_by("product_id", "sort_order", "pk")
-        .distinct("product_id")
-    )
-    stored = {
-        thumbnail.product_media_id: thumbnail
-        for thumbnail in Thumbnail.objects.filter(
-            product_media_id__in=[media.pk for media in first],
-            size=PICTURE_SIZE,
-            format__isnull=True,
-        )
-    }
-    pictures = {}
-    for media in first:
-        preview = (media.oembed_data or {}).get("thumbnail_url")
-        url = preview or get_image_or_proxy_url(
-            stored.get(media.pk), media.pk, "ProductMedia", PICTURE_SIZE, None
-        )
-        pictures[media.product_id] = build_absolute_uri(url)
-    return pictures
 
 
 def _line(line: Any, pictures: dict[int, str]) -> CheckoutLine:

@@ -33,7 +33,7 @@ from . import config, metadata, purchases
 if TYPE_CHECKING:
     from datetime import datetime
 
-    from ..core.host import Checkout, CouponRequest, CouponUse
+    from ..core.host import Checkout, CouponRequest, CouponUse, ProductCard
     from ..models import Journey
     from .backfill import History
 
@@ -123,11 +123,18 @@ class SaleorHost(Host):
     def has_any_order_of(self, user_id: str, order_ids: list[str]) -> bool:
         return purchases.any_order_of(user_id, order_ids)
 
-    # Campaign emails: checkout reads, single-use voucher codes, links.
+    # Campaign emails: checkout and product reads, single-use voucher codes, links.
     def read_checkouts(self, tokens: list[str]) -> "dict[str, Checkout | None]":
         from .checkouts import read_checkouts
 
         return read_checkouts(tokens)
+
+    def product_cards(
+        self, channel: str, product_ids: list[str]
+    ) -> "dict[str, ProductCard]":
+        from .products import product_cards
+
+        return product_cards(channel, product_ids)
 
     def create_coupon(self, request: "CouponRequest") -> str:
         from .coupons import create_coupon

@@ -14,13 +14,17 @@ import pytest
 
 from saleor_journey_plugin.campaigns.kinds import CampaignKind, kinds
 from saleor_journey_plugin.campaigns.kinds.abandoned_checkout import ABANDONED_CHECKOUT
+from saleor_journey_plugin.campaigns.kinds.browse_abandonment import (
+    BROWSE_ABANDONMENT,
+    product_lines,
+)
 from saleor_journey_plugin.campaigns.kinds.review_request import REVIEW_REQUEST
 from saleor_journey_plugin.campaigns.kinds.win_back import WIN_BACK
 from saleor_journey_plugin.campaigns.mail.compose import compose
 from saleor_journey_plugin.campaigns.mail.context import Facts
 from saleor_journey_plugin.campaigns.settings import CampaignSettings
 from saleor_journey_plugin.campaigns.steps import Coupon
-from saleor_journey_plugin.core.host import Checkout, CheckoutLine
+from saleor_journey_plugin.core.host import Checkout, CheckoutLine, ProductCard
 from saleor_journey_plugin.core.presets import Language
 
 from .conftest import CHROMIUM, CHROMIUM_MISSING
@@ -37,7 +41,11 @@ BUTTONS = {
     (WIN_BACK, Language.KO): "예시 스토어 둘러보기",
     (REVIEW_REQUEST, Language.EN): "Write a review",
     (REVIEW_REQUEST, Language.KO): "후기 작성하기",
+    (BROWSE_ABANDONMENT, Language.EN): "Continue shopping",
+    (BROWSE_ABANDONMENT, Language.KO): "쇼핑 계속하기",
 }
+# The kinds whose email shows two pictures of products (beside the logo).
+WITH_PICTURES = (ABANDONED_CHECKOUT, BROWSE_ABANDONMENT)
 # Each language's cart, in its channel's currency, and the total as written.
 CARTS = {
     Language.EN: (
@@ -103,6 +111,26 @@ def images() -> Iterator[str]:
     server.server_close()
 
 
+def viewed(
+    language: Language, currency: str, lines: tuple[CheckoutLine, ...]
+) -> list[dict[str, str]]:
+    """The cart's products as a browse email shows them."""
+    cards = [
+        ProductCard(
+            id=str(number),
+            slug=line.name.lower().replace(" ", "-"),
+            name=line.name,
+            price=line.price,
+            currency=currency,
+            image_url=line.image_url,
+        )
+        for number, line in enumerate(lines, start=1)
+    ]
+    return product_lines(
+        cards, "https://shop.example.com/p/{slug}", "browse_abandonment", language
+    )
+
+
 def email_html(
     kind: CampaignKind, language: Language, coupon: bool, images: str
 ) -> str:
@@ -140,6 +168,11 @@ def email_html(
         coupon_expires_at=datetime(2026, 3, 9, tzinfo=UTC) if coupon else None,
         logo_url=f"{images}/logo.png",
         postal_address=("Example Store Inc.", "1 Main St", "Springfield, IL 62701"),
+        own=(
+            {"products": viewed(language, currency, lines)}
+            if kind is BROWSE_ABANDONMENT
+            else {}
+        ),
     )
     return compose(CampaignSettings(language=language), kind, facts).html
 
@@ -166,7 +199,7 @@ def test_a_shopper_sees_the_pictures_the_button_and_the_total(
             pictures = page.eval_on_selector_all(
                 "img", "els => els.map(e => [e.currentSrc, e.naturalWidth])"
             )
-            expected = 1 + (2 if kind is ABANDONED_CHECKOUT else 0)
+            expected = 1 + (2 if kind in WITH_PICTURES else 0)
             assert len(pictures) == expected
             assert all(src.startswith(images) and w > 0 for src, w in pictures)
 
@@ -186,6 +219,8 @@ def test_a_shopper_sees_the_pictures_the_button_and_the_total(
             text = page.inner_text("body")
             if kind is ABANDONED_CHECKOUT:
                 assert CARTS[language][2] in text
+            if kind is BROWSE_ABANDONMENT:
+                assert ("$45.00" if language is Language.EN else "₩45,000") in text
             assert ("JRN-7K2QX" in text) is coupon
             assert "1 Main St" in text
         finally:

@@ -147,7 +147,7 @@ def test_an_order_from_the_reminded_checkout_with_the_code_is_recovered(
         )
     ]
     report = compute_campaigns("web-usd", MARCH, currency="USD")
-    [abandoned, win_back, reviews] = report.kinds
+    [abandoned, win_back, reviews, browse] = report.kinds
     assert abandoned.totals == figures(
         sent=2,
         clicked=1,
@@ -171,6 +171,7 @@ def test_an_order_from_the_reminded_checkout_with_the_code_is_recovered(
     assert (win_back.kind.value, win_back.totals) == ("win_back", figures())
     assert [s.step for s in win_back.steps] == [1, 2]
     assert [s.step for s in reviews.steps] == [1]
+    assert (browse.kind.value, browse.totals) == ("browse_abandonment", figures())
 
 
 def test_an_order_by_the_customer_within_the_window_after_a_win_back_is_recovered(
@@ -445,6 +446,7 @@ def test_journey_report_campaigns_for_staff_with_manage_orders(channels, inbox, 
         ("ABANDONED_CHECKOUT", recovered, [1, 2, 3]),
         ("WIN_BACK", nothing, [1, 2]),
         ("REVIEW_REQUEST", nothing, [1]),
+        ("BROWSE_ABANDONMENT", nothing, [1]),
     ]
     assert report["campaigns"]["kinds"][0]["steps"][1]["totals"] == {
         **recovered,

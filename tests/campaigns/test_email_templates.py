@@ -9,11 +9,11 @@ import pytest
 
 from saleor_journey_plugin import configuration
 from saleor_journey_plugin.campaigns import settings as campaign_settings
+from saleor_journey_plugin.campaigns import template_build
 from saleor_journey_plugin.campaigns.kinds import kinds
 from saleor_journey_plugin.campaigns.kinds.abandoned_checkout import ABANDONED_CHECKOUT
 from saleor_journey_plugin.campaigns.kinds.review_request import REVIEW_REQUEST
 from saleor_journey_plugin.campaigns.kinds.win_back import WIN_BACK
-from saleor_journey_plugin.campaigns.mail import mjml_build
 from saleor_journey_plugin.campaigns.mail.compose import compose
 from saleor_journey_plugin.campaigns.mail.context import Facts
 from saleor_journey_plugin.campaigns.mail.money import day, money
@@ -103,8 +103,8 @@ ALL = [
     ("kind", "language"), [(k, lang) for k in kinds() for lang in Language]
 )
 def test_the_shipped_html_is_the_mjml_build_of_its_source(kind, language):
-    committed = mjml_build.target_of(kind, language).read_text(encoding="utf-8")
-    assert committed == mjml_build.compile_body(kind, language)
+    committed = template_build.target_of(kind, language).read_text(encoding="utf-8")
+    assert committed == template_build.compile_body(kind, language)
 
 
 @pytest.mark.parametrize(("kind", "language", "coupon"), ALL)

@@ -45,7 +45,7 @@ def product_interest(registry):
     class ProductInterest(CampaignKind):
         value = "product_interest"
         label = "Product interest"
-        position = 4
+        position = 5
         triggers = frozenset({E.PRODUCT_VIEWED})
         default_steps = "2h"
         needs_checkout = False
@@ -137,12 +137,13 @@ def test_a_fourth_kind_is_scheduled_sent_followed_and_reported(interest_on, inbo
     )
     assert CampaignClick.objects.filter(message=message).count() == 1
 
-    # and the report has a row for it, after the three shipped kinds
+    # and the report has a row for it, after the shipped kinds
     report = compute_campaigns("web-usd", MARCH, currency="USD")
     assert [row.kind.value for row in report.kinds] == [
         "abandoned_checkout",
         "win_back",
         "review_request",
+        "browse_abandonment",
         "product_interest",
     ]
     [row] = [row for row in report.kinds if row.kind.label == "Product interest"]
@@ -223,6 +224,7 @@ def test_a_kind_that_leaves_out_a_part_is_refused_when_defined(registry):
         "abandoned_checkout",
         "win_back",
         "review_request",
+        "browse_abandonment",
     ]
 
 

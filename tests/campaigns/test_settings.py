@@ -74,9 +74,11 @@ def test_campaign_defaults_are_the_dashboard_contract():
         "abandoned_checkout_enabled": False,
         "win_back_enabled": False,
         "review_request_enabled": False,
+        "browse_abandonment_enabled": False,
         "abandoned_checkout_steps": "1h, 24h:10%, 72h",
         "win_back_steps": "0h:15%, 14d",
         "review_request_steps": "7d",
+        "browse_abandonment_steps": "4h",
         "coupon_valid_days": "7",
         "audience": "all",
         "min_hours_between_emails": "24",
@@ -84,6 +86,7 @@ def test_campaign_defaults_are_the_dashboard_contract():
         "attribution_days": "7",
         "checkout_url_template": "",
         "review_url_template": "",
+        "browse_abandonment_product_url_template": "",
         "sender_email": "",
         "email_logo_url": "",
         "abandoned_checkout_subject": "",
@@ -92,6 +95,8 @@ def test_campaign_defaults_are_the_dashboard_contract():
         "win_back_body": "",
         "review_request_subject": "",
         "review_request_body": "",
+        "browse_abandonment_subject": "",
+        "browse_abandonment_body": "",
     }
     assert {
         f"{kind.value}_{part}" for kind in kinds() for part in ("subject", "body")
@@ -100,6 +105,7 @@ def test_campaign_defaults_are_the_dashboard_contract():
         "abandoned_checkout_enabled",
         "win_back_enabled",
         "review_request_enabled",
+        "browse_abandonment_enabled",
     } <= config.BOOLEAN_FIELDS
 
 

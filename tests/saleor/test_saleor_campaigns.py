@@ -25,7 +25,10 @@ from saleor_journey_plugin.campaigns.models import (
 )
 from saleor_journey_plugin.campaigns.sweep import sweep
 from saleor_journey_plugin.campaigns.tokens import click_token, unsubscribe_token
+from saleor_journey_plugin.core.events import EventType, JourneyEventData
 from saleor_journey_plugin.core.host import get_host
+from saleor_journey_plugin.core.processing import process_event
+from saleor_journey_plugin.core.recording import record_event
 from saleor_journey_plugin.models import Customer, JourneyEvent
 from saleor_journey_plugin.saleor_adapter.host import PLUGIN_ID
 from tests.smtp_inbox import smtp_server, use_smtp
@@ -337,3 +340,87 @@ def test_a_reminder_shows_saleors_thumbnail_the_first_name_and_money_as_written(
     postal = "John Doe, Mirumee Software, Tęczowa 7, 53-601 WROCŁAW, POLAND"
     assert text.rstrip().endswith(postal)
     assert postal in html
+
+
+MISSING = graphene.Node.to_global_id("Product", 99999)
+PRODUCT_THUMBNAIL = """
+query($id: ID!, $channel: String!) {
+  product(id: $id, channel: $channel) { name thumbnail(size: 256) { url } }
+}
+"""
+
+
+def test_a_browse_email_shows_saleors_products_with_their_thumbnails(
+    api_client,
+    customer_user,
+    journey_config,
+    channel_USD,
+    product_with_image,
+    product_list,
+    settings,
+):
+    # given: browse abandonment on; the customer, subscribed, views a product
+    # with a picture twice (by its global ID), another by a variant's ID, and
+    # one the store does not have
+    journey_config(
+        channel_USD,
+        browse_abandonment_enabled=True,
+        checkout_url_template="https://shop.example.com/checkout/{token}",
+        browse_abandonment_product_url_template="https://shop.example.com/p/{slug}",
+    )
+    who = {"user_id": str(customer_user.pk), "email": customer_user.email}
+    now = timezone.now()
+    pictured = graphene.Node.to_global_id("Product", product_with_image.pk)
+    variant = graphene.Node.to_global_id(
+        "ProductVariant", product_list[0].variants.first().pk
+    )
+    events = [
+        (EventType.ACCOUNT_CREATED, "created", "", {}),
+        (EventType.NEWSLETTER_OPT_IN, "opt-in", channel_USD.slug, {}),
+        (EventType.PRODUCT_VIEWED, "v1", channel_USD.slug, {"product_id": pictured}),
+        (EventType.PRODUCT_VIEWED, "v2", channel_USD.slug, {"product_id": variant}),
+        (EventType.PRODUCT_VIEWED, "v3", channel_USD.slug, {"product_id": pictured}),
+        (EventType.PRODUCT_VIEWED, "v4", channel_USD.slug, {"product_id": MISSING}),
+    ]
+    for number, (event_type, key, channel, payload) in enumerate(events):
+        event_id = record_event(
+            JourneyEventData(
+                type=event_type,
+                idempotency_key=f"browse:{key}",
+                occurred_at=now - timedelta(hours=1) + number * timedelta(minutes=1),
+                channel=channel,
+                payload=payload,
+                **who,
+            )
+        )
+        assert event_id is not None
+        process_event(event_id)
+    thumbnail = get_graphql_content(
+        api_client.post_graphql(
+            PRODUCT_THUMBNAIL, {"id": pictured, "channel": channel_USD.slug}
+        )
+    )["data"]["product"]["thumbnail"]["url"]
+
+    # when: four hours after the last view
+    with smtp_server() as (inbox, port):
+        use_smtp(settings, port)
+        outcome = sweep(now=now + timedelta(hours=4))
+        [mail] = inbox.wait_for(1)
+
+    # then: Saleor's names, prices, thumbnail and slugs, the most viewed first
+    assert outcome == {"sent": 1}
+    assert mail["To"] == customer_user.email
+    html = mail.get_body(("html",)).get_content()
+    assert thumbnail.startswith("http") and "/thumbnail/" in thumbnail
+    assert html.count("<tr>") == 2
+    assert f'<img src="{thumbnail}" alt="Test product" width="80" height="80">' in html
+    assert html.index("Test product<") < html.index("Test product 1<")
+    text = mail.get_body(("plain",)).get_content()
+    assert "Test product: https://shop.example.com/p/test-product-11?utm_source" in text
+    assert "Test product 1: https://shop.example.com/p/test-product-a?utm_source" in (
+        text
+    )
+    assert "10.00 USD" in text
+    # and Saleor serves the picture
+    served = Client().get(urlsplit(thumbnail).path)
+    assert served.status_code in (200, 302)

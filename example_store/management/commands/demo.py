@@ -1,12 +1,14 @@
 """``python -m example_store demo``: simulate the store, print what the plugin saw."""
 
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from example_store.demo import journeys, report
+from example_store.demo.email_files import folder, write_email_files
 from example_store.demo.mail import EMAIL_CHOICES, ENVIRONMENT, default_email
 from example_store.demo.run import DemoRun, demo_run
 from example_store.demo.sqlite import relaxed_sqlite
@@ -83,6 +85,11 @@ class Command(BaseCommand):
         report.campaigns_section(
             write, channels, summary.start, summary.end, run.campaigns, run.mailbox
         )
+        files = write_email_files(run.mailbox, folder())
+        if files:
+            write("  One email of each kind, as received, to open in a browser:")
+            for kind, path in files.items():
+                write(f"    {kind}: {_shown(path)}")
         write("")
         report.loyalty_section(write, channels, summary.start, summary.end, run.reviews)
         write("")
@@ -96,6 +103,13 @@ class Command(BaseCommand):
             "--email you@example.com\n"
             f"then open http://127.0.0.1:8000/map/web-usd/?{days} (or /map/web-krw/)."
         )
+
+
+def _shown(path: Path) -> str:
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
 
 
 def _check(run: DemoRun) -> None:

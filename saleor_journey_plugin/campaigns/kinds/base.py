@@ -16,8 +16,8 @@ from collections.abc import Sequence
 from datetime import datetime
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
-from urllib.parse import quote, urlsplit, urlunsplit
+from typing import TYPE_CHECKING, Any, ClassVar
+from urllib.parse import quote, urlencode, urlsplit, urlunsplit
 
 from ...core.events import EventType
 from ...core.fields import Field
@@ -26,6 +26,7 @@ from ..steps import StepError, parse_steps
 from ..templating import SHIPPED_PARTS, TemplateError, check
 
 if TYPE_CHECKING:
+    from ...core.host import ChannelSettings, Host
     from ...models import JourneyEvent
     from ..models import CampaignMessage
     from ..settings import CampaignSettings
@@ -64,6 +65,11 @@ class CampaignKind(ABC):
     reschedules: ClassVar[bool]
     # The shipped templates: <folder>/<language>/<value>_<part>.hbs.
     templates: ClassVar[Path] = TEMPLATES
+    # Only customers with a marketing opt-in get it, whatever the channel's
+    # audience: a kind that rests on tracking what they do needs their consent.
+    subscribers_only: ClassVar[bool] = False
+    # The template variables of its own (``variables``), for the dashboard's help.
+    variables_help: ClassVar[str] = ""
 
     def __init_subclass__(cls, **kwargs: object) -> None:
         super().__init_subclass__(**kwargs)
@@ -111,6 +117,13 @@ class CampaignKind(ABC):
     def link(self, subject: str, campaigns: "CampaignSettings") -> str:
         """Where the email's link goes: a page of the channel's configured
         storefront, never a URL from a request."""
+
+    def variables(
+        self, message: "CampaignMessage", settings: "ChannelSettings", host: "Host"
+    ) -> dict[str, Any]:
+        """Template variables of its own for this message's email (read from
+        the store at send time), beside the shared ones."""
+        return {}
 
     def fields(self) -> list[Field]:
         """Settings of its own beyond its switch, steps and templates."""
@@ -172,6 +185,17 @@ def checkout_kinds() -> list[str]:
 def storefront_page(template: str, placeholder: str, subject: str) -> str:
     """A configured page's URL with the subject in its placeholder."""
     return template.replace(placeholder, quote(subject, safe=""))
+
+
+def tagged(url: str, kind: str) -> str:
+    """A storefront URL tagged as the campaign's (utm parameters), as every
+    link of its emails leads."""
+    parts = urlsplit(url)
+    utm = urlencode(
+        {"utm_source": "journey", "utm_medium": "email", "utm_campaign": kind}
+    )
+    query = f"{parts.query}&{utm}" if parts.query else utm
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, query, parts.fragment))
 
 
 def storefront_home(campaigns: "CampaignSettings") -> str:

@@ -1,12 +1,16 @@
 """One campaign email's subject, plain text and HTML, from its templates."""
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from .. import templating
-from ..kinds import CampaignKind
-from ..settings import CampaignSettings
 from .context import Facts, context
 from .text import as_text, one_line
+
+if TYPE_CHECKING:
+    # The kinds and settings call into ``mail`` (money), never the reverse.
+    from ..kinds import CampaignKind
+    from ..settings import CampaignSettings
 
 
 @dataclass(frozen=True)
@@ -16,7 +20,9 @@ class Composed:
     html: str
 
 
-def compose(campaigns: CampaignSettings, kind: CampaignKind, facts: Facts) -> Composed:
+def compose(
+    campaigns: "CampaignSettings", kind: "CampaignKind", facts: Facts
+) -> Composed:
     language = campaigns.language
     variables = context(facts)
     variables["preview"] = one_line(

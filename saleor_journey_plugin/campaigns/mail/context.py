@@ -4,7 +4,8 @@ Everything here is data; the templates (Handlebars) escape it when they
 print it, so a shopper's name or address can carry no markup into the HTML.
 """
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -40,6 +41,9 @@ class Facts:
     logo_url: str = ""
     # The shop's postal address, one line per item (CAN-SPAM asks for it).
     postal_address: tuple[str, ...] = ()
+    # The kind's own variables (``CampaignKind.variables``): a browse email's
+    # products, for one.
+    own: Mapping[str, Any] = field(default_factory=dict)
 
 
 def context(facts: Facts) -> dict[str, Any]:
@@ -88,4 +92,5 @@ def context(facts: Facts) -> dict[str, Any]:
         "unsubscribe_url": facts.unsubscribe_url,
         "logo_url": facts.logo_url,
         "postal_address": ", ".join(part for part in facts.postal_address if part),
+        **facts.own,
     }

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from ...campaigns.mail.mjml_build import build
+from ...campaigns.template_build import build
 
 
 class Command(BaseCommand):

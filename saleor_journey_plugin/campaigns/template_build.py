@@ -12,8 +12,8 @@ import re
 from pathlib import Path
 from string import Template
 
-from ...core.presets import Language
-from ..kinds import CampaignKind, kinds
+from ..core.presets import Language
+from .kinds import CampaignKind, kinds
 
 _INCLUDE = re.compile(r'<mj-include\s+path="([^"]+)"((?:\s+\w+="[^"]*")*)\s*/>')
 _ATTRIBUTE = re.compile(r'(\w+)="([^"]*)"')
