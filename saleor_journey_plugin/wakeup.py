@@ -11,6 +11,7 @@ import logging
 
 from celery import current_app
 from django.db import connection, transaction
+from django.utils import timezone
 
 from .core.host import get_host
 from .core.processing import drain
@@ -31,9 +32,11 @@ _SET_REQUEST = (
     f"RETURNING EXTRACT(EPOCH FROM clock_timestamp() - {_TABLE}.taken_at)"
 )
 _WITHDRAW_REQUEST = f"UPDATE {_TABLE} SET requested = FALSE WHERE id = 1"
+# The time comes from this process's clock (a database-side clock_timestamp()
+# is PostgreSQL's alone, and the example store's demo drains on SQLite).
 _TAKE_REQUEST = (
     f"INSERT INTO {_TABLE} (id, requested, taken_at) "
-    "VALUES (1, FALSE, clock_timestamp()) "
+    "VALUES (1, FALSE, %s) "
     "ON CONFLICT (id) DO UPDATE SET requested = FALSE, taken_at = EXCLUDED.taken_at"
 )
 
@@ -68,7 +71,7 @@ def drain_pending() -> int:
     """The drain task's work: take the request, then apply what waits."""
     with get_host().writer():
         with connection.cursor() as cursor:
-            cursor.execute(_TAKE_REQUEST)
+            cursor.execute(_TAKE_REQUEST, [timezone.now()])
         return drain()
 
 

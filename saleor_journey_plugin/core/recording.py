@@ -87,6 +87,8 @@ def record_events(
     if not events:
         return []
     conditions = only_if or {}
+    if connection.vendor != "postgresql":
+        return _one_by_one(events, customer_id, conditions)
     rows = []
     params: list[Any] = []
     for data in events:
@@ -106,6 +108,27 @@ def record_events(
         ids = dict(cursor.fetchall())
     # A fact named twice in one call is written once: its first copy's.
     return [ids.pop(stored_key(data.idempotency_key), None) for data in events]
+
+
+def _one_by_one(
+    events: Sequence[JourneyEventData],
+    customer_id: int | None,
+    conditions: Mapping[str, Condition],
+) -> list[int | None]:
+    # The example store's embedded SQLite has neither typed VALUES rows nor
+    # column aliases on them; its demo records one event at a time anyway.
+    ids: list[int | None] = []
+    seen: set[str] = set()
+    with connection.cursor() as cursor:
+        for data in events:
+            condition = conditions.get(data.idempotency_key)
+            wanted = data.idempotency_key not in seen
+            if wanted and condition:
+                cursor.execute(f"SELECT {condition.sql}", condition.params)
+                wanted = bool(cursor.fetchone()[0])
+            seen.add(data.idempotency_key)
+            ids.append(record_event(data, customer_id) if wanted else None)
+    return ids
 
 
 def _values(data: JourneyEventData, customer_id: int | None) -> tuple[Any, ...]:

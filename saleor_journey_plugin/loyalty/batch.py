@@ -70,6 +70,13 @@ _Account = tuple[str, int]
 def post_facts(facts: list[Fact], settings: dict[str, LoyaltySettings]) -> None:
     """Apply the facts (oldest first) to the ledger, each exactly once;
     ``settings`` has each of their channels' loyalty settings."""
+    if connection.vendor != "postgresql":
+        # The runs' statements are PostgreSQL's (unnest, arrays, FOR UPDATE
+        # OF); the example store's embedded SQLite demo posts one at a time,
+        # by the same rules.
+        for fact in facts:
+            _alone(fact, settings)
+        return
     while facts:
         run = _Run(facts, settings)
         taken = run.take(facts)
@@ -81,17 +88,28 @@ def post_facts(facts: list[Fact], settings: dict[str, LoyaltySettings]) -> None:
 
 
 def _alone(fact: Fact, settings: dict[str, LoyaltySettings]) -> None:
-    assert isinstance(fact, Refunded)  # the only fact a run hands back
-    earning.reverse_for_refund(
-        fact.channel,
-        fact.customer,
-        fact.order_id,
-        fact.refunded,
-        fact.order_total,
-        fact.refund,
-        fact.at,
-        settings[fact.channel],
-    )
+    """One fact in a transaction of its own: a refund a run hands back, or
+    every fact where runs cannot be written."""
+    rules = settings[fact.channel]
+    if isinstance(fact, Paid):
+        earning.earn_for_order(
+            fact.channel, fact.customer, fact.order_id, fact.net_total, rules, fact.at
+        )
+    elif isinstance(fact, Reviewed):
+        earning.earn_for_review(
+            fact.channel, fact.customer, fact.product, fact.review_id, rules, fact.at
+        )
+    else:
+        earning.reverse_for_refund(
+            fact.channel,
+            fact.customer,
+            fact.order_id,
+            fact.refunded,
+            fact.order_total,
+            fact.refund,
+            fact.at,
+            rules,
+        )
 
 
 _CREATE_ACCOUNTS = f"""
