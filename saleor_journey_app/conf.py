@@ -21,3 +21,8 @@ def jwks_ttl_seconds() -> int:
 
 def saleor_timeout_seconds() -> float:
     return float(getattr(settings, "APP_SALEOR_TIMEOUT_SECONDS", 10))
+
+
+def saleor_backoff_seconds() -> float:
+    """The first wait before Saleor is asked again; each next one doubles."""
+    return float(getattr(settings, "APP_SALEOR_BACKOFF_SECONDS", 0.5))

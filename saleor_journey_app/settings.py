@@ -33,6 +33,7 @@ APP_MAX_WEBHOOK_BYTES = int(os.environ.get("APP_MAX_WEBHOOK_BYTES", str(256 * 10
 # Seconds a tenant's JWKS is trusted before it is fetched again.
 APP_JWKS_TTL_SECONDS = int(os.environ.get("APP_JWKS_TTL_SECONDS", "3600"))
 APP_SALEOR_TIMEOUT_SECONDS = float(os.environ.get("APP_SALEOR_TIMEOUT_SECONDS", "10"))
+APP_SALEOR_BACKOFF_SECONDS = 0.5
 
 ALLOWED_HOSTS = [
     host.strip()

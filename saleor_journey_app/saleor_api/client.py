@@ -21,7 +21,6 @@ from .. import conf
 logger = logging.getLogger(__name__)
 
 ATTEMPTS = 4
-FIRST_BACKOFF_SECONDS = 0.5
 APP_ID_QUERY = "query AppId { app { id } }"
 PERMISSION_DENIED = "PermissionDenied"
 
@@ -61,7 +60,7 @@ def app_id(api_url: str, token: str) -> str:
 
 
 def _post(api_url: str, token: str, payload: dict) -> dict[str, Any]:
-    delay = FIRST_BACKOFF_SECONDS
+    delay = conf.saleor_backoff_seconds()
     for attempt in range(1, ATTEMPTS + 1):
         try:
             response = requests.post(

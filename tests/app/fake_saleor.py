@@ -59,6 +59,7 @@ class FakeSaleor:
 
     def __post_init__(self) -> None:
         self.published = [self.key]
+        self._issued_token = self.token
 
     @property
     def api_url(self) -> str:
@@ -66,6 +67,7 @@ class FakeSaleor:
         return f"http://127.0.0.1:{self._server.server_address[1]}/graphql/"
 
     def reset(self) -> None:
+        self.token = self._issued_token
         self.key = SigningKey.new("key-1")
         self.published = [self.key]
         self.jwks_fetches = 0

@@ -18,5 +18,6 @@ CELERY_BROKER_URL = os.environ.get(
 )
 CELERY_TASK_ALWAYS_EAGER = False
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost", "app.test"]
-# Tests wait for no backoff; the client's retries are counted, not timed.
 APP_SALEOR_TIMEOUT_SECONDS = 5
+# The client's retries are counted, not waited for.
+APP_SALEOR_BACKOFF_SECONDS = 0.01
