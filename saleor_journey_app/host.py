@@ -24,7 +24,7 @@ class AppHost(Host):
         fields = require_tenant().channels.get(channel)
         if fields is None:
             return None
-        found = config.channel_settings(_as_configuration(fields))
+        found = config.channel_settings(as_configuration(fields))
         # The channel's currency is Saleor's, kept beside the dashboard fields.
         return replace(found, currency=fields.get(CURRENCY) or None)
 
@@ -60,7 +60,7 @@ class AppHost(Host):
         return pk_of(value, "User") or value
 
 
-def _as_configuration(fields: dict[str, Any]) -> list[dict]:
+def as_configuration(fields: dict[str, Any]) -> list[dict]:
     """The tenant's fields as the plugin's configuration list."""
     return [
         {"name": name, "value": value}

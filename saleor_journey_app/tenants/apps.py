@@ -11,3 +11,8 @@ class TenantsConfig(AppConfig):
         from . import schemas
 
         schemas.connect()
+        # The app's Celery is the current one in every process of the app (the
+        # web server publishes the core's tasks through it), and its signals
+        # carry the tenant from publisher to worker.
+        from .. import celery  # noqa: F401
+        from . import tasks  # noqa: F401
