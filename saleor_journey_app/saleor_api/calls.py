@@ -1,5 +1,6 @@
 """Saleor calls as a tenant, with its token; a refused token marks the tenant."""
 
+import base64
 from typing import Any
 
 from ..tenants.models import Tenant
@@ -20,6 +21,4 @@ def call(tenant: Tenant, query: str, variables: dict | None = None) -> dict[str,
 
 def global_id(kind: str, pk: str) -> str:
     """A Saleor GraphQL ID (base64 of ``<kind>:<pk>``)."""
-    import base64
-
     return base64.b64encode(f"{kind}:{pk}".encode()).decode()

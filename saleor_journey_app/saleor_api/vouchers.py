@@ -31,6 +31,20 @@ mutation JourneyCouponValue($id: ID!, $input: VoucherChannelListingInput!) {
   }
 }
 """
+VOUCHER_ADD_CODE = """
+mutation JourneyCouponCode($id: ID!, $input: VoucherInput!) {
+  voucherUpdate(id: $id, input: $input) {
+    errors { field code message }
+  }
+}
+"""
+VOUCHER_DELETE = """
+mutation JourneyCouponDrop($id: ID!) {
+  voucherDelete(id: $id) {
+    errors { field code message }
+  }
+}
+"""
 CHANNEL_ID = "query JourneyChannel($slug: String!) { channel(slug: $slug) { id } }"
 
 
@@ -46,46 +60,57 @@ def coupon_code(tenant: Tenant, reference: str) -> str:
 
 
 def create_coupon(tenant: Tenant, request: CouponRequest) -> str:
+    """The voucher first, then its value, the code last: a code that exists
+    belongs to a finished voucher, so a retry that finds it taken is done
+    (and drops the voucher it had just begun)."""
     code = coupon_code(tenant, request.reference)
-    data = call(
+    created = _mutate(
         tenant,
         VOUCHER_CREATE,
+        "voucherCreate",
         {
             "input": {
                 "name": f"Customer journey {code}",
                 "type": "ENTIRE_ORDER",
                 "discountValueType": "PERCENTAGE" if request.percentage else "FIXED",
-                "addCodes": [code],
                 "singleUse": True,
                 "usageLimit": 1,
                 "endDate": request.expires_at.isoformat(),
             }
         },
     )
-    created = data.get("voucherCreate") or {}
-    errors = created.get("errors") or []
-    if errors:
-        if all(error.get("code") == "UNIQUE" for error in errors):
-            return code  # a retried send: the first one made it
-        raise VoucherRefused(f"Saleor refused the voucher: {errors}")
     voucher_id = (created.get("voucher") or {}).get("id")
-    channel = (call(tenant, CHANNEL_ID, {"slug": request.channel}).get("channel")) or {}
-    listing = call(
+    channel = call(tenant, CHANNEL_ID, {"slug": request.channel}).get("channel") or {}
+    if not voucher_id or not channel.get("id"):
+        raise VoucherRefused(f"No voucher made in channel {request.channel}")
+    value = {"channelId": channel["id"], "discountValue": str(request.value)}
+    _mutate(
         tenant,
         VOUCHER_CHANNEL_LISTING,
-        {
-            "id": voucher_id,
-            "input": {
-                "addChannels": [
-                    {
-                        "channelId": channel.get("id"),
-                        "discountValue": str(request.value),
-                    }
-                ]
-            },
-        },
+        "voucherChannelListingUpdate",
+        {"id": voucher_id, "input": {"addChannels": [value]}},
     )
-    errors = (listing.get("voucherChannelListingUpdate") or {}).get("errors") or []
-    if errors:
-        raise VoucherRefused(f"Saleor refused the voucher's value: {errors}")
+    try:
+        _mutate(
+            tenant,
+            VOUCHER_ADD_CODE,
+            "voucherUpdate",
+            {"id": voucher_id, "input": {"addCodes": [code]}},
+        )
+    except CodeTaken:
+        _mutate(tenant, VOUCHER_DELETE, "voucherDelete", {"id": voucher_id})
     return code
+
+
+class CodeTaken(VoucherRefused):
+    pass
+
+
+def _mutate(tenant: Tenant, mutation: str, name: str, variables: dict) -> dict:
+    result = call(tenant, mutation, variables).get(name) or {}
+    errors = result.get("errors") or []
+    if errors and all(error.get("code") == "UNIQUE" for error in errors):
+        raise CodeTaken(f"{name}: the code exists")
+    if errors:
+        raise VoucherRefused(f"Saleor refused {name}: {errors}")
+    return result

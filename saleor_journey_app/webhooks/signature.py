@@ -9,6 +9,7 @@ forged kids cannot make the app hammer Saleor. HMAC ``secretKey`` signatures
 (deprecated) are never accepted.
 """
 
+import base64
 import json
 import threading
 import time
@@ -126,6 +127,4 @@ def _fetch(url: str, after_miss: bool) -> _Keys:
 
 
 def _b64decode(text: str) -> bytes:
-    import base64
-
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))

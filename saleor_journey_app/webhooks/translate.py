@@ -8,6 +8,7 @@ plugin reads them from Saleor's models.
 
 import base64
 import binascii
+from dataclasses import replace
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -167,8 +168,8 @@ def refund_event(order: dict, at: datetime) -> JourneyEventData | None:
     currency = event.payload["currency"]
     amount = str(quantize(refunded, currency))
     if refunded >= Decimal(event.payload["total"]):
-        return _with(event, payload={**event.payload, "refunded": amount})
-    return _with(
+        return replace(event, payload={**event.payload, "refunded": amount})
+    return replace(
         event,
         idempotency_key=keys.partial_refund_key(event.payload["order_id"], amount),
         payload={**event.payload, "refunded": amount, "partial": True},
@@ -295,9 +296,3 @@ def _time(value: Any) -> datetime:
 
 def _listed(event: JourneyEventData | None) -> list[JourneyEventData]:
     return [event] if event is not None else []
-
-
-def _with(event: JourneyEventData, **changes: Any) -> JourneyEventData:
-    from dataclasses import replace
-
-    return replace(event, **changes)

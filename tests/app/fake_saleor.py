@@ -55,6 +55,8 @@ class FakeSaleor:
     # Answer this many GraphQL requests with HTTP 503 first.
     failures: int = 0
     codes: set[str] = field(default_factory=set)
+    vouchers: int = 0
+    vouchers_deleted: list[str] = field(default_factory=list)
     _server: ThreadingHTTPServer | None = None
 
     def __post_init__(self) -> None:
@@ -74,6 +76,8 @@ class FakeSaleor:
         self.calls = []
         self.failures = 0
         self.codes = set()
+        self.vouchers = 0
+        self.vouchers_deleted = []
 
     def start(self) -> "FakeSaleor":
         saleor = self
@@ -138,13 +142,19 @@ class FakeSaleor:
         if "updateMetadata" in query:
             return {"data": {"updateMetadata": {"errors": []}}}
         if "voucherCreate" in query:
+            self.vouchers += 1
+            voucher = {"id": f"Vm91Y2hlcjo{self.vouchers}"}
+            return {"data": {"voucherCreate": {"voucher": voucher, "errors": []}}}
+        if "voucherUpdate" in query:
             (code,) = variables["input"]["addCodes"]
             if code in self.codes:
-                error = {"field": "codes", "code": "UNIQUE", "message": "exists"}
-                return {"data": {"voucherCreate": {"voucher": None, "errors": [error]}}}
+                error = {"field": "addCodes", "code": "UNIQUE", "message": "exists"}
+                return {"data": {"voucherUpdate": {"errors": [error]}}}
             self.codes.add(code)
-            voucher = {"id": f"Vm91Y2hlcjo{len(self.codes)}"}
-            return {"data": {"voucherCreate": {"voucher": voucher, "errors": []}}}
+            return {"data": {"voucherUpdate": {"errors": []}}}
+        if "voucherDelete" in query:
+            self.vouchers_deleted.append(variables["id"])
+            return {"data": {"voucherDelete": {"errors": []}}}
         if "channel(slug" in query:
             return {"data": {"channel": {"id": "Q2hhbm5lbDox"}}}
         if "voucherChannelListingUpdate" in query:
