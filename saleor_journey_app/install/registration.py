@@ -7,6 +7,7 @@ from .. import conf
 from ..saleor_api import client
 from ..tenants.models import Tenant, normalize_api_url
 from ..tenants.schemas import create_schema
+from .manifest import APP_ID
 
 
 class NotAllowed(Exception):
@@ -27,11 +28,15 @@ def register(raw_api_url: str, token: str) -> Tenant:
     if not api_url or not allowed(api_url):
         raise NotAllowed(raw_api_url)
     try:
-        app_id = client.app_id(api_url, token)
+        app_id, identifier = client.whose_token(api_url, token)
     except client.SaleorError as error:
         raise NotConfirmed(str(error)) from error
     if not app_id:
         raise NotConfirmed("Saleor does not know this token")
+    if identifier != APP_ID:
+        # Another app's token of that Saleor would confirm too, and would
+        # make this app act with that app's permissions.
+        raise NotConfirmed(f"the token is app {identifier!r}'s, not {APP_ID!r}'s")
     with transaction.atomic():
         tenant, _ = Tenant.objects.select_for_update().get_or_create(
             saleor_api_url=api_url, defaults={"registered_at": timezone.now()}

@@ -21,7 +21,7 @@ from .. import conf
 logger = logging.getLogger(__name__)
 
 ATTEMPTS = 4
-APP_ID_QUERY = "query AppId { app { id } }"
+APP_ID_QUERY = "query AppId { app { id identifier } }"
 PERMISSION_DENIED = "PermissionDenied"
 
 
@@ -54,9 +54,14 @@ def execute(
 
 def app_id(api_url: str, token: str) -> str:
     """The app's ID as Saleor knows the token; "" when it knows none."""
+    return whose_token(api_url, token)[0]
+
+
+def whose_token(api_url: str, token: str) -> tuple[str, str]:
+    """(ID, identifier) of the app the token is Saleor's for; ("", "") if none."""
     data = _post(api_url, token, {"query": APP_ID_QUERY})
     app = (data.get("data") or {}).get("app") or {}
-    return str(app.get("id") or "")
+    return str(app.get("id") or ""), str(app.get("identifier") or "")
 
 
 def _post(api_url: str, token: str, payload: dict) -> dict[str, Any]:

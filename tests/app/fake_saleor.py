@@ -48,6 +48,7 @@ def _b64(data: bytes) -> str:
 class FakeSaleor:
     token: str
     app_id: str
+    identifier: str = "saleor.journey"
     key: SigningKey = field(default_factory=lambda: SigningKey.new("key-1"))
     published: list[SigningKey] = field(default_factory=list)
     jwks_fetches: int = 0
@@ -128,7 +129,8 @@ class FakeSaleor:
         variables = request.get("variables") or {}
         known = token == self.token
         if "app {" in query and "AppId" in query:
-            return {"data": {"app": {"id": self.app_id} if known else None}}
+            app = {"id": self.app_id, "identifier": self.identifier}
+            return {"data": {"app": app if known else None}}
         if not known:
             return {
                 "data": None,

@@ -66,6 +66,14 @@ def test_a_token_saleor_does_not_confirm_stores_nothing(client, db, newcomer, ca
     assert "made-up-token-77" not in caplog.text
 
 
+def test_another_apps_token_of_that_saleor_is_refused(client, db, newcomer):
+    newcomer.identifier = "some.other.app"
+    response = register(client, newcomer.api_url)
+
+    assert response.status_code == 400
+    assert not Tenant.objects.filter(saleor_api_url=newcomer.api_url).exists()
+
+
 def test_a_saleor_outside_the_allow_list_gets_403(client, db, newcomer, settings):
     settings.APP_ALLOWED_SALEOR_URLS = ["https://shop.example.com/graphql/"]
     before = Tenant.objects.count()
