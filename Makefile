@@ -4,6 +4,8 @@ BIN := $(VENV)/bin
 DEMO_DB ?= example_store/demo.sqlite3
 SALEOR_PYTHON ?=
 SALEOR_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/saleor
+# The browser tests' Chromium (tests/browser/); another build: make test CHROMIUM=...
+CHROMIUM ?= /usr/bin/chromium
 
 APP_PORT ?= 8100
 SALEOR_API_URL ?= http://127.0.0.1:8000/graphql/
@@ -12,7 +14,7 @@ APP_BROKER_URL ?= redis://127.0.0.1:6379/0
 APP_ENV = DEBUG=1 APP_PORT=$(APP_PORT) DATABASE_URL=$(APP_DATABASE_URL) \
 	CELERY_BROKER_URL=$(APP_BROKER_URL) APP_ALLOWED_SALEOR_URLS=$(SALEOR_API_URL)
 
-.PHONY: install demo serve app test test-app test-saleor lint format schema bench clean
+.PHONY: install chromium demo serve app test test-app test-saleor lint format schema bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,9 +47,24 @@ app: install
 	$(APP_ENV) $(BIN)/gunicorn saleor_journey_app.wsgi -b 127.0.0.1:$(APP_PORT) \
 		--workers 2 --access-logfile -
 
+## Chromium for the browser tests: Debian's package, installed when run as root;
+## otherwise the target fails saying what to run (the tests fail, never skip, without it).
+chromium:
+	@if [ -x "$(CHROMIUM)" ]; then exit 0; \
+	elif [ "$(CHROMIUM)" = /usr/bin/chromium ] && [ "$$(id -u)" = 0 ] \
+		&& command -v apt-get >/dev/null; then \
+		echo "Installing Chromium for the browser tests: apt-get install chromium"; \
+		apt-get update -q && apt-get install -y -q chromium; \
+	else \
+		echo "Chromium is not installed at $(CHROMIUM); the browser tests (tests/browser/) need it." >&2; \
+		echo "Run:  sudo apt-get install chromium       (Debian, Ubuntu)" >&2; \
+		echo "or:   make test CHROMIUM=/path/to/chromium (another Chromium or Chrome)" >&2; \
+		exit 1; \
+	fi
+
 ## The test suite on PostgreSQL and Redis (the app's too); tests/saleor/ when SALEOR_PYTHON is set.
-test: install
-	$(BIN)/python -m pytest
+test: install chromium
+	JOURNEY_CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest
 	$(MAKE) --no-print-directory test-app
 	@if [ -n "$(SALEOR_PYTHON)" ]; then $(MAKE) --no-print-directory test-saleor; \
 	else echo "tests/saleor: NOT RUN - set SALEOR_PYTHON to a Python that imports saleor (see README)"; fi
@@ -65,6 +82,7 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy saleor_journey_plugin saleor_journey_app example_store benchmarks
+	$(BIN)/lint-imports
 
 format: install
 	$(BIN)/ruff check --fix .

@@ -8,12 +8,12 @@ from django.db.models import Model
 from saleor_journey_plugin.core.events import JourneyEventData
 from saleor_journey_plugin.core.recording import record_event
 from saleor_journey_plugin.models import (
-    ROLLUP_MODELS,
     Customer,
     Journey,
     JourneyEvent,
     StageTransition,
 )
+from saleor_journey_plugin.reports.rollups.models import ROLLUP_MODELS
 
 from .stats import Table, median_us
 

@@ -24,7 +24,6 @@ from saleor_journey_plugin.models import (
     Customer,
     Journey,
     JourneyEvent,
-    RollupChannel,
     StageTransition,
 )
 from saleor_journey_plugin.reports import (
@@ -38,6 +37,7 @@ from saleor_journey_plugin.reports import (
     reference_kpis,
     reference_time_in_stage,
 )
+from saleor_journey_plugin.reports.rollups.models import RollupChannel
 from saleor_journey_plugin.reports.rollups.state import rebuild
 
 from . import database, workload

@@ -12,9 +12,10 @@ from typing import Any
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from saleor_journey_plugin import service
+from saleor_journey_plugin import service, wakeup
 from saleor_journey_plugin.core.events import JourneyEventData
 from saleor_journey_plugin.core.processing import drain
+from saleor_journey_plugin.models import ProcessingRequest
 
 from . import database, queries, workload
 from .stats import Table
@@ -44,12 +45,13 @@ def _wait_processed(started: float) -> float:
 
 
 def _track_all(events: list[JourneyEventData]) -> None:
-    """``service.track`` every event from TRACKERS threads, as store requests do."""
+    """``service.record_and_wake`` every event from TRACKERS threads, as store
+    requests do."""
 
     def track(share: list[JourneyEventData]) -> None:
         try:
             for data in share:
-                service.track(data)
+                service.record_and_wake(data)
         finally:
             connection.close()
 
@@ -69,7 +71,7 @@ def _measure(
     pid: int,
     name: str,
     count: int,
-    run: Callable[[], None],
+    run: Callable[[], object],
     tracking: bool = False,
 ) -> None:
     """Call ``run``, then wait until every event is processed."""
@@ -83,8 +85,10 @@ def _measure(
         f"{count / elapsed:,.0f} events/s  ({elapsed:.2f} s)",
     )
     if tracking:
-        rate = f"{count / running:,.0f} track() calls/s"
-        table.add("  of which the track() calls", f"{running:.2f} s  ({rate})")
+        rate = f"{count / running:,.0f} record_and_wake() calls/s"
+        table.add(
+            "  of which the record_and_wake() calls", f"{running:.2f} s  ({rate})"
+        )
     table.add("  worker CPU", cpu.report(count))
     table.add("  drain tasks run", str(tasks_run(app) - tasks))
 
@@ -96,7 +100,8 @@ def celery(
     backlog = workload.generate(events, customers, prefix="c")
     table.note(f"workload mix: {workload.mix(backlog)}")
     database.record(backlog)
-    service.take_processing_request()  # nothing pending: the wake below publishes
+    # Nothing pending, no spacing: the wake-up below publishes at once.
+    ProcessingRequest.objects.all().delete()
     live = workload.generate(events, customers, prefix="t")
     with running_worker(app, env) as worker:
         _measure(
@@ -105,13 +110,13 @@ def celery(
             worker.pid,
             f"Celery: backlog, one wake_processor(), {WORKER}",
             events,
-            service.wake_processor,
+            wakeup.wake_processor,
         )
         _measure(
             table,
             app,
             worker.pid,
-            f"Celery: {TRACKERS} threads track() while it runs, {WORKER}",
+            f"Celery: {TRACKERS} threads record_and_wake() while it runs, {WORKER}",
             events,
             lambda: _track_all(live),
             tracking=True,

@@ -5,6 +5,19 @@ checkout sessions: started -> details -> delivery -> order placed -> paid ->
 fulfilled, with drop-offs (abandoned checkouts), a few cancellations and
 reviews, and an ACCOUNT_CREATED (customer-wide) before some first sessions.
 Events are ordered by time across customers, as a store would emit them.
+
+Why not the example store's simulation (``example_store/simulation/``): that
+one is a store with feedback. It hands every event to ``service.record_and_wake`` as it
+goes (eager Celery, about 180 events/s with their processing), reads the
+plugin's outcome back (the weekly lapse check decides who gets a win-back
+email and visits again) and writes the store's own rows (confirming an
+account links guest orders), so it needs a migrated database and cannot run
+ahead of the plugin. The benchmarks need the opposite: a stream built in
+memory before anything is timed (ten million events for the reports' store),
+exactly ``count`` events over a fixed number of customers, under a key
+``prefix`` so that several runs share one database, and the same stream as in
+the figures already published, so that a change to the drain is compared on
+the same events. Both build ``JourneyEventData`` as the Saleor adapter does.
 """
 
 import random

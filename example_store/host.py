@@ -2,16 +2,16 @@
 
 import secrets
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
-from typing import Any, cast
+from typing import Any
 
 from django.conf import settings
 from django.core import signing
 from django.utils import timezone
 
 from example_store import purchases
-from saleor_journey_plugin.campaigns.settings import campaign_settings
+from saleor_journey_plugin.configuration import channel_settings
 from saleor_journey_plugin.core.host import (
     ANONYMOUS,
     AuthenticationFailed,
@@ -22,12 +22,13 @@ from saleor_journey_plugin.core.host import (
     Host,
     Viewer,
 )
-from saleor_journey_plugin.core.presets import Language
 from saleor_journey_plugin.core.users import staff_or_inactive
-from saleor_journey_plugin.loyalty.settings import loyalty_settings
-from saleor_journey_plugin.reviews.signature import parse_secrets
 
 TOKEN_SALT = "example_store.token"
+# A channel's entry in JOURNEY_CHANNELS names these two fields shortly, and
+# keeps the loyalty and campaign fields in sections of their own.
+_SHORT_NAMES = {"preset": "stage_preset", "language": "label_language"}
+_SECTIONS = ("loyalty", "campaigns")
 DEFAULT_TOKEN_MAX_AGE = 4 * 60 * 60
 
 
@@ -66,33 +67,26 @@ def issue_token(
     )
 
 
+def dashboard_values(config: Mapping[str, Any]) -> dict[str, object]:
+    """A ``JOURNEY_CHANNELS`` entry as the dashboard's fields, by their names."""
+    values = {
+        _SHORT_NAMES.get(name, name): value
+        for name, value in config.items()
+        if name not in _SECTIONS
+    }
+    for section in _SECTIONS:
+        values.update(config.get(section) or {})
+    return values
+
+
 class ExampleStoreHost(Host):
     def channel_settings(self, channel: str) -> ChannelSettings | None:
         config: dict[str, Any] | None = settings.JOURNEY_CHANNELS.get(channel)
         if config is None:
             return None
-        language = Language(str(config.get("language", "en")))
-        return ChannelSettings(
-            preset=str(config.get("preset", "standard")),
-            language=language,
-            lapse_after_days=int(str(config.get("lapse_after_days", 90))),
-            count_new_accounts=bool(config.get("count_new_accounts", True)),
-            time_zone=str(config.get("time_zone", "UTC")),
+        return channel_settings(
+            dashboard_values(config),
             currency=str(config["currency"]) if config.get("currency") else None,
-            review_webhook_secrets=parse_secrets(
-                str(config.get("review_webhook_secrets", ""))
-            ),
-            # The dashboard's loyalty fields, by the same names (as text).
-            loyalty=loyalty_settings(
-                {
-                    str(name): str(value)
-                    for name, value in cast(
-                        "dict[str, object]", config.get("loyalty") or {}
-                    ).items()
-                }
-            ),
-            # The dashboard's campaign fields, by the same names.
-            campaigns=campaign_settings(dict(config.get("campaigns") or {}), language),
         )
 
     def new_account_channels(self) -> list[str]:

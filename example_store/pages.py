@@ -4,7 +4,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 
 from saleor_journey_plugin.core.host import get_host
-from saleor_journey_plugin.journey_map.views import map_asset, map_page
+from saleor_journey_plugin.journey_map_page.views import map_asset, map_page
 
 
 def _known(channel: str) -> None:

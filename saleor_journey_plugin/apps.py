@@ -1,7 +1,16 @@
+from importlib import import_module
+
 from django.apps import AppConfig, apps
 from django.conf import settings
 
 SALEOR_HOST = "saleor_journey_plugin.saleor_adapter.host.SaleorHost"
+CAPABILITIES_WITH_TABLES = (
+    "campaigns",
+    "double_opt_in",
+    "loyalty",
+    "reports.rollups",
+    "reviews",
+)
 
 
 class JourneyConfig(AppConfig):
@@ -9,6 +18,14 @@ class JourneyConfig(AppConfig):
     label = "saleor_journey_plugin"
     verbose_name = "Customer journey"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def import_models(self) -> None:
+        super().import_models()
+        # Django looks for an app's tables in its models module only; each
+        # capability keeps its own beside its code, and they are loaded here,
+        # while Django loads models, so that no models module imports another.
+        for package in CAPABILITIES_WITH_TABLES:
+            import_module(f"{self.name}.{package}.models")
 
     def ready(self) -> None:
         from .core import followers

@@ -1,4 +1,9 @@
-"""The plugin's own tables: customers, their journeys, the event log, transitions."""
+"""The plugin's own tables: customers, their journeys, the event log, transitions.
+
+Each capability keeps its tables in its own package (``loyalty/models.py``...),
+naming these by string (``"saleor_journey_plugin.Customer"``) as Saleor's apps
+name each other's; ``apps.py`` has Django load them.
+"""
 
 from django.db import models
 from django.db.models import Q
@@ -218,86 +223,18 @@ class StageTransition(models.Model):
 class ProcessingRequest(models.Model):
     """A single row, set while waiting events have a drain task on its way.
 
-    Hooks publish a task only when they are the one to set it, so a burst of
-    events costs the broker one message; the task clears it before it looks
-    for work, so an event recorded meanwhile is never left without a task.
+    The wake-up publishes a task only when it is the one to set it, so a
+    burst of events costs the broker one message; the task clears it before
+    it looks for work, so an event recorded meanwhile is never left without a
+    task. ``taken_at`` (when a task last cleared it) spaces the tasks out: the
+    next one is published to start a few seconds after it.
     """
 
     requested = models.BooleanField(default=False)
+    taken_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         db_table = "journey_processing_request"
 
     def __str__(self) -> str:
         return "requested" if self.requested else "idle"
-
-
-# The reports' rollups are the reports' own tables; Django finds models through
-# this module. (Imported last: the reports read the models above.)
-# The campaign engine's tables (imported last for the same reason).
-from .campaigns.models import (  # noqa: E402
-    CampaignAttribution,
-    CampaignClick,
-    CampaignMessage,
-    CampaignUnsubscribe,
-)
-from .reports.rollups.models import (  # noqa: E402
-    ROLLUP_MODELS,
-    RollupActiveDay,
-    RollupActiveTotal,
-    RollupChannel,
-    RollupCheckout,
-    RollupCheckoutDay,
-    RollupLapseDay,
-    RollupLeftDuration,
-    RollupOrder,
-    RollupOrderDay,
-    RollupOrderEvent,
-    RollupOrderTotal,
-    RollupReachedDay,
-    RollupReview,
-    RollupSource,
-    RollupStageDay,
-    RollupStepDuration,
-    RollupTouch,
-)
-
-# The review webhook's tables (imported last for the same reason).
-from .reviews.models import Review, ReviewDelivery  # noqa: E402
-
-__all__ = [
-    "ROLLUP_MODELS",
-    "CampaignAttribution",
-    "CampaignClick",
-    "CampaignMessage",
-    "CampaignUnsubscribe",
-    "Customer",
-    "Journey",
-    "JourneyEvent",
-    "ProcessingRequest",
-    "Review",
-    "ReviewDelivery",
-    "RollupActiveDay",
-    "RollupActiveTotal",
-    "RollupChannel",
-    "RollupCheckout",
-    "RollupCheckoutDay",
-    "RollupLapseDay",
-    "RollupLeftDuration",
-    "RollupOrder",
-    "RollupOrderDay",
-    "RollupOrderEvent",
-    "RollupOrderTotal",
-    "RollupReachedDay",
-    "RollupReview",
-    "RollupSource",
-    "RollupStageDay",
-    "RollupStepDuration",
-    "RollupTouch",
-    "StageTransition",
-]
-
-# Loyalty points and the double opt-in's emails (imported last, like the
-# rollups: they read the models above).
-from .double_opt_in.models import OptInEmail, OptInMailbox  # noqa: E402, F401
-from .loyalty.models import LedgerEntry, LoyaltyAccount  # noqa: E402, F401

@@ -9,10 +9,11 @@ from saleor.plugins.error_codes import PluginErrorCode
 
 from .campaigns import views as campaign_views
 from .core.events import EventType
+from .core.fields import FieldKind
 from .double_opt_in import message as opt_in_message
 from .double_opt_in import views as opt_in_views
 from .graphql.views import graphql_response
-from .journey_map.views import map_asset, map_page
+from .journey_map_page.views import map_asset, map_page
 from .reviews.views import review_webhook
 from .saleor_adapter import config, refunds, translate
 from .saleor_adapter.host import PLUGIN_ID
@@ -40,20 +41,14 @@ class JourneyPlugin(BasePlugin):
     CONFIGURATION_PER_CHANNEL = True
     DEFAULT_ACTIVE = False
     DEFAULT_CONFIGURATION = config.dashboard_defaults()
-    CONFIG_STRUCTURE = {
-        name: {
-            "type": ConfigurationTypeField.BOOLEAN
-            if name in config.BOOLEAN_FIELDS
-            else ConfigurationTypeField.SECRET
-            if name in config.SECRET_FIELDS
-            else ConfigurationTypeField.MULTILINE
-            if name in config.MULTILINE_FIELDS
-            else ConfigurationTypeField.STRING,
-            "label": label,
-            "help_text": text,
+    CONFIG_STRUCTURE = config.config_structure(
+        {
+            FieldKind.TEXT: ConfigurationTypeField.STRING,
+            FieldKind.MULTILINE: ConfigurationTypeField.MULTILINE,
+            FieldKind.BOOLEAN: ConfigurationTypeField.BOOLEAN,
+            FieldKind.SECRET: ConfigurationTypeField.SECRET,
         }
-        for name, (label, text) in config.HELP.items()
-    }
+    )
 
     @classmethod
     def validate_plugin_configuration(cls, plugin_configuration, **kwargs):

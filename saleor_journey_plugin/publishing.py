@@ -1,4 +1,4 @@
-"""Publishing to the broker from inside a store's request, never waiting long.
+"""Publishing to the broker from a store's process, never waiting long.
 
 Celery's own publisher retries a dead broker for seconds, and its transport
 settings belong to the whole store. Ours keeps a separate connection that
@@ -23,11 +23,17 @@ class Publisher:
 
     def publish(self, task) -> bool:
         """Queue ``task()``; False (and a warning) if the broker is unreachable."""
+        return self.send(task.app, task.name)
+
+    def send(self, app, name: str, countdown: float = 0.0) -> bool:
+        """Queue the task called ``name`` to start in ``countdown`` seconds."""
         try:
-            with producers[self._broker(task.app)].acquire(
+            with producers[self._broker(app)].acquire(
                 block=True, timeout=CONNECT_TIMEOUT_SECONDS
             ) as producer:
-                task.apply_async(producer=producer, retry=False)
+                app.send_task(
+                    name, producer=producer, retry=False, countdown=countdown or None
+                )
         except Exception:
             self.reset()
             logger.warning(

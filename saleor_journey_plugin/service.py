@@ -1,95 +1,47 @@
 """The one entry point every adapter uses: record an event, wake the processor."""
 
-import logging
+from collections.abc import Mapping, Sequence
 
-from django.db import connection, transaction
+from django.db import transaction
 
 from .core.events import JourneyEventData
-from .core.recording import record_event
-from .models import ProcessingRequest
-from .publishing import publisher
-
-logger = logging.getLogger(__name__)
-
-_TABLE = ProcessingRequest._meta.db_table
-_SET_REQUEST = (
-    f"INSERT INTO {_TABLE} (id, requested) VALUES (1, TRUE) "
-    f"ON CONFLICT (id) DO UPDATE SET requested = TRUE WHERE NOT {_TABLE}.requested "
-    "RETURNING id"
-)
-_IS_REQUESTED = f"SELECT requested FROM {_TABLE} WHERE id = 1"
-_CLEAR_REQUEST = f"UPDATE {_TABLE} SET requested = FALSE WHERE id = 1"
+from .core.recording import Condition, record_events
+from .relay import relay
+from .wakeup import drain_after_commit, eager
 
 
-def track(data: JourneyEventData) -> int | None:
-    """Log the event; once the caller's transaction commits, make sure a task runs.
+def record_and_wake(
+    data: JourneyEventData, customer_id: int | None = None
+) -> int | None:
+    """Log the event; once the caller's transaction commits, have it processed.
 
     Returns the new event's id, or None when the same fact was logged before.
-    Never waits on the broker: if it is down, the event stays in the log and the
-    periodic task processes it.
     """
-    event_id = record_event(data)
-    if event_id is not None:
-        transaction.on_commit(_wake_for_this_transaction())
-    return event_id
+    return record_all_and_wake([data], customer_id=customer_id)[0]
 
 
-class _WakeOnCommit:
-    """One transaction's wake-up: registered once per event, runs once."""
+def record_all_and_wake(
+    events: Sequence[JourneyEventData],
+    *,
+    customer_id: int | None = None,
+    only_if: Mapping[str, Condition] | None = None,
+) -> list[int | None]:
+    """Log the events in one statement (see ``record_events``), then wake the
+    processor as ``record_and_wake`` does.
 
-    def __init__(self) -> None:
-        self.ran = False
-
-    def __call__(self) -> None:
-        if self.ran:
-            return
-        self.ran = True
-        try:
-            if connection.in_atomic_block:
-                # Still inside a transaction (a test's, or an outer one): a
-                # savepoint keeps our failure from aborting it.
-                with transaction.atomic():
-                    wake_processor()
-            else:
-                wake_processor()
-        except Exception:
-            # This runs among the store's own commit callbacks (Saleor sends its
-            # order emails from them): a failure here must not stop theirs.
-            logger.exception("Journey processing not woken; the periodic run will")
+    The caller's thread spends that one statement and nothing more: the
+    wake-up (a flag and a publish) runs on the relay's thread, so a slow or
+    dead broker never reaches the store's request, and if the process dies
+    first the periodic task applies the events.
+    """
+    ids = record_events(events, customer_id=customer_id, only_if=only_if)
+    if any(event_id is not None for event_id in ids):
+        transaction.on_commit(_wake)
+    return ids
 
 
-def _wake_for_this_transaction() -> _WakeOnCommit:
-    # Sharing one wake-up across a transaction's events keeps a burst to one
-    # flag check. Each event still registers it, so a rolled-back savepoint
-    # cannot take the wake-up away from events recorded outside it.
-    for entry in connection.run_on_commit:
-        if isinstance(entry[1], _WakeOnCommit) and not entry[1].ran:
-            return entry[1]
-    return _WakeOnCommit()
-
-
-def wake_processor() -> None:
-    """Publish the processing task unless one is already on its way."""
-    with connection.cursor() as cursor:
-        # A plain read first: on a busy store the flag is set, and the upsert
-        # would lock the row and pay a commit just to find that out.
-        cursor.execute(_IS_REQUESTED)
-        row = cursor.fetchone()
-        if row is not None and row[0]:
-            return
-        cursor.execute(_SET_REQUEST)
-        if cursor.fetchone() is None:
-            return
-    from .tasks import process_pending_events
-
-    if process_pending_events.app.conf.task_always_eager:
-        # Embedded mode (the example store's demo): no broker, process right here.
-        process_pending_events.apply()
+def _wake() -> None:
+    if eager():
+        drain_after_commit()
     else:
-        publisher.publish(process_pending_events)
-
-
-def take_processing_request() -> None:
-    """Called by the task before it looks for work (see ProcessingRequest)."""
-    with connection.cursor() as cursor:
-        cursor.execute(_CLEAR_REQUEST)
+        relay.poke()

@@ -8,20 +8,21 @@ from datetime import timedelta
 
 from celery import current_app, shared_task
 
+from .campaigns.sweep import sweep
 from .core.abandonment import record_abandonments
 from .core.host import get_host
 from .core.lapse import record_lapses
 from .core.processing import drain
+from .double_opt_in.mailing import SENDING_TASK, send_pending
 from .loyalty.ledger import expire_all_due, refresh_tiers
-from .service import take_processing_request
+from .wakeup import DRAIN_TASK, drain_pending
 
 
-@shared_task(name="saleor_journey_plugin.process_pending_events", ignore_result=True)
+@shared_task(name=DRAIN_TASK, ignore_result=True)
 def process_pending_events() -> int:
-    """Apply every waiting event; woken by hooks, and run by beat as a relay."""
-    with get_host().writer():
-        take_processing_request()
-        return drain()
+    """Apply every waiting event; woken by the relay, and run by beat in case
+    a wake-up was lost."""
+    return drain_pending()
 
 
 @shared_task(name="saleor_journey_plugin.detect_lapsed_customers", ignore_result=True)
@@ -55,8 +56,6 @@ def expire_loyalty_points() -> int:
 @shared_task(name="saleor_journey_plugin.send_campaign_emails", ignore_result=True)
 def send_campaign_emails() -> dict[str, int]:
     """Send the campaign steps that are due; exits need the events applied first."""
-    from .campaigns.sweep import sweep
-
     with get_host().writer():
         drain()
         outcome = sweep()
@@ -64,12 +63,10 @@ def send_campaign_emails() -> dict[str, int]:
         return outcome
 
 
-@shared_task(name="saleor_journey_plugin.send_opt_in_confirmations", ignore_result=True)
+@shared_task(name=SENDING_TASK, ignore_result=True)
 def send_opt_in_confirmations() -> dict[str, int]:
     """Mail each anonymous newsletter sign-up its confirmation link, once;
     woken when the drain applies a sign-up, and run by beat as a relay."""
-    from .double_opt_in.mailing import send_pending
-
     with get_host().writer():
         return send_pending()
 

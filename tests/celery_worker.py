@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from django.db import connection
 
 from example_store.celery import app as celery_app
+from saleor_journey_plugin.models import ProcessingRequest
 from saleor_journey_plugin.publishing import publisher
 
 WAIT_SECONDS = 30
@@ -33,6 +34,8 @@ def running_worker(
     }
     celery_app.control.purge()
     publisher.reset()
+    # A request left by an earlier test names a task that was purged.
+    ProcessingRequest.objects.all().delete()
     process = subprocess.Popen(
         [
             sys.executable,

@@ -60,8 +60,8 @@ def test_following_the_link_opts_in_the_addresss_owner_once(request_for_ann):
     token = confirmation_token(request_for_ann)
 
     # when: she follows the link, twice
-    first = service.track(confirmed_opt_in(token))
-    second = service.track(confirmed_opt_in(token))
+    first = service.record_and_wake(confirmed_opt_in(token))
+    second = service.record_and_wake(confirmed_opt_in(token))
     drain()
 
     # then: one opt-in, on her account, from the email channel

@@ -1,8 +1,15 @@
-"""Hand-off to Celery: a dead broker loses nothing, the relay catches up."""
+"""Hand-off to Celery: the hook pays one INSERT, the relay's thread publishes
+one task per burst, a dead broker loses nothing and the periodic task catches
+up."""
 
-from datetime import timedelta
+import json
+import threading
+import time
+from datetime import datetime, timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from example_store.celery import app as celery_app
@@ -11,13 +18,15 @@ from saleor_journey_plugin.core.abandonment import record_abandonments
 from saleor_journey_plugin.core.events import EventType, JourneyEventData
 from saleor_journey_plugin.core.processing import MAX_ATTEMPTS, process_event
 from saleor_journey_plugin.core.recording import stored_key
-from saleor_journey_plugin.models import Journey, JourneyEvent
+from saleor_journey_plugin.models import Journey, JourneyEvent, ProcessingRequest
 from saleor_journey_plugin.publishing import publisher
+from saleor_journey_plugin.relay import relay
 from saleor_journey_plugin.tasks import (
     BEAT_SCHEDULE,
     detect_lapsed_customers,
     process_pending_events,
 )
+from saleor_journey_plugin.wakeup import DRAIN_TASK, SPACING_SECONDS
 
 from .conftest import CHANNEL, T0
 
@@ -44,46 +53,128 @@ def order_placed(key="order:1:placed", email="e@example.com"):
     )
 
 
-def test_broker_down_at_hook_time_keeps_the_event_for_the_relay(
-    db, dead_broker, django_capture_on_commit_callbacks
+def _waiting_messages() -> int:
+    with celery_app.connection_for_read() as connection:
+        return connection.default_channel.client.llen("celery")
+
+
+def _flag() -> tuple[bool, object] | None:
+    row = ProcessingRequest.objects.filter(pk=1).values_list("requested", "taken_at")
+    return row.first()
+
+
+@pytest.fixture
+def quiet_relay(transactional_db):
+    """An empty queue on the real broker, no request pending, the relay idle.
+
+    Transactional: the relay's thread has its own connection, which sees
+    only what was committed.
+    """
+    celery_app.control.purge()
+    publisher.reset()
+    ProcessingRequest.objects.all().delete()
+    yield
+    assert relay.wait_idle()
+    celery_app.control.purge()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_recording_thread_spends_one_statement_and_the_relay_publishes(
+    quiet_relay,
+):
+    # when: a hook records a checkout's three milestones (autocommit, as
+    # Saleor calls hooks after its commit)
+    with CaptureQueriesContext(connection) as queries:
+        ids = service.record_all_and_wake(
+            [order_placed(key=f"order:{n}:placed") for n in range(3)]
+        )
+
+    # then: the hook's thread ran the INSERT and nothing else
+    assert [query["sql"].split(" ", 3)[:3] for query in queries] == [
+        ["INSERT", "INTO", "journey_event"]
+    ]
+    assert None not in ids
+
+    # and the relay's thread, on its own, published one task to start at once
+    assert relay.wait_idle()
+    assert _waiting_messages() == 1
+    assert _flag() == (True, None)
+    assert process_pending_events.apply().get() == 3
+    requested, taken_at = _flag()
+    assert requested is False and taken_at is not None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_burst_from_many_threads_publishes_one_task(quiet_relay):
+    # when: four store threads record 200 events between them
+    def record(share: range) -> None:
+        for n in share:
+            service.record_and_wake(order_placed(key=f"order:{n}:placed"))
+        connection.close()
+
+    threads = [
+        threading.Thread(target=record, args=(range(k, 200, 4),)) for k in range(4)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    # then: one message on the broker, and it applies all 200
+    assert relay.wait_idle()
+    assert _waiting_messages() == 1
+    assert process_pending_events.apply().get() == 200
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_task_just_taken_spaces_out_the_next_one(quiet_relay):
+    # given: a drain task started a moment ago
+    process_pending_events.apply()
+
+    # when: a new event arrives
+    service.record_and_wake(order_placed())
+
+    # then: the next task is published to start SPACING_SECONDS after the last
+    assert relay.wait_idle()
+    with celery_app.connection_for_read() as broker:
+        body = broker.default_channel.client.lrange("celery", 0, -1)
+    assert len(body) == 1
+    headers = json.loads(body[0])["headers"]
+    eta = datetime.fromisoformat(headers["eta"])
+    _, taken_at = _flag()
+    assert headers["task"] == DRAIN_TASK
+    assert (
+        timedelta(seconds=SPACING_SECONDS - 0.05)
+        < eta - taken_at
+        <= timedelta(seconds=SPACING_SECONDS + 0.05)
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_broker_down_at_hook_time_keeps_the_event_for_the_periodic_task(
+    quiet_relay, dead_broker
 ):
     # when: a hook records while the broker refuses connections
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        event_id = service.track(order_placed())
+    started = time.monotonic()
+    event_id = service.record_and_wake(order_placed())
+    recording = time.monotonic() - started
 
-    # then: the request went on, the event waits unprocessed
-    assert len(callbacks) == 1
+    # then: the hook did not wait on the broker; the relay gave up, withdrew
+    # its request (the next event tries again) and the event waits unprocessed
+    assert recording < 0.5
+    assert relay.wait_idle()
+    assert _flag() == (False, None)
     event = JourneyEvent.objects.get(pk=event_id)
     assert event.processed_at is None
     assert Journey.objects.count() == 0
 
-    # when: the periodic relay runs
+    # when: the periodic task runs
     processed = process_pending_events.apply().get()
 
     # then
     assert processed == 1
     assert Journey.objects.get().stage == "PURCHASE"
     assert process_pending_events.apply().get() == 0
-
-
-def test_a_burst_of_events_publishes_one_task(db, django_capture_on_commit_callbacks):
-    # given: an empty queue on the real broker
-    celery_app.control.purge()
-    publisher.reset()
-
-    # when: one request records three events (a checkout reaching three milestones)
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        for n in range(3):
-            service.track(order_placed(key=f"order:{n}:placed"))
-
-    # then: one wake-up (shared by the three), one message, all three applied
-    assert len({id(callback) for callback in callbacks}) == 1
-    with celery_app.connection_for_read() as connection:
-        waiting = connection.default_channel.client.llen("celery")
-    assert waiting == 1
-    assert process_pending_events.apply().get() == 3
-    assert Journey.objects.get().stage == "PURCHASE"
-    celery_app.control.purge()
 
 
 def test_a_failing_event_keeps_its_error_and_does_not_block_the_others(db):
@@ -94,7 +185,7 @@ def test_a_failing_event_keeps_its_error_and_does_not_block_the_others(db):
         occurred_at=T0,
         email="x@example.com",
     )
-    service.track(order_placed())
+    service.record_and_wake(order_placed())
 
     # when
     first = process_pending_events.apply().get()
@@ -236,22 +327,44 @@ def test_events_after_a_failed_batch_are_applied_from_a_clean_slate(db, store):
     assert "five" in review.last_error
 
 
-def test_a_failing_wake_up_does_not_stop_the_stores_other_commit_callbacks(
+def test_a_failing_drain_without_broker_does_not_stop_the_stores_other_commit_callbacks(
     db, django_capture_on_commit_callbacks
 ):
-    # given: the flag table is gone (a real database error), and the store has
-    # its own callback after ours in the same transaction
-    from django.db import connection, transaction
+    # given: eager Celery (no broker: the drain runs on commit), the flag
+    # table gone (a real database error), and the store's own callback after
+    # ours in the same transaction
+    from django.db import transaction
 
     with connection.cursor() as cursor:
         cursor.execute("ALTER TABLE journey_processing_request RENAME TO gone")
     after_ours = []
+    celery_app.conf.task_always_eager = True
 
     # when
-    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
-        event_id = service.track(order_placed())
-        transaction.on_commit(lambda: after_ours.append("sent"))
+    try:
+        with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+            event_id = service.record_and_wake(order_placed())
+            transaction.on_commit(lambda: after_ours.append("sent"))
+    finally:
+        celery_app.conf.task_always_eager = False
 
     # then
     assert after_ours == ["sent"]
     assert JourneyEvent.objects.filter(pk=event_id, processed_at__isnull=True).exists()
+
+
+def test_without_broker_events_are_applied_once_the_transaction_commits(
+    db, django_capture_on_commit_callbacks
+):
+    # given: eager Celery (the example store's demo)
+    celery_app.conf.task_always_eager = True
+
+    # when
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            service.record_and_wake(order_placed())
+    finally:
+        celery_app.conf.task_always_eager = False
+
+    # then
+    assert Journey.objects.get().stage == "PURCHASE"

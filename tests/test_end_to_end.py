@@ -1,10 +1,19 @@
 """A real Celery worker on Redis processing what hooks record, on PostgreSQL."""
 
+import time
+from itertools import pairwise
+
 import pytest
 
 from saleor_journey_plugin import service
 from saleor_journey_plugin.core.events import EventType, JourneyEventData
-from saleor_journey_plugin.models import Journey, JourneyEvent, StageTransition
+from saleor_journey_plugin.models import (
+    Journey,
+    JourneyEvent,
+    ProcessingRequest,
+    StageTransition,
+)
+from saleor_journey_plugin.wakeup import SPACING_SECONDS
 
 from .celery_worker import running_worker, wait_until
 from .conftest import CHANNEL, T0
@@ -41,7 +50,7 @@ def test_worker_moves_a_customer_through_the_funnel_once_per_event(worker):
 
     # when: each is tracked outside a transaction, as after Saleor's commit
     for delivery in deliveries:
-        service.track(delivery)
+        service.record_and_wake(delivery)
         wait_until(_all_processed, "the worker to process the event")
 
     # then
@@ -52,3 +61,28 @@ def test_worker_moves_a_customer_through_the_funnel_once_per_event(worker):
         StageTransition.objects.order_by("id").values_list("from_stage", "to_stage")
     ) == [(None, "INTEREST"), ("INTEREST", "PURCHASE"), ("PURCHASE", "RETENTION")]
     assert JourneyEvent.objects.count() == 4
+
+
+def test_a_steady_stream_gets_a_drain_task_every_few_seconds(worker):
+    # when: 20 checkouts a second reach the log for 6 seconds, while we note
+    # each time a drain task takes the request
+    taken = set()
+    started = time.monotonic()
+    n = 0
+    while time.monotonic() - started < 6:
+        service.record_and_wake(
+            event(EventType.ORDER_PLACED, f"order:{n}:placed", email=f"{n}@x.io")
+        )
+        n += 1
+        taken.add(ProcessingRequest.objects.values_list("taken_at", flat=True).first())
+        time.sleep(0.05)
+    wait_until(_all_processed, "the worker to process the stream")
+
+    # then: every event applied, by tasks SPACING_SECONDS apart (at most one
+    # per 2 seconds, not one per event)
+    starts = sorted(moment for moment in taken if moment is not None)
+    gaps = [(b - a).total_seconds() for a, b in pairwise(starts)]
+    assert Journey.objects.filter(stage="PURCHASE").count() == n
+    assert n > 100
+    assert 2 <= len(starts) <= 6 / SPACING_SECONDS + 1
+    assert all(gap >= SPACING_SECONDS - 0.05 for gap in gaps), gaps

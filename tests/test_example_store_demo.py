@@ -1,6 +1,6 @@
 """The example store's simulation and ``demo`` command, end to end on PostgreSQL.
 
-The simulation tracks events through ``service.track``, which hands them to
+The simulation tracks events through ``service.record_and_wake``, which hands them to
 Celery on commit, and runs the lapse detector between them on a simulated
 clock. Both need events processed as they are tracked: eager Celery, and
 commits that happen (``transaction=True``; inside a test's atomic block the

@@ -7,7 +7,6 @@ from django.core.management import call_command
 
 from saleor_journey_plugin.core.events import EventType as E
 from saleor_journey_plugin.core.processing import drain
-from saleor_journey_plugin.models import RollupChannel
 from saleor_journey_plugin.reports import (
     Period,
     compute_kpis,
@@ -16,6 +15,7 @@ from saleor_journey_plugin.reports import (
 )
 from saleor_journey_plugin.reports.rollups.journey_map import rollup_journey_map
 from saleor_journey_plugin.reports.rollups.kpis import rollup_kpis
+from saleor_journey_plugin.reports.rollups.models import RollupChannel
 from saleor_journey_plugin.reports.rollups.state import usable
 
 from .reports.store import ANN, BOB, KRW, checkout, order, seoul

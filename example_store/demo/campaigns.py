@@ -22,7 +22,10 @@ from example_store.simulation import (
     Simulation,
     Traffic,
 )
-from saleor_journey_plugin.campaigns.kinds import Kind
+from saleor_journey_plugin.campaigns.kinds import named
+from saleor_journey_plugin.campaigns.kinds.abandoned_checkout import ABANDONED_CHECKOUT
+from saleor_journey_plugin.campaigns.kinds.review_request import REVIEW_REQUEST
+from saleor_journey_plugin.campaigns.kinds.win_back import WIN_BACK
 from saleor_journey_plugin.campaigns.models import CampaignMessage, MessageStatus
 from saleor_journey_plugin.campaigns.sweep import BATCH_SIZE, sweep
 from saleor_journey_plugin.campaigns.tokens import click_token
@@ -37,9 +40,9 @@ from .wallet import Wallet
 SWEEP_EVERY = timedelta(hours=6)
 # Of the recipients of an email of each kind, how many click its link.
 CLICKS = {
-    Kind.ABANDONED_CHECKOUT: 0.35,
-    Kind.WIN_BACK: 0.30,
-    Kind.REVIEW_REQUEST: 0.40,
+    ABANDONED_CHECKOUT: 0.35,
+    WIN_BACK: 0.30,
+    REVIEW_REQUEST: 0.40,
 }
 # Of those who click a reminder, how many complete the checkout.
 COMPLETES_CHECKOUT = 0.6
@@ -130,7 +133,7 @@ class Campaigns(Extension):
             status=MessageStatus.SENT, sent_at=at
         ).select_related("customer")
         for message in sent.order_by("pk"):
-            if self.rng.random() < CLICKS[Kind(message.kind)]:
+            if self.rng.random() < CLICKS[named(message.kind)]:
                 self._click(simulation, message, at)
 
     def _click(
@@ -150,8 +153,8 @@ class Campaigns(Extension):
         if answer.status != 302 or shopper is None:
             return
         self.wallet.give(shopper, message.coupon_code)
-        kind = Kind(message.kind)
-        if kind is Kind.ABANDONED_CHECKOUT:
+        kind = named(message.kind)
+        if kind is ABANDONED_CHECKOUT:
             if self.rng.random() < COMPLETES_CHECKOUT:
                 self.activity.resumed_checkouts += 1
                 simulation.resume_checkout(
@@ -159,7 +162,7 @@ class Campaigns(Extension):
                     shopper,
                     int(message.subject),
                 )
-        elif kind is Kind.WIN_BACK:
+        elif kind is WIN_BACK:
             self.activity.return_visits += 1
             simulation.visit(
                 clicked_at + timedelta(minutes=1),

@@ -11,7 +11,6 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from saleor_journey_plugin.campaigns.kinds import Kind
 from saleor_journey_plugin.campaigns.report import CampaignFigures, CampaignReport
 from saleor_journey_plugin.core.host import get_host
 from saleor_journey_plugin.loyalty.report import LoyaltyReport
@@ -24,11 +23,6 @@ from .reviews import ReviewDeliveries
 from .text import money_or_none, pad, percent, plural, width
 
 Write = Callable[[str], None]
-KIND_LABELS = {
-    Kind.ABANDONED_CHECKOUT: "Abandoned checkout",
-    Kind.WIN_BACK: "Win-back",
-    Kind.REVIEW_REQUEST: "Review request",
-}
 COLUMNS = ("Sent", "Clicked", "Recovered orders", "Revenue", "Discount cost", "ROI")
 
 
@@ -87,7 +81,7 @@ def campaigns_section(
 
 
 def _campaign_table(write: Write, report: CampaignReport) -> None:
-    rows = [(KIND_LABELS[kind.kind], _cells(kind.totals)) for kind in report.kinds] + [
+    rows = [(kind.kind.label, _cells(kind.totals)) for kind in report.kinds] + [
         ("All campaigns", _cells(report.totals))
     ]
     label_width = max(width(label) for label, _ in rows)

@@ -1,6 +1,5 @@
 """What the links in a campaign email do: unsubscribe, and count a click."""
 
-import logging
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
@@ -8,30 +7,13 @@ from django.utils import timezone
 
 from ..core.events import EventType, JourneyEventData, Source, TouchChannel
 from ..core.host import get_host
-from ..core.recording import record_event
-from ..service import wake_processor
+from ..service import record_and_wake
 from . import settings as campaign_settings
 from .audience import is_unsubscribed
 from .email import destination
-from .kinds import Kind
+from .kinds import named
 from .models import CampaignClick, CampaignMessage, CampaignUnsubscribe, MessageStatus
 from .tokens import InvalidToken, read_click_token, read_unsubscribe_token
-
-logger = logging.getLogger(__name__)
-
-
-def _track(data: JourneyEventData, customer_id: int) -> None:
-    """Log the touchpoint on this very customer; wake the drain after commit."""
-    if record_event(data, customer_id=customer_id) is not None:
-        transaction.on_commit(_wake)
-
-
-def _wake() -> None:
-    try:
-        wake_processor()
-    except Exception:
-        # The periodic drain picks the event up.
-        logger.exception("Journey processing not woken; the periodic run will")
 
 
 def _source(kind: str) -> Source:
@@ -86,7 +68,8 @@ def unsubscribe(token: str, channel: str, now: datetime | None = None) -> bool:
         ).update(
             status=MessageStatus.CANCELLED, last_error="The customer unsubscribed."
         )
-        _track(
+        # On this very customer: the token named them.
+        record_and_wake(
             JourneyEventData(
                 type=EventType.UNSUBSCRIBED,
                 idempotency_key=(
@@ -117,7 +100,7 @@ def click(token: str, channel: str, now: datetime | None = None) -> str:
     with transaction.atomic():
         click = CampaignClick.objects.create(message=message, at=now)
         if message.customer_id is not None:
-            _track(
+            record_and_wake(
                 JourneyEventData(
                     type=EventType.EMAIL_CLICKED,
                     idempotency_key=f"journey-campaign:click:{click.pk}",
@@ -130,5 +113,5 @@ def click(token: str, channel: str, now: datetime | None = None) -> str:
                 message.customer_id,
             )
     return destination(
-        Kind(message.kind), message.subject, campaign_settings.of(settings)
+        named(message.kind), message.subject, campaign_settings.of(settings)
     )

@@ -34,7 +34,7 @@ from ..models import JourneyEvent
 from ..reports.money import parse_amount, quantize
 from ..reports.orders import NOT_PARTIAL
 from . import settings as campaign_settings
-from .kinds import Kind
+from .kinds import checkout_kinds, named
 from .models import CampaignAttribution, CampaignMessage, MessageStatus
 
 _PLACED = EventType.ORDER_PLACED.value
@@ -105,7 +105,7 @@ def credit(event: JourneyEvent, window: timedelta) -> None:
         order_id=order_id,
         message=message,
         coupon_message=coupon_message,
-        checkout=message.subject if message.kind == Kind.ABANDONED_CHECKOUT else "",
+        checkout=message.subject if named(message.kind).needs_checkout else "",
         placed_at=event.occurred_at,
         currency=currency,
         revenue=_money(payload.get("total"), currency),
@@ -132,9 +132,7 @@ def last_touch(
     # One indexed query per way an email can have led to the order.
     candidates = []
     if checkout:
-        candidates.append(
-            sent.filter(kind=Kind.ABANDONED_CHECKOUT.value, subject=checkout)
-        )
+        candidates.append(sent.filter(kind__in=checkout_kinds(), subject=checkout))
     if customer_id is not None:
         candidates.append(
             sent.filter(

@@ -6,7 +6,7 @@ import smtplib
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
-from urllib.parse import quote, urlencode, urlsplit, urlunsplit
+from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from django.conf import settings as django_settings
 from django.core.mail import EmailMultiAlternatives
@@ -15,7 +15,7 @@ from django.utils.html import strip_tags
 from ..core.host import Host
 from . import settings as campaign_settings
 from . import templating
-from .kinds import Kind
+from .kinds import CampaignKind, named
 from .models import CampaignMessage
 from .rules import Send
 from .settings import CampaignSettings
@@ -28,7 +28,7 @@ _BLANK_LINES = re.compile(r"\n\s*\n\s*\n+")
 
 def build(message: CampaignMessage, send: Send, host: Host) -> EmailMultiAlternatives:
     campaigns = campaign_settings.of(send.settings)
-    kind = Kind(message.kind)
+    kind = named(message.kind)
     token = unsubscribe_token(message.channel, message.pk)
     unsubscribe_url = host.public_url(message.channel, f"unsubscribe/{token}/")
     context = _context(message, send, host, unsubscribe_url)
@@ -52,7 +52,7 @@ def build(message: CampaignMessage, send: Send, host: Host) -> EmailMultiAlterna
 
 
 def render(
-    campaigns: CampaignSettings, kind: Kind, part: str, context: dict[str, Any]
+    campaigns: CampaignSettings, kind: CampaignKind, part: str, context: dict[str, Any]
 ) -> str:
     return templating.render(campaigns.template(kind, part), context)
 
@@ -115,18 +115,10 @@ def as_text(body: str) -> str:
     return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip() + "\n"
 
 
-def destination(kind: Kind, subject: str, campaigns: CampaignSettings) -> str:
-    """Where a click goes: only the channel's own configured storefront pages."""
-    if kind is Kind.ABANDONED_CHECKOUT:
-        url = campaigns.checkout_url_template.replace(
-            "{token}", quote(subject, safe="")
-        )
-    elif kind is Kind.REVIEW_REQUEST and campaigns.review_url_template:
-        url = campaigns.review_url_template.replace("{order}", quote(subject, safe=""))
-    else:
-        # Win-back has no checkout to resume: the storefront's home page.
-        parts = urlsplit(campaigns.checkout_url_template)
-        url = urlunsplit((parts.scheme, parts.netloc, "/", "", ""))
+def destination(kind: CampaignKind, subject: str, campaigns: CampaignSettings) -> str:
+    """Where a click goes: the kind's page of the channel's configured
+    storefront, tagged as the campaign's."""
+    url = kind.link(subject, campaigns)
     parts = urlsplit(url)
     utm = urlencode(
         {"utm_source": "journey", "utm_medium": "email", "utm_campaign": kind.value}

@@ -3,8 +3,6 @@
 from django.db import models
 from django.db.models import Q
 
-from ..models import Customer
-
 
 class MessageStatus(models.TextChoices):
     SCHEDULED = "scheduled"
@@ -35,7 +33,7 @@ class CampaignMessage(models.Model):
     next_attempt_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True, default="")
     customer = models.ForeignKey(
-        Customer,
+        "saleor_journey_plugin.Customer",
         related_name="campaign_messages",
         null=True,
         blank=True,
@@ -88,7 +86,9 @@ class CampaignMessage(models.Model):
 class CampaignUnsubscribe(models.Model):
     channel = models.CharField(max_length=255)
     customer = models.ForeignKey(
-        Customer, related_name="campaign_unsubscribes", on_delete=models.CASCADE
+        "saleor_journey_plugin.Customer",
+        related_name="campaign_unsubscribes",
+        on_delete=models.CASCADE,
     )
     at = models.DateTimeField()
 

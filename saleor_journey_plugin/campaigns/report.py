@@ -37,7 +37,7 @@ from ..reports.rates import PRECISION, rate
 from ..reports.registry import register
 from ..reports.results import Money
 from . import settings as campaign_settings
-from .kinds import Kind
+from .kinds import CampaignKind, checkout_kinds, kinds
 from .models import CampaignAttribution, CampaignClick, CampaignMessage, MessageStatus
 
 
@@ -63,7 +63,7 @@ class CampaignStepFigures:
 
 @dataclass(frozen=True)
 class CampaignKindFigures:
-    kind: Kind
+    kind: CampaignKind
     totals: CampaignFigures
     steps: tuple[CampaignStepFigures, ...]
 
@@ -98,7 +98,7 @@ def compute_campaigns(
     """
     code = report_currency(channel, currency)
     steps: dict[tuple[str, int], _Counts] = defaultdict(_Counts)
-    kinds: dict[str, _Counts] = defaultdict(_Counts)
+    per_kind: dict[str, _Counts] = defaultdict(_Counts)
     sent = CampaignMessage.objects.filter(
         channel=channel,
         status=MessageStatus.SENT,
@@ -107,7 +107,8 @@ def compute_campaigns(
     )
     for row in _per_step(sent, "kind", "step", sent=Count("pk")):
         steps[row["kind"], row["step"]].sent = row["sent"]
-    reminded = sent.filter(kind=Kind.ABANDONED_CHECKOUT.value)
+    # Checkouts reminded of: the subjects of the kinds about a checkout.
+    reminded = sent.filter(kind__in=checkout_kinds())
     for row in _per_step(reminded, "kind", "step", n=Count("subject", distinct=True)):
         steps[row["kind"], row["step"]].reminded = row["n"]
     for kind, n in (
@@ -115,7 +116,7 @@ def compute_campaigns(
         .values_list("kind")
         .annotate(n=Count("subject", distinct=True))
     ):
-        kinds[kind].reminded = n
+        per_kind[kind].reminded = n
     clicks = CampaignClick.objects.filter(
         message__channel=channel, at__gte=period.start_utc, at__lt=period.end_utc
     )
@@ -150,17 +151,20 @@ def compute_campaigns(
         .values_list("message__kind")
         .annotate(n=Count("checkout", distinct=True))
     ):
-        kinds[kind].recovered_checkouts = n
+        per_kind[kind].recovered_checkouts = n
     configured = _configured_steps(channel)
+    every = kinds()
     by_kind = tuple(
-        _kind_figures(kind, steps, kinds[kind.value], configured[kind], code)
-        for kind in Kind
+        _kind_figures(kind, steps, per_kind[kind.value], configured[kind], code)
+        for kind in every
     )
     total = _Counts(
-        reminded=kinds[Kind.ABANDONED_CHECKOUT.value].reminded,
-        recovered_checkouts=kinds[Kind.ABANDONED_CHECKOUT.value].recovered_checkouts,
+        reminded=sum(per_kind[kind].reminded for kind in checkout_kinds()),
+        recovered_checkouts=sum(
+            per_kind[kind].recovered_checkouts for kind in checkout_kinds()
+        ),
     )
-    _add(total, (kinds[kind.value] for kind in Kind))
+    _add(total, (per_kind[kind.value] for kind in every))
     return CampaignReport(
         channel=channel,
         period=period,
@@ -175,7 +179,7 @@ def _per_step(rows: QuerySet, kind: str, step: str, **aggregates) -> Iterable[di
 
 
 def _kind_figures(
-    kind: Kind,
+    kind: CampaignKind,
     steps: dict[tuple[str, int], _Counts],
     counts: _Counts,
     configured: int,
@@ -230,7 +234,7 @@ def _figures(counts: _Counts, currency: str | None) -> CampaignFigures:
     )
 
 
-def _configured_steps(channel: str) -> dict[Kind, int]:
+def _configured_steps(channel: str) -> dict[CampaignKind, int]:
     settings = get_host().channel_settings(channel)
     steps = campaign_settings.of(settings).steps if settings else {}
-    return {kind: len(steps.get(kind, ())) for kind in Kind}
+    return {kind: len(steps.get(kind, ())) for kind in kinds()}

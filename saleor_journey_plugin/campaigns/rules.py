@@ -14,15 +14,14 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.db import connection
-from django.db.models import Max, Q
-from django.db.models.fields.json import KeyTextTransform
+from django.db.models import Max
 
-from ..core.events import EventType, normalize_email
+from ..core.events import normalize_email
 from ..core.host import ChannelSettings, Checkout, Host
-from ..models import Customer, JourneyEvent
+from ..models import Customer
 from . import audience
 from . import settings as campaign_settings
-from .kinds import Kind
+from .kinds import CampaignKind, named
 from .models import CampaignMessage, MessageStatus
 from .settings import SUBSCRIBERS_ONLY
 from .steps import Step
@@ -100,9 +99,7 @@ def prefetch(messages: Sequence[CampaignMessage], now: datetime, host: Host) -> 
         facts.settings[channel] = host.channel_settings(channel)
     live = [m for m in messages if _step(m, facts) is not None]
     facts.ended = _ended_all([m for m in live if m.customer_id is not None])
-    tokens = sorted(
-        {m.subject for m in live if Kind(m.kind) is Kind.ABANDONED_CHECKOUT}
-    )
+    tokens = sorted({m.subject for m in live if named(m.kind).needs_checkout})
     facts.checkouts = dict(host.read_checkouts(tokens)) if tokens else {}
     _find_recipients(live, facts)
     pairs = {(m.customer_id, m.channel) for m in live if m.customer_id is not None}
@@ -137,7 +134,7 @@ def address(message: CampaignMessage, checkout: Checkout | None) -> str:
 
 
 def _checkout(message: CampaignMessage, facts: Facts) -> Checkout | None:
-    if Kind(message.kind) is not Kind.ABANDONED_CHECKOUT:
+    if not named(message.kind).needs_checkout:
         return None
     return facts.checkouts.get(message.subject)
 
@@ -180,7 +177,7 @@ def _find_recipients(live: Sequence[CampaignMessage], facts: Facts) -> None:
 def _may_remind(message: CampaignMessage, facts: Facts) -> bool:
     """Not over for its checkout already (a new guest is made only for an
     address a reminder may still go to)."""
-    if Kind(message.kind) is not Kind.ABANDONED_CHECKOUT:
+    if not named(message.kind).needs_checkout:
         return True
     checkout = _checkout(message, facts)
     return checkout is not None and bool(checkout.lines) and not checkout.ordered
@@ -223,7 +220,7 @@ def _capped(settings: ChannelSettings | None) -> bool:
 
 def _step(message: CampaignMessage, facts: Facts) -> Step | None:
     settings = facts.settings[message.channel]
-    kind = Kind(message.kind)
+    kind = named(message.kind)
     if settings is None or kind not in campaign_settings.of(settings).enabled:
         return None
     steps = campaign_settings.of(settings).steps[kind]
@@ -231,7 +228,7 @@ def _step(message: CampaignMessage, facts: Facts) -> Step | None:
 
 
 def decide_one(message: CampaignMessage, now: datetime, facts: Facts) -> Decision:
-    kind = Kind(message.kind)
+    kind = named(message.kind)
     settings = facts.settings[message.channel]
     if settings is None or kind not in campaign_settings.of(settings).enabled:
         return Stop(MessageStatus.CANCELLED, "The campaign is off in this channel.")
@@ -249,7 +246,7 @@ def decide_one(message: CampaignMessage, now: datetime, facts: Facts) -> Decisio
     if ended:
         return Stop(MessageStatus.CANCELLED, ended)
     checkout = None
-    if kind is Kind.ABANDONED_CHECKOUT:
+    if kind.needs_checkout:
         checkout = facts.checkouts.get(message.subject)
         if checkout is None:
             return Stop(MessageStatus.CANCELLED, "The checkout was deleted.")
@@ -305,71 +302,14 @@ def decide_one(message: CampaignMessage, now: datetime, facts: Facts) -> Decisio
 
 def _ended_all(messages: Sequence[CampaignMessage]) -> dict[int, str]:
     """Why the customers' own events end each message's campaign (message id
-    -> reason; absent: they do not). One query per kind in the batch."""
-    by_kind: dict[Kind, list[CampaignMessage]] = defaultdict(list)
+    -> reason; absent: they do not). Each kind answers for its own messages."""
+    by_kind: dict[CampaignKind, list[CampaignMessage]] = defaultdict(list)
     for message in messages:
-        by_kind[Kind(message.kind)].append(message)
+        by_kind[named(message.kind)].append(message)
     ended: dict[int, str] = {}
     for kind, group in by_kind.items():
-        channels = sorted({m.channel for m in group})
-        customers = sorted({m.customer_id for m in group if m.customer_id is not None})
-        events = JourneyEvent.objects.filter(channel__in=channels)
-        since = min(m.triggered_at for m in group)
-        if kind is Kind.ABANDONED_CHECKOUT:
-            placed = (
-                events.annotate(token=KeyTextTransform("checkout", "payload"))
-                .filter(
-                    Q(token__in=sorted({m.subject for m in group}))
-                    | Q(customer_id__in=customers, occurred_at__gte=since),
-                    type=EventType.ORDER_PLACED.value,
-                )
-                .values_list("channel", "token", "customer_id", "occurred_at")
-            )
-            tokens: set[tuple[str, str]] = set()
-            latest: dict[tuple[str, int | None], datetime] = {}
-            for channel, token, customer_id, at in placed:
-                tokens.add((channel, token))
-                _keep_latest(latest, (channel, customer_id), at)
-            for m in group:
-                last = latest.get((m.channel, m.customer_id))
-                if (m.channel, m.subject) in tokens or (
-                    last is not None and last >= m.triggered_at
-                ):
-                    ended[m.pk] = "An order was placed."
-        elif kind is Kind.WIN_BACK:
-            latest = {}
-            for channel, customer_id, at in events.filter(
-                customer_id__in=customers,
-                occurred_at__gte=since,
-                type=EventType.ORDER_PAID.value,
-            ).values_list("channel", "customer_id", "occurred_at"):
-                _keep_latest(latest, (channel, customer_id), at)
-            for m in group:
-                last = latest.get((m.channel, m.customer_id))
-                if last is not None and last >= m.triggered_at:
-                    ended[m.pk] = "The customer paid for an order."
-        else:
-            reviewed: set[tuple[str, int | None, str]] = set()
-            for channel, customer_id, payload in events.filter(
-                customer_id__in=customers, type=EventType.REVIEW_SUBMITTED.value
-            ).values_list("channel", "customer_id", "payload"):
-                if isinstance(payload, dict):
-                    for key in ("order_id", "order"):
-                        if isinstance(payload.get(key), str):
-                            reviewed.add((channel, customer_id, payload[key]))
-            for m in group:
-                if (m.channel, m.customer_id, m.subject) in reviewed:
-                    ended[m.pk] = "The customer reviewed the order."
+        ended.update(kind.ended(group))
     return ended
-
-
-def _keep_latest(
-    latest: dict[tuple[str, int | None], datetime],
-    key: tuple[str, int | None],
-    at: datetime,
-) -> None:
-    if key not in latest or at > latest[key]:
-        latest[key] = at
 
 
 def _last_sent(customer_ids: list[int]) -> dict[int, datetime]:

@@ -6,23 +6,22 @@ replayed trigger schedules nothing twice. A later checkout change moves the
 steps of that checkout not sent yet: they count from its last change.
 """
 
+from collections import defaultdict
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from django.db import connection
 from django.utils import timezone
 
-from ..core.events import EventType
-from ..core.host import ChannelSettings, get_host
-from ..core.stages import Stage
-from ..models import JourneyEvent, StageTransition
+from ..core.host import get_host
+from ..models import JourneyEvent
 from . import settings as campaign_settings
-from .kinds import TRIGGERS, Kind
+from .kinds import CampaignKind, trigger_types, triggered_by
 from .models import CampaignMessage, MessageStatus
+from .settings import CampaignSettings
 
 _TABLE = CampaignMessage._meta.db_table
-_LAPSE = EventType.LAPSE_DETECTED.value
 _COLUMNS = (
     "channel",
     "kind",
@@ -58,7 +57,7 @@ class Scheduler:
         events = list(
             JourneyEvent.objects.filter(
                 pk__in=list(event_ids),
-                type__in=[t.value for t in TRIGGERS],
+                type__in=trigger_types(),
                 customer__isnull=False,
             ).only(
                 "pk",
@@ -70,51 +69,37 @@ class Scheduler:
                 "payload",
             )
         )
-        # A lapse episode is a LAPSED transition: a stale lapse event moved nobody.
-        lapses = set(
-            StageTransition.objects.filter(
-                event_id__in=[e.pk for e in events if e.type == _LAPSE],
-                to_stage=Stage.LAPSED.value,
-            ).values_list("event_id", flat=True)
-        )
-        settings: dict[str, ChannelSettings | None] = {}
-        rows: dict[bool, list[tuple[Any, ...]]] = {True: [], False: []}
+        settings: dict[str, CampaignSettings | None] = {}
+        on: dict[CampaignKind, list[JourneyEvent]] = defaultdict(list)
         for event in events:
             if event.channel not in settings:
-                settings[event.channel] = get_host().channel_settings(event.channel)
-            found = settings[event.channel]
-            kind = TRIGGERS[EventType(event.type)]
-            if found is None or kind not in campaign_settings.of(found).enabled:
-                continue
-            if kind is Kind.WIN_BACK and event.pk not in lapses:
-                continue
-            subject = _subject(kind, event)
-            if not subject:
-                continue
-            pushes = kind is Kind.ABANDONED_CHECKOUT
-            for number, step in enumerate(
-                campaign_settings.of(found).steps[kind], start=1
-            ):
-                rows[pushes].append(
-                    _row(event, kind, subject, number, event.occurred_at + step.delay)
-                )
+                found = get_host().channel_settings(event.channel)
+                settings[event.channel] = campaign_settings.of(found) if found else None
+            campaigns = settings[event.channel]
+            for kind in triggered_by(event.type):
+                if campaigns is not None and kind in campaigns.enabled:
+                    on[kind].append(event)
+        rows: dict[bool, list[tuple[Any, ...]]] = {True: [], False: []}
+        for kind, triggered in on.items():
+            subjects = kind.subjects(triggered)
+            for event in triggered:
+                subject = subjects.get(event.pk)
+                if not subject:
+                    continue
+                steps = cast(CampaignSettings, settings[event.channel]).steps[kind]
+                for number, step in enumerate(steps, start=1):
+                    rows[kind.reschedules].append(
+                        _row(
+                            event, kind, subject, number, event.occurred_at + step.delay
+                        )
+                    )
         for pushes, batch in rows.items():
             if batch:
                 _insert(batch, _PUSH if pushes else _KEEP)
 
 
-def _subject(kind: Kind, event: JourneyEvent) -> str:
-    payload = event.payload or {}
-    if kind is Kind.ABANDONED_CHECKOUT:
-        return str(payload.get("checkout") or "")
-    if kind is Kind.WIN_BACK:
-        # The lapse episode: its LAPSE_DETECTED event.
-        return str(event.pk)
-    return str(payload.get("order_id") or "")
-
-
 def _row(
-    event: JourneyEvent, kind: Kind, subject: str, step: int, due_at: datetime
+    event: JourneyEvent, kind: CampaignKind, subject: str, step: int, due_at: datetime
 ) -> tuple[Any, ...]:
     return (
         event.channel,

@@ -1,23 +1,35 @@
-"""The campaign fields of a channel's settings: names, defaults, validation.
+"""The campaign fields of a channel's settings, and what they make.
 
-The names are the dashboard's (stores script them). An empty subject or body
-means the template shipped for the channel's label language.
+The names are the dashboard's (stores script them). Each kind contributes its
+switch, its steps, its subject and body templates, and fields of its own
+(``CampaignKind.fields``). An empty subject or body means the template
+shipped for the channel's label language.
 """
 
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from email.utils import parseaddr
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.core.exceptions import ValidationError
-from django.core.validators import EmailValidator
-
+from ..core.fields import (
+    Field,
+    FieldError,
+    FieldKind,
+    Section,
+    boolean,
+    http_url,
+    one_of,
+    read,
+    sender_address,
+    whole_number,
+)
 from ..core.host import ChannelSettings
+from ..core.journey_fields import LANGUAGE
 from ..core.presets import Language
 from . import templating
-from .kinds import KINDS, Kind
+from .kinds import CampaignKind, kinds
 from .steps import Step, StepError, parse_steps
 
 AUDIENCE = "audience"
@@ -28,115 +40,12 @@ MIN_HOURS_BETWEEN_EMAILS = "min_hours_between_emails"
 QUIET_HOURS = "quiet_hours"
 ATTRIBUTION_DAYS = "attribution_days"
 CHECKOUT_URL_TEMPLATE = "checkout_url_template"
-REVIEW_URL_TEMPLATE = "review_url_template"
 SENDER_EMAIL = "sender_email"
-
-
-def enabled_field(kind: Kind) -> str:
-    return f"{kind.value}_enabled"
-
-
-def steps_field(kind: Kind) -> str:
-    return f"{kind.value}_steps"
-
-
-def template_field(kind: Kind, part: str) -> str:
-    return f"{kind.value}_{part}"
-
-
-DEFAULTS: dict[str, str] = {
-    **{enabled_field(kind): "false" for kind in Kind},
-    **{steps_field(kind): KINDS[kind].default_steps for kind in Kind},
-    COUPON_VALID_DAYS: "7",
-    AUDIENCE: ALL,
-    MIN_HOURS_BETWEEN_EMAILS: "24",
-    QUIET_HOURS: "",
-    ATTRIBUTION_DAYS: "7",
-    CHECKOUT_URL_TEMPLATE: "",
-    REVIEW_URL_TEMPLATE: "",
-    SENDER_EMAIL: "",
-    **{template_field(k, part): "" for k in Kind for part in templating.PARTS},
-}
-BOOLEAN_FIELDS = frozenset(enabled_field(kind) for kind in Kind)
-MULTILINE_FIELDS = frozenset(
-    template_field(kind, part) for kind in Kind for part in templating.PARTS
-)
-_WHOLE_NUMBER = re.compile(r"[0-9]{1,9}")
 _QUIET_HOURS = re.compile(r"([0-9]{1,2})\s*-\s*([0-9]{1,2})")
-_BOOLEANS = {"true": True, "false": False}
-_URL = re.compile(r"https?://[^\s/{}]+(/[^\s]*)?")
-_LIMITS = {
-    COUPON_VALID_DAYS: (1, 365),
-    MIN_HOURS_BETWEEN_EMAILS: (0, 720),
-    ATTRIBUTION_DAYS: (1, 90),
-}
-
-HELP: dict[str, tuple[str, str]] = {
-    **{
-        enabled_field(kind): (
-            f"Campaign: {kind.value.replace('_', ' ')}",
-            f"Send the {kind.value.replace('_', ' ')} emails in this channel.",
-        )
-        for kind in Kind
-    },
-    **{
-        steps_field(kind): (
-            f"{kind.value.replace('_', ' ').capitalize()} steps",
-            "When to send, counted from the trigger: comma-separated delays "
-            "in m, h or d, each with an optional coupon "
-            f"(:10% or :5 in the channel currency). Default "
-            f"'{KINDS[kind].default_steps}'.",
-        )
-        for kind in Kind
-    },
-    COUPON_VALID_DAYS: ("Coupon valid (days)", "How long a coupon code works: 1-365."),
-    AUDIENCE: (
-        "Campaign audience",
-        "all, or subscribers_only: only customers with a marketing opt-in.",
-    ),
-    MIN_HOURS_BETWEEN_EMAILS: (
-        "Hours between campaign emails",
-        "At most one campaign email per customer in this many hours, across "
-        "kinds (0 turns the cap off). Default 24.",
-    ),
-    QUIET_HOURS: (
-        "Quiet hours",
-        "Hours of the channel's time zone when no email leaves, e.g. 21-9; "
-        "a send due then waits for the end. Empty: none.",
-    ),
-    ATTRIBUTION_DAYS: (
-        "Attribution window (days)",
-        "An order within this many days after a campaign email is credited to "
-        "it: 1-90.",
-    ),
-    CHECKOUT_URL_TEMPLATE: (
-        "Checkout URL",
-        "The storefront's checkout page with {token}, e.g. "
-        "https://shop.example.com/checkout?token={token}. Required when a "
-        "campaign is on.",
-    ),
-    REVIEW_URL_TEMPLATE: (
-        "Review URL",
-        "The storefront's review page with {order}, e.g. "
-        "https://shop.example.com/orders/{order}/review. Required for review "
-        "requests.",
-    ),
-    SENDER_EMAIL: (
-        "Sender email",
-        "The From address of campaign emails. Empty: the store's default.",
-    ),
-    **{
-        template_field(kind, part): (
-            f"{kind.value.replace('_', ' ').capitalize()} {part}",
-            f"Handlebars template of the email's {part}; empty uses the shipped "
-            "English or Korean one (by label language). Variables: store_name, "
-            "customer_name, lines (name, quantity, price, subtotal), total, currency, "
-            "link, coupon_code, coupon_discount, coupon_expiry, unsubscribe_url.",
-        )
-        for kind in Kind
-        for part in templating.PARTS
-    },
-}
+_TEMPLATE_VARIABLES = (
+    "store_name, customer_name, lines (name, quantity, price, subtotal), total, "
+    "currency, link, coupon_code, coupon_discount, coupon_expiry, unsubscribe_url"
+)
 
 
 @dataclass(frozen=True)
@@ -160,11 +69,15 @@ class QuietHours:
         return end
 
 
+def _default_steps() -> dict[CampaignKind, tuple[Step, ...]]:
+    return {kind: parse_steps(kind.default_steps) for kind in kinds()}
+
+
 @dataclass(frozen=True)
 class CampaignSettings:
-    enabled: frozenset[Kind] = frozenset()
-    steps: Mapping[Kind, tuple[Step, ...]] = field(
-        default_factory=lambda: {k: parse_steps(KINDS[k].default_steps) for k in Kind}
+    enabled: frozenset[CampaignKind] = frozenset()
+    steps: Mapping[CampaignKind, tuple[Step, ...]] = field(
+        default_factory=_default_steps
     )
     coupon_valid_days: int = 7
     audience: str = ALL
@@ -172,15 +85,16 @@ class CampaignSettings:
     quiet_hours: QuietHours | None = None
     attribution_days: int = 7
     checkout_url_template: str = ""
-    review_url_template: str = ""
     sender_email: str = ""
     language: Language = Language.EN
     templates: Mapping[str, str] = field(default_factory=dict)
+    # The kinds' own fields (``CampaignKind.fields``), by name.
+    options: Mapping[str, Any] = field(default_factory=dict)
 
-    def template(self, kind: Kind, part: str) -> str:
-        return self.templates.get(
-            template_field(kind, part)
-        ) or templating.default_template(kind, part, self.language)
+    def template(self, kind: CampaignKind, part: str) -> str:
+        return self.templates.get(kind.template_field(part)) or kind.template(
+            part, self.language
+        )
 
 
 # A channel whose host gives no campaign settings runs no campaign.
@@ -192,125 +106,213 @@ def of(channel: ChannelSettings) -> CampaignSettings:
     return channel.campaigns or NONE
 
 
-def _values(raw: Mapping[str, object]) -> dict[str, str]:
-    values = dict(DEFAULTS)
-    for name, value in raw.items():
-        if name in DEFAULTS and value not in (None, ""):
-            text = str(value)
-            values[name] = text if name in MULTILINE_FIELDS else text.strip()
-    return values
+# -- Fields --------------------------------------------------------------------
+def _steps(text: str, noun: str) -> tuple[Step, ...]:
+    try:
+        return parse_steps(text)
+    except StepError as error:
+        raise FieldError(str(error)) from error
+
+
+def _template(text: str, noun: str) -> str:
+    if text.strip():
+        try:
+            templating.check(text)
+        except templating.TemplateError as error:
+            raise FieldError(
+                f"{error}. Write Handlebars, e.g. 'Hello {{{{customer_name}}}}'."
+            ) from error
+    return text
+
+
+def _quiet_hours(text: str, noun: str) -> QuietHours | None:
+    if not text:
+        return None
+    match = _QUIET_HOURS.fullmatch(text)
+    start, end = (int(match[1]), int(match[2])) if match else (0, 0)
+    if start > 23 or end > 23 or start == end:
+        raise FieldError(
+            f"Cannot read quiet hours '{text}'; write start-end hours from 0 to "
+            "23, e.g. 21-9, or leave it empty."
+        )
+    return QuietHours(start, end)
+
+
+def _named(kind: CampaignKind) -> str:
+    return kind.value.replace("_", " ")
+
+
+def _switch(kind: CampaignKind) -> Field:
+    return Field(
+        kind.enabled_field,
+        default="false",
+        label=f"Campaign: {_named(kind)}",
+        help=f"Send the {_named(kind)} emails in this channel.",
+        parse=boolean,
+        kind=FieldKind.BOOLEAN,
+    )
+
+
+def _steps_field(kind: CampaignKind) -> Field:
+    return Field(
+        kind.steps_field,
+        default=kind.default_steps,
+        label=f"{_named(kind).capitalize()} steps",
+        help="When to send, counted from the trigger: comma-separated delays in "
+        "m, h or d, each with an optional coupon (:10% or :5 in the channel "
+        f"currency). Default '{kind.default_steps}'.",
+        parse=_steps,
+    )
+
+
+def _template_field(kind: CampaignKind, part: str) -> Field:
+    return Field(
+        kind.template_field(part),
+        default="",
+        label=f"{_named(kind).capitalize()} {part}",
+        help=f"Handlebars template of the email's {part}; empty uses the shipped "
+        "English or Korean one (by label language). Variables: "
+        f"{_TEMPLATE_VARIABLES}.",
+        parse=_template,
+        kind=FieldKind.MULTILINE,
+    )
+
+
+_SHARED = (
+    Field(
+        COUPON_VALID_DAYS,
+        default="7",
+        label="Coupon valid (days)",
+        help="How long a coupon code works: 1-365.",
+        parse=whole_number(1, 365),
+    ),
+    Field(
+        AUDIENCE,
+        default=ALL,
+        label="Campaign audience",
+        help="all, or subscribers_only: only customers with a marketing opt-in.",
+        parse=one_of(
+            lambda: (ALL, SUBSCRIBERS_ONLY),
+            f"Unknown audience '{{value}}'; use {ALL} or {SUBSCRIBERS_ONLY}.",
+        ),
+        choices=(ALL, SUBSCRIBERS_ONLY),
+    ),
+    Field(
+        MIN_HOURS_BETWEEN_EMAILS,
+        default="24",
+        label="Hours between campaign emails",
+        help="At most one campaign email per customer in this many hours, across "
+        "kinds (0 turns the cap off). Default 24.",
+        parse=whole_number(0, 720),
+    ),
+    Field(
+        QUIET_HOURS,
+        default="",
+        label="Quiet hours",
+        help="Hours of the channel's time zone when no email leaves, e.g. 21-9; "
+        "a send due then waits for the end. Empty: none.",
+        parse=_quiet_hours,
+    ),
+    Field(
+        ATTRIBUTION_DAYS,
+        default="7",
+        label="Attribution window (days)",
+        help="An order within this many days after a campaign email is credited "
+        "to it: 1-90.",
+        parse=whole_number(1, 90),
+    ),
+    Field(
+        CHECKOUT_URL_TEMPLATE,
+        default="",
+        label="Checkout URL",
+        help="The storefront's checkout page with {token}, e.g. "
+        "https://shop.example.com/checkout?token={token}. Required when a "
+        "campaign is on.",
+        parse=http_url("{token}"),
+    ),
+)
+_SENDER = Field(
+    SENDER_EMAIL,
+    default="",
+    label="Sender email",
+    help="The From address of campaign emails. Empty: the store's default.",
+    parse=sender_address,
+)
+
+
+def fields() -> list[Field]:
+    """Every campaign field, in the dashboard's order."""
+    every = kinds()
+    return [
+        *(_switch(kind) for kind in every),
+        *(_steps_field(kind) for kind in every),
+        *_SHARED,
+        *(own for kind in every for own in kind.fields()),
+        _SENDER,
+        *(_template_field(kind, part) for kind in every for part in templating.PARTS),
+    ]
+
+
+# What the dashboard shows for the kinds defined at import.
+DEFAULTS: dict[str, str] = {found.name: found.default for found in fields()}
+
+
+def _links(kind: CampaignKind) -> dict[str, str]:
+    """The URL fields a kind's emails need: every link is counted through the
+    checkout page's site, and some kinds need a page of their own."""
+    return {CHECKOUT_URL_TEMPLATE: "{token}", **kind.required()}
+
+
+def check(values: Mapping[str, Any]) -> dict[str, str]:
+    """A URL a kind that is on needs, left empty."""
+    found = {}
+    for kind in kinds():
+        if values[kind.enabled_field]:
+            for name, placeholder in _links(kind).items():
+                if not values[name]:
+                    found[name] = (
+                        f"{name} is required when a campaign is on: an http(s) "
+                        f"URL with {placeholder}."
+                    )
+    return found
+
+
+def build(values: Mapping[str, Any]) -> dict[str, Any]:
+    """A kind whose links cannot be made (a URL missing or bad) stays off."""
+    every = kinds()
+    own = {found.name for kind in every for found in kind.fields()}
+    return {
+        "campaigns": CampaignSettings(
+            enabled=frozenset(
+                kind
+                for kind in every
+                if values[kind.enabled_field]
+                and all(values[name] for name in _links(kind))
+            ),
+            steps={kind: values[kind.steps_field] for kind in every},
+            coupon_valid_days=values[COUPON_VALID_DAYS],
+            audience=values[AUDIENCE],
+            min_hours_between_emails=values[MIN_HOURS_BETWEEN_EMAILS],
+            quiet_hours=values[QUIET_HOURS],
+            attribution_days=values[ATTRIBUTION_DAYS],
+            checkout_url_template=values[CHECKOUT_URL_TEMPLATE],
+            sender_email=values[SENDER_EMAIL],
+            language=Language(values[LANGUAGE]),
+            templates={
+                name: values[name]
+                for kind in every
+                for part in templating.PARTS
+                if (name := kind.template_field(part)) and values[name].strip()
+            },
+            options={name: values[name] for name in own},
+        )
+    }
+
+
+SECTION = Section("campaigns", fields, build, check)
 
 
 def errors(raw: Mapping[str, object]) -> dict[str, str]:
     """Field name -> what is wrong and what is allowed, for every bad value."""
-    values = _values(raw)
-    found: dict[str, str] = {}
-    for kind in Kind:
-        name = enabled_field(kind)
-        if values[name].lower() not in _BOOLEANS:
-            found[name] = f"{name} must be true or false, got '{values[name]}'."
-        try:
-            parse_steps(values[steps_field(kind)])
-        except StepError as error:
-            found[steps_field(kind)] = str(error)
-        for part in templating.PARTS:
-            name = template_field(kind, part)
-            if values[name].strip():
-                try:
-                    templating.check(values[name])
-                except templating.TemplateError as error:
-                    found[name] = (
-                        f"{error}. Write Handlebars, e.g. "
-                        "'Hello {{customer_name}}'."
-                    )
-    for name, (low, high) in _LIMITS.items():
-        if not _WHOLE_NUMBER.fullmatch(values[name]) or not (
-            low <= int(values[name]) <= high
-        ):
-            found[name] = (
-                f"{name} must be a whole number from {low} to {high}, "
-                f"got '{values[name]}'."
-            )
-    if values[AUDIENCE] not in (ALL, SUBSCRIBERS_ONLY):
-        found[AUDIENCE] = (
-            f"Unknown audience '{values[AUDIENCE]}'; use {ALL} or {SUBSCRIBERS_ONLY}."
-        )
-    if values[QUIET_HOURS] and _quiet_hours(values[QUIET_HOURS]) is None:
-        found[QUIET_HOURS] = (
-            f"Cannot read quiet hours '{values[QUIET_HOURS]}'; write start-end "
-            "hours from 0 to 23, e.g. 21-9, or leave it empty."
-        )
-    enabled = {k for k in Kind if values[enabled_field(k)].lower() == "true"}
-    for name, placeholder, required in (
-        (CHECKOUT_URL_TEMPLATE, "{token}", bool(enabled)),
-        (REVIEW_URL_TEMPLATE, "{order}", Kind.REVIEW_REQUEST in enabled),
-    ):
-        url = values[name]
-        if not url and required:
-            found[name] = (
-                f"{name} is required when a campaign is on: an http(s) URL "
-                f"with {placeholder}."
-            )
-        elif url and (not _URL.fullmatch(url) or placeholder not in url):
-            found[name] = (
-                f"{name} must be an http(s) URL with {placeholder}, got '{url}'."
-            )
-    if values[SENDER_EMAIL] and not _is_sender(values[SENDER_EMAIL]):
-        found[SENDER_EMAIL] = (
-            "sender_email must be an email address, optionally with a name "
-            f"('Shop <shop@example.com>'), got '{values[SENDER_EMAIL]}'."
-        )
-    return found
-
-
-def _is_sender(text: str) -> bool:
-    _, address = parseaddr(text)
-    try:
-        EmailValidator()(address)
-    except ValidationError:
-        return False
-    return "\n" not in text and "\r" not in text
-
-
-def _quiet_hours(text: str) -> QuietHours | None:
-    match = _QUIET_HOURS.fullmatch(text.strip())
-    if match is None:
-        return None
-    start, end = int(match[1]), int(match[2])
-    if start > 23 or end > 23 or start == end:
-        return None
-    return QuietHours(start, end)
-
-
-def campaign_settings(
-    raw: Mapping[str, object], language: Language = Language.EN
-) -> CampaignSettings:
-    """Settings from saved values; a stale bad value gets its default.
-
-    A kind whose links cannot be made (no checkout or review URL) stays off.
-    """
-    values = _values(raw)
-    bad = errors(raw)
-    for name in bad:
-        values[name] = DEFAULTS[name]
-    enabled = frozenset(k for k in Kind if values[enabled_field(k)].lower() == "true")
-    if CHECKOUT_URL_TEMPLATE in bad or not values[CHECKOUT_URL_TEMPLATE]:
-        enabled = frozenset()
-    if REVIEW_URL_TEMPLATE in bad or not values[REVIEW_URL_TEMPLATE]:
-        enabled -= {Kind.REVIEW_REQUEST}
-    return CampaignSettings(
-        enabled=enabled,
-        steps={k: parse_steps(values[steps_field(k)]) for k in Kind},
-        coupon_valid_days=int(values[COUPON_VALID_DAYS]),
-        audience=values[AUDIENCE],
-        min_hours_between_emails=int(values[MIN_HOURS_BETWEEN_EMAILS]),
-        quiet_hours=_quiet_hours(values[QUIET_HOURS]) if values[QUIET_HOURS] else None,
-        attribution_days=int(values[ATTRIBUTION_DAYS]),
-        checkout_url_template=values[CHECKOUT_URL_TEMPLATE],
-        review_url_template=values[REVIEW_URL_TEMPLATE],
-        sender_email=values[SENDER_EMAIL],
-        language=language,
-        templates={
-            name: values[name] for name in MULTILINE_FIELDS if values[name].strip()
-        },
-    )
+    values, found = read(fields(), raw)
+    return {**check(values), **found}

@@ -1,15 +1,10 @@
 """Handlebars templates (pybars3), as Saleor's own email plugins use them."""
 
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 import pybars
 
-from ..core.presets import Language
-from .kinds import Kind
-
-TEMPLATES = Path(__file__).resolve().parent / "templates"
 PARTS = ("subject", "body")
 
 # What a template can use; validation renders every template with it.
@@ -52,9 +47,3 @@ def render(source: str, context: dict[str, Any]) -> str:
 def check(source: str) -> None:
     """Raise TemplateError unless ``source`` compiles and renders the sample."""
     render(source, SAMPLE_CONTEXT)
-
-
-@cache
-def default_template(kind: Kind, part: str, language: Language) -> str:
-    path = TEMPLATES / language.value / f"{kind.value}_{part}.hbs"
-    return path.read_text(encoding="utf-8").strip()

@@ -12,7 +12,7 @@ journey that may have applied last week's live order already. After each
 batch is applied (``processing.drain``, inline), the journeys where an event
 of the batch was applied out of time order are replayed in memory from their
 events in time order; those whose stored history differs from the replay are
-rebuilt (``processing.rebuild_journey``). Journeys applied in order are only
+rebuilt (``advancing.rebuild_journey``). Journeys applied in order are only
 read, so a second run writes nothing.
 
 Interruptions. Each batch's recording, each drain step and each rebuild is its
@@ -34,16 +34,12 @@ from typing import Any, TextIO
 from django.db import connection, transaction
 
 from ..models import Journey, JourneyEvent, StageTransition
+from .advancing import rebuild_journey, replay
+from .batch_lock import one_batch_at_a_time
 from .events import JourneyEventData
-from .processing import (
-    MAX_ATTEMPTS,
-    drain,
-    one_batch_at_a_time,
-    rebuild_journey,
-    replay,
-    report_stage_changes,
-)
+from .processing import MAX_ATTEMPTS, drain
 from .recording import record_event, stored_key
+from .stage_changes import report_stage_changes
 
 BATCH_SIZE = 500
 # Journeys checked (and rebuilt) per transaction: each holds the processors'

@@ -16,10 +16,11 @@ from django.db.models import Q
 
 from ..models import Customer, Journey, JourneyEvent, StageTransition
 from . import timeline
+from .advancing import advance_journey
 from .bulk import mark_processed, save_journeys
 from .events import ACCOUNT_FACTS, EventType, normalize_email
 from .host import get_host
-from .processing import advance_journey, apply_rewriting_event
+from .rewriting import apply_rewriting_event
 
 _ACCOUNT_FACTS = {event_type.value for event_type in ACCOUNT_FACTS}
 

@@ -8,6 +8,7 @@ from django.db.models import Q, QuerySet
 
 from ..models import Customer, JourneyEvent
 from . import followers
+from .batch_lock import one_batch_at_a_time
 from .events import normalize_email
 
 # Payload keys that carry no personal data and keep the store's figures right:
@@ -132,8 +133,6 @@ def erase_guest(email: str) -> int:
     account's erasure does. An account with the address is not touched; how
     many guests went (0 or 1). Taken in turn with the drain's batches, so a
     batch applying her events does not bring her back halfway."""
-    from .processing import one_batch_at_a_time
-
     with transaction.atomic():
         one_batch_at_a_time()
         return erase_customer(user_id="", email=email)

@@ -6,6 +6,7 @@ from django.db import IntegrityError, transaction
 
 from ..models import Customer, Journey, JourneyEvent, StageTransition
 from . import followers
+from .advancing import rebuild_journey
 from .events import EventType, normalize_email
 from .host import get_host
 
@@ -127,17 +128,13 @@ def _get_or_create(lookup: dict[str, str | None], email: str) -> Customer:
 
 def merge_into(guest: Customer, customer: Customer) -> list[Journey]:
     """Move the guest's history to ``customer``; one history, no event twice."""
-    from .processing import rebuild_journey
-
     with followers.rewriting(
         JourneyEvent.objects.filter(customer__in=[guest, customer])
     ):
-        return _merge(guest, customer, rebuild_journey)
+        return _merge(guest, customer)
 
 
-def _merge(
-    guest: Customer, customer: Customer, rebuild_journey: Callable[[Journey], None]
-) -> list[Journey]:
+def _merge(guest: Customer, customer: Customer) -> list[Journey]:
     JourneyEvent.objects.filter(customer=guest).update(customer=customer)
     rebuilt = []
     for guest_journey in list(guest.journeys.all()):

@@ -1,5 +1,9 @@
 """Writing events to the log: one INSERT, duplicates ignored by the unique key."""
 
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
 from django.db import connection
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
@@ -28,10 +32,16 @@ _COLUMNS = (
     "attempts",
     "last_error",
 )
+_TABLE = JourneyEvent._meta.db_table
 _INSERT = (
-    f"INSERT INTO {JourneyEvent._meta.db_table} ({', '.join(_COLUMNS)}) "
+    f"INSERT INTO {_TABLE} ({', '.join(_COLUMNS)}) "
     f"VALUES ({', '.join(['%s'] * len(_COLUMNS))}) "
     "ON CONFLICT (idempotency_key) DO NOTHING RETURNING id"
+)
+# Rows selected from VALUES carry no column types: each value says its own.
+_FIELDS = {field.column: field for field in JourneyEvent._meta.concrete_fields}
+_TYPED_ROW = ", ".join(
+    f"%s::{_FIELDS[column].cast_db_type(connection)}" for column in _COLUMNS
 )
 
 
@@ -48,11 +58,60 @@ def stored_key(key: str) -> str:
     return salted_hmac(KEY_SALT, key, algorithm="sha256").hexdigest()
 
 
+@dataclass(frozen=True)
+class Condition:
+    """SQL an event's row needs to hold when it is written (an EXISTS, say):
+    checked by the INSERT itself, so it costs no statement of its own."""
+
+    sql: str
+    params: tuple[Any, ...] = ()
+
+
 def record_event(data: JourneyEventData, customer_id: int | None = None) -> int | None:
     """Store the event; return its id, or None if its key was already stored."""
+    with connection.cursor() as cursor:
+        cursor.execute(_INSERT, _values(data, customer_id))
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
+def record_events(
+    events: Sequence[JourneyEventData],
+    *,
+    customer_id: int | None = None,
+    only_if: Mapping[str, Condition] | None = None,
+) -> list[int | None]:
+    """Store the events in one statement; each one's new id, or None where its
+    key was already stored or its condition (``only_if``, by idempotency key)
+    did not hold."""
+    if not events:
+        return []
+    conditions = only_if or {}
+    rows = []
+    params: list[Any] = []
+    for data in events:
+        condition = conditions.get(data.idempotency_key)
+        rows.append(f"({_TYPED_ROW}, {condition.sql if condition else 'TRUE'})")
+        params.extend(_values(data, customer_id))
+        if condition:
+            params.extend(condition.params)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {_TABLE} ({', '.join(_COLUMNS)}) "
+            f"SELECT {', '.join(_COLUMNS)} FROM (VALUES {', '.join(rows)}) "
+            f"AS row ({', '.join(_COLUMNS)}, wanted) WHERE wanted "
+            "ON CONFLICT (idempotency_key) DO NOTHING RETURNING idempotency_key, id",
+            params,
+        )
+        ids = dict(cursor.fetchall())
+    # A fact named twice in one call is written once: its first copy's.
+    return [ids.pop(stored_key(data.idempotency_key), None) for data in events]
+
+
+def _values(data: JourneyEventData, customer_id: int | None) -> tuple[Any, ...]:
     payload_field = JourneyEvent._meta.get_field("payload")
     time_field = JourneyEvent._meta.get_field("occurred_at")
-    values = (
+    return (
         stored_key(data.idempotency_key),
         data.type.value,
         data.channel,
@@ -73,22 +132,3 @@ def record_event(data: JourneyEventData, customer_id: int | None = None) -> int 
         0,
         "",
     )
-    with connection.cursor() as cursor:
-        cursor.execute(_INSERT, values)
-        row = cursor.fetchone()
-    return row[0] if row else None
-
-
-def recorded_keys(keys: list[str]) -> set[str]:
-    """Which of these idempotency keys are already in the log (one index lookup)."""
-    if not keys:
-        return set()
-    by_digest = {stored_key(key): key for key in keys}
-    placeholders = ", ".join(["%s"] * len(keys))
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT idempotency_key FROM {JourneyEvent._meta.db_table} "
-            f"WHERE idempotency_key IN ({placeholders})",
-            list(by_digest),
-        )
-        return {by_digest[row[0]] for row in cursor.fetchall()}

@@ -21,6 +21,7 @@ from collections import Counter
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
+from celery import current_app
 from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -31,6 +32,7 @@ from ..core import followers
 from ..core.events import EventType, normalize_email
 from ..core.host import get_host
 from ..models import JourneyEvent
+from ..publishing import publisher
 from . import message
 from .models import EmailStatus, OptInEmail, OptInMailbox
 
@@ -97,17 +99,17 @@ class Requests:
 REQUESTS = Requests()
 
 
+SENDING_TASK = "saleor_journey_plugin.send_opt_in_confirmations"
+
+
 def wake_sender() -> None:
     """Queue the sending task; if the broker is down, beat's run sends."""
-    from ..publishing import publisher
-    from ..tasks import send_opt_in_confirmations
-
     try:
-        if send_opt_in_confirmations.app.conf.task_always_eager:
+        if current_app.conf.task_always_eager:
             # No broker (the example store's demo): send right here.
-            send_opt_in_confirmations.apply()
+            current_app.tasks[SENDING_TASK].apply()
         else:
-            publisher.publish(send_opt_in_confirmations)
+            publisher.send(current_app, SENDING_TASK)
     except Exception:
         # Among the drain's commit callbacks: the events are applied anyway.
         logger.exception("Opt-in confirmations not woken; the periodic run will")

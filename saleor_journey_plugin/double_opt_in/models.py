@@ -3,8 +3,6 @@
 from django.db import models
 from django.db.models import Q
 
-from ..models import JourneyEvent
-
 
 class EmailStatus(models.TextChoices):
     PENDING = "pending"
@@ -25,7 +23,9 @@ class OptInEmail(models.Model):
     """
 
     request = models.OneToOneField(
-        JourneyEvent, related_name="opt_in_email", on_delete=models.CASCADE
+        "saleor_journey_plugin.JourneyEvent",
+        related_name="opt_in_email",
+        on_delete=models.CASCADE,
     )
     channel = models.CharField(max_length=255)
     status = models.CharField(

@@ -90,7 +90,7 @@ def confirm(request: HttpRequest, channel: str, token: str) -> HttpResponse:
     except consent.InvalidConfirmation:
         return _page(language, "invalid", channel, status=400)
     if request.method == "POST":
-        recorded = service.track(opt_in)
+        recorded = service.record_and_wake(opt_in)
         return _page(language, "done" if recorded else "already", channel)
     if _confirmed(opt_in):
         return _page(language, "already", channel)

@@ -3,8 +3,6 @@
 from django.db import models
 from django.db.models import Q
 
-from ..models import Customer
-
 
 class Kind(models.TextChoices):
     EARN_ORDER = "earn_order"
@@ -28,7 +26,7 @@ class LedgerEntry(models.Model):
     channel = models.CharField(max_length=255)
     # NULL once the person is erased: the amounts stay for the store's totals.
     customer = models.ForeignKey(
-        Customer,
+        "saleor_journey_plugin.Customer",
         related_name="ledger_entries",
         null=True,
         on_delete=models.SET_NULL,
@@ -115,7 +113,9 @@ class LoyaltyAccount(models.Model):
 
     channel = models.CharField(max_length=255)
     customer = models.ForeignKey(
-        Customer, related_name="loyalty_accounts", on_delete=models.CASCADE
+        "saleor_journey_plugin.Customer",
+        related_name="loyalty_accounts",
+        on_delete=models.CASCADE,
     )
     balance = models.IntegerField(default=0)
     tier = models.CharField(max_length=32, blank=True, default="")

@@ -1,8 +1,22 @@
 """A channel's loyalty settings, from the dashboard fields stores script by name."""
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
+from typing import Any
+
+from ..core.fields import (
+    Field,
+    FieldError,
+    FieldKind,
+    Section,
+    boolean,
+    positive_decimal,
+    read,
+    whole,
+    whole_number,
+)
 
 LOYALTY_ENABLED = "loyalty_enabled"
 POINTS_PER_UNIT = "points_per_unit"
@@ -17,61 +31,10 @@ MAX_POINTS = 1_000_000
 MAX_EXPIRE_DAYS = 3650
 MAX_TIERS = 10
 MAX_MULTIPLIER = Decimal(10)
+DEFAULT_TIERS = "Bronze:0:1, Silver:500:1.25, Gold:1500:1.5"
 
-DEFAULTS: dict[str, str] = {
-    LOYALTY_ENABLED: "false",
-    POINTS_PER_UNIT: "1",
-    POINT_VALUE: "0.01",
-    MIN_REDEEM_POINTS: "500",
-    REVIEW_POINTS: "50",
-    POINTS_EXPIRE_DAYS: "365",
-    TIERS: "Bronze:0:1, Silver:500:1.25, Gold:1500:1.5",
-}
-BOOLEAN_FIELDS = frozenset({LOYALTY_ENABLED})
-
-HELP: dict[str, tuple[str, str]] = {
-    LOYALTY_ENABLED: (
-        "Loyalty points",
-        "Customers earn points for paid orders and verified reviews, and turn "
-        "them into voucher codes.",
-    ),
-    POINTS_PER_UNIT: (
-        "Points per currency unit",
-        "Points per whole unit of an order's net total, before the tier "
-        f"multiplier. A whole number from 0 to {MAX_POINTS_PER_UNIT}.",
-    ),
-    POINT_VALUE: (
-        "Point value",
-        "What one point is worth in the channel currency, e.g. 0.01 (100 points "
-        "= 1 unit). Greater than 0, at most 4 decimals.",
-    ),
-    MIN_REDEEM_POINTS: (
-        "Minimum redemption (points)",
-        f"The fewest points a customer can redeem at once. 1 to {MAX_POINTS}.",
-    ),
-    REVIEW_POINTS: (
-        "Points for a review",
-        "Points for a verified review, once per customer and product. "
-        f"0 to {MAX_POINTS}.",
-    ),
-    POINTS_EXPIRE_DAYS: (
-        "Points expire after (days)",
-        "Days after earning that unspent points expire, oldest first; 0 never "
-        f"expires. 0 to {MAX_EXPIRE_DAYS}.",
-    ),
-    TIERS: (
-        "Tiers",
-        "name:points earned in 365 days:earning multiplier, comma separated, "
-        "e.g. Bronze:0:1, Silver:500:1.25, Gold:1500:1.5. The first tier starts "
-        "at 0, thresholds increase, multipliers are at least 1.",
-    ),
-}
-
-_WHOLE_NUMBER = re.compile(r"[0-9]{1,9}")
-_DECIMAL = re.compile(r"[0-9]{1,9}(\.[0-9]{1,4})?")
 _MULTIPLIER = re.compile(r"[0-9]{1,2}(\.[0-9]{1,2})?")
 _TIER_NAME = re.compile(r"[^\s:,](?:[^:,]{0,30}[^\s:,])?")
-_BOOLEANS = {"true": True, "false": False}
 
 
 @dataclass(frozen=True)
@@ -97,13 +60,6 @@ class LoyaltySettings:
     )
 
 
-def _whole(value: str, low: int, high: int) -> int | None:
-    # str.isdigit() admits "²" and other digits int() refuses: ASCII only.
-    if not _WHOLE_NUMBER.fullmatch(value) or not low <= int(value) <= high:
-        return None
-    return int(value)
-
-
 def parse_tiers(value: str) -> tuple[tuple[Tier, ...] | None, str]:
     """The tiers, or None and what is wrong with them."""
     tiers: list[Tier] = []
@@ -119,7 +75,7 @@ def parse_tiers(value: str) -> tuple[tuple[Tier, ...] | None, str]:
             return None, f"'{name}' is not a tier name (1 to 32 characters)"
         if name.lower() in {tier.name.lower() for tier in tiers}:
             return None, f"the name '{name}' is used twice"
-        points = _whole(threshold, 0, MAX_POINTS * 100)
+        points = whole(threshold, 0, MAX_POINTS * 100)
         if points is None:
             return None, f"the threshold of {name} is not a whole number"
         if not tiers and points != 0:
@@ -137,71 +93,100 @@ def parse_tiers(value: str) -> tuple[tuple[Tier, ...] | None, str]:
     return tuple(tiers), ""
 
 
-def errors(values: dict[str, str]) -> dict[str, str]:
-    """Field name -> message for every loyalty value that cannot be used."""
-    values = _with_defaults(values)
-    found: dict[str, str] = {}
-    enabled = values[LOYALTY_ENABLED]
-    if enabled.lower() not in _BOOLEANS:
-        found[LOYALTY_ENABLED] = (
-            f"Loyalty enabled must be true or false, got '{enabled}'."
+def _tiers(text: str, noun: str) -> tuple[Tier, ...]:
+    tiers, problem = parse_tiers(text)
+    if tiers is None:
+        raise FieldError(
+            "Tiers must be name:threshold:multiplier, comma separated, e.g. "
+            f"'{DEFAULT_TIERS}': {problem}."
         )
-    wholes = (
-        (POINTS_PER_UNIT, "Points per unit", 0, MAX_POINTS_PER_UNIT),
-        (MIN_REDEEM_POINTS, "Minimum redemption", 1, MAX_POINTS),
-        (REVIEW_POINTS, "Review points", 0, MAX_POINTS),
-        (POINTS_EXPIRE_DAYS, "Points expire days", 0, MAX_EXPIRE_DAYS),
-    )
-    for name, label, low, high in wholes:
-        if _whole(values[name], low, high) is None:
-            found[name] = (
-                f"{label} must be a whole number from {low} to {high}, "
-                f"got '{values[name]}'."
-            )
-    if _point_value(values[POINT_VALUE]) is None:
-        found[POINT_VALUE] = (
-            "Point value must be a number greater than 0 with at most 4 decimals, "
-            f"e.g. 0.01, got '{values[POINT_VALUE]}'."
-        )
-    _, problem = parse_tiers(values[TIERS])
-    if problem:
-        found[TIERS] = (
-            f"Tiers must be name:threshold:multiplier, comma separated, e.g. "
-            f"'{DEFAULTS[TIERS]}': {problem}."
-        )
-    return found
+    return tiers
 
 
-def _with_defaults(values: dict[str, str]) -> dict[str, str]:
+FIELDS = (
+    Field(
+        LOYALTY_ENABLED,
+        default="false",
+        label="Loyalty points",
+        help="Customers earn points for paid orders and verified reviews, and turn "
+        "them into voucher codes.",
+        parse=boolean,
+        kind=FieldKind.BOOLEAN,
+        noun="Loyalty enabled",
+    ),
+    Field(
+        POINTS_PER_UNIT,
+        default="1",
+        label="Points per currency unit",
+        help="Points per whole unit of an order's net total, before the tier "
+        f"multiplier. A whole number from 0 to {MAX_POINTS_PER_UNIT}.",
+        parse=whole_number(0, MAX_POINTS_PER_UNIT),
+        noun="Points per unit",
+    ),
+    Field(
+        POINT_VALUE,
+        default="0.01",
+        label="Point value",
+        help="What one point is worth in the channel currency, e.g. 0.01 (100 "
+        "points = 1 unit). Greater than 0, at most 4 decimals.",
+        parse=positive_decimal(4, example="0.01"),
+        noun="Point value",
+    ),
+    Field(
+        MIN_REDEEM_POINTS,
+        default="500",
+        label="Minimum redemption (points)",
+        help=f"The fewest points a customer can redeem at once. 1 to {MAX_POINTS}.",
+        parse=whole_number(1, MAX_POINTS),
+        noun="Minimum redemption",
+    ),
+    Field(
+        REVIEW_POINTS,
+        default="50",
+        label="Points for a review",
+        help="Points for a verified review, once per customer and product. "
+        f"0 to {MAX_POINTS}.",
+        parse=whole_number(0, MAX_POINTS),
+        noun="Review points",
+    ),
+    Field(
+        POINTS_EXPIRE_DAYS,
+        default="365",
+        label="Points expire after (days)",
+        help="Days after earning that unspent points expire, oldest first; 0 "
+        f"never expires. 0 to {MAX_EXPIRE_DAYS}.",
+        parse=whole_number(0, MAX_EXPIRE_DAYS),
+        noun="Points expire days",
+    ),
+    Field(
+        TIERS,
+        default=DEFAULT_TIERS,
+        label="Tiers",
+        help="name:points earned in 365 days:earning multiplier, comma separated, "
+        "e.g. Bronze:0:1, Silver:500:1.25, Gold:1500:1.5. The first tier starts "
+        "at 0, thresholds increase, multipliers are at least 1.",
+        parse=_tiers,
+    ),
+)
+
+
+def build(values: Mapping[str, Any]) -> dict[str, Any]:
     return {
-        name: str(values.get(name, default)).strip()
-        for name, default in DEFAULTS.items()
+        "loyalty": LoyaltySettings(
+            enabled=values[LOYALTY_ENABLED],
+            points_per_unit=values[POINTS_PER_UNIT],
+            point_value=values[POINT_VALUE],
+            min_redeem_points=values[MIN_REDEEM_POINTS],
+            review_points=values[REVIEW_POINTS],
+            points_expire_days=values[POINTS_EXPIRE_DAYS],
+            tiers=values[TIERS],
+        )
     }
 
 
-def _point_value(value: str) -> Decimal | None:
-    if not _DECIMAL.fullmatch(value):
-        return None
-    try:
-        amount = Decimal(value)
-    except InvalidOperation:  # pragma: no cover - the pattern admits only numbers
-        return None
-    return amount if amount > 0 else None
+SECTION = Section("loyalty", lambda: FIELDS, build)
 
 
-def loyalty_settings(values: dict[str, str]) -> LoyaltySettings:
-    """Settings from dashboard values (as text); a bad value gets its default."""
-    values = _with_defaults(values)
-    for name in errors(values):
-        values[name] = DEFAULTS[name]
-    tiers, _ = parse_tiers(values[TIERS])
-    assert tiers is not None
-    return LoyaltySettings(
-        enabled=_BOOLEANS[values[LOYALTY_ENABLED].lower()],
-        points_per_unit=int(values[POINTS_PER_UNIT]),
-        point_value=Decimal(values[POINT_VALUE]),
-        min_redeem_points=int(values[MIN_REDEEM_POINTS]),
-        review_points=int(values[REVIEW_POINTS]),
-        points_expire_days=int(values[POINTS_EXPIRE_DAYS]),
-        tiers=tiers,
-    )
+def errors(raw: Mapping[str, object]) -> dict[str, str]:
+    """Field name -> message for every loyalty value that cannot be used."""
+    return read(FIELDS, raw)[1]

@@ -2,17 +2,646 @@
 
 from django.db import migrations, models
 
+# The tallies' trigger functions and triggers (reports/rollups: how a tally is
+# kept), frozen here as the code built them when this migration was written:
+# replaying it installs these, whatever the code builds today. A change to a
+# tally comes with a migration of its own that replaces its function.
 
-def install(apps, schema_editor):
-    from saleor_journey_plugin.reports.rollups import stage_tallies
+# Time in a stage, as a duration bucket: the triggers, the indexes and the
+# reports compute it with this one function.
+BUCKET_FUNCTION = """
+CREATE OR REPLACE FUNCTION journey_duration_bucket(since timestamptz, until timestamptz)
+RETURNS smallint LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT floor(20 * ln(1 + greatest(extract(epoch FROM until - since)::float8, 0)))
+        ::smallint
+$$
+"""
+# A bucket's transitions out of a stage in a period, and into a stage of a
+# funnel cohort, lie together.
+BUCKET_INDEXES = [
+    "CREATE INDEX journey_transition_left_bucket ON journey_stage_transition "
+    "(channel, from_stage, journey_duration_bucket(entered_from_at, occurred_at), "
+    "occurred_at) INCLUDE (entered_from_at) WHERE entered_from_at IS NOT NULL",
+    "CREATE INDEX journey_transition_step_bucket ON journey_stage_transition "
+    "(channel, to_stage, journey_duration_bucket(entered_from_at, occurred_at), "
+    "cohort_at) INCLUDE (from_stage, occurred_at, entered_from_at) "
+    "WHERE entered_from_at IS NOT NULL",
+]
 
-    stage_tallies.install()
+
+LEFT_DURATIONS_FUNCTION = """
+CREATE OR REPLACE FUNCTION journey_tally_left_durations() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        INSERT INTO journey_rollup_left_duration (channel, grain, day, stage, bucket, transitions)
+        SELECT channel, grain, day, stage, bucket, sum(transitions)
+            FROM (SELECT channel AS channel,
+                'D' AS grain,
+                (occurred_at AT TIME ZONE 'UTC')::date AS day,
+                from_stage AS stage,
+                journey_duration_bucket(entered_from_at, occurred_at) AS bucket,
+                (1) AS transitions
+            FROM new_rows
+            WHERE entered_from_at IS NOT NULL AND from_stage IS NOT NULL AND channel <> ''
+            UNION ALL
+            SELECT channel AS channel,
+                'M' AS grain,
+                date_trunc('month', (occurred_at AT TIME ZONE 'UTC'))::date AS day,
+                from_stage AS stage,
+                journey_duration_bucket(entered_from_at, occurred_at) AS bucket,
+                (1) AS transitions
+            FROM new_rows
+            WHERE entered_from_at IS NOT NULL AND from_stage IS NOT NULL AND channel <> '') AS changed
+        GROUP BY channel, grain, day, stage, bucket HAVING sum(transitions) <> 0
+        -- One order for every writer: concurrent statements never deadlock.
+        ORDER BY channel, grain, day, stage, bucket
+        ON CONFLICT (channel, grain, day, stage, bucket)
+        DO UPDATE SET transitions = journey_rollup_left_duration.transitions + excluded.transitions;
+    ELSIF TG_OP = 'DELETE' THEN
+        INSERT INTO journey_rollup_left_duration (channel, grain, day, stage, bucket, transitions)
+        SELECT channel, grain, day, stage, bucket, sum(transitions)
+            FROM (SELECT channel AS channel,
+                'D' AS grain,
+                (occurred_at AT TIME ZONE 'UTC')::date AS day,
+                from_stage AS stage,
+                journey_duration_bucket(entered_from_at, occurred_at) AS bucket,
+                -(1) AS transitions
+            FROM old_rows
+            WHERE entered_from_at IS NOT NULL AND from_stage IS NOT NULL AND channel <> ''
+            UNION ALL
+            SELECT channel AS channel,
+                'M' AS grain,
+                date_trunc('month', (occurred_at AT TIME ZONE 'UTC'))::date AS day,
+                from_stage AS stage,
+                journey_duration_bucket(entered_from_at, occurred_at) AS bucket,
+                -(1) AS transitions
+            FROM old_rows
+            WHERE entered_from_at IS NOT NULL AND from_stage IS NOT NULL AND channel <> '') AS changed
+        GROUP BY channel, grain, day, stage, bucket HAVING sum(transitions) <> 0
+        -- One order for every writer: concurrent statements never deadlock.
+        ORDER BY channel, grain, day, stage, bucket
+        ON CONFLICT (channel, grain, day, stage, bucket)
+        DO UPDATE SET transitions = journey_rollup_left_duration.transitions + excluded.transitions;
+    ELSE
+        INSERT INTO journey_rollup_left_duration (channel, grain, day, stage, bucket, transitions)
+        SELECT channel, grain, day, stage, bucket, sum(transitions)
+            FROM (SELECT channel AS channel,
+                'D' AS grain,
+                (occurred_at AT TIME ZONE 'UTC')::date AS day,
+                from_stage AS stage,
+                journey_duration_bucket(entered_from_at, occurred_at) AS bucket,
+                (1) AS transitions
+            FROM new_rows
+            WHERE entered_from_at IS NOT NULL AND from_stage IS NOT NULL AND channel <> ''
+            UNION ALL
+            SELECT channel AS channel,
+                'M' AS grain,
+                date_trunc('month', (occurred_at AT TIME ZONE 'UTC'))::date AS day,
+                from_stage AS stage,
+                journey_duration_bucket(entered_from_at, occurred_at) AS bucket,
+                (1) AS transitions
+            FROM new_rows
+            WHERE entered_from_at IS NOT NULL AND from_stage IS NOT NULL AND channel <> ''
+            UNION ALL
+            SELECT channel AS channel,
+                'D' AS grain,
+                (occurred_at AT TIME ZONE 'UTC')::date AS day,
+                from_stage AS stage,
+                journey_duration_bucket(entered_from_at, occurred_at) AS bucket,
+                -(1) AS transitions
+            FROM old_rows
+            WHERE entered_from_at IS NOT NULL AND from_stage IS NOT NULL AND channel <> ''
+            UNION ALL
+            SELECT channel AS channel,
+                'M' AS grain,
+                date_trunc('month', (occurred_at AT TIME ZONE 'UTC'))::date AS day,
+                from_stage AS stage,
+                journey_duration_bucket(entered_from_at, occurred_at) AS bucket,
+                -(1) AS transitions
+            FROM old_rows
+            WHERE entered_from_at IS NOT NULL AND from_stage IS NOT NULL AND channel <> '') AS changed
+        GROUP BY channel, grain, day, stage, bucket HAVING sum(transitions) <> 0
+        -- One order for every writer: concurrent statements never deadlock.
+        ORDER BY channel, grain, day, stage, bucket
+        ON CONFLICT (channel, grain, day, stage, bucket)
+        DO UPDATE SET transitions = journey_rollup_left_duration.transitions + excluded.transitions;
+    END IF;
+    RETURN NULL;
+END
+$$
+"""
+
+LEFT_DURATIONS_TRIGGERS = [
+    "CREATE TRIGGER journey_tally_left_durations_on_insert "
+    "AFTER INSERT ON journey_stage_transition "
+    "REFERENCING NEW TABLE AS new_rows "
+    "FOR EACH STATEMENT EXECUTE FUNCTION journey_tally_left_durations()",
+    "CREATE TRIGGER journey_tally_left_durations_on_update "
+    "AFTER UPDATE ON journey_stage_transition "
+    "REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows "
+    "FOR EACH STATEMENT EXECUTE FUNCTION journey_tally_left_durations()",
+    "CREATE TRIGGER journey_tally_left_durations_on_delete "
+    "AFTER DELETE ON journey_stage_transition "
+    "REFERENCING OLD TABLE AS old_rows "
+    "FOR EACH STATEMENT EXECUTE FUNCTION journey_tally_left_durations()",
+]
+
+LEFT_DURATIONS_SUMS = """
+INSERT INTO journey_rollup_left_duration (channel, grain, day, stage, bucket, transitions)
+SELECT channel, grain, day, stage, bucket, sum(transitions)
+    FROM (SELECT channel AS channel,
+        'D' AS grain,
+        (occurred_at AT TIME ZONE 'UTC')::date AS day,
+        from_stage AS stage,
+        journey_duration_bucket(entered_from_at, occurred_at) AS bucket,
+        (1) AS transitions
+    FROM journey_stage_transition
+    WHERE entered_from_at IS NOT NULL AND from_stage IS NOT NULL AND channel <> ''
+    UNION ALL
+    SELECT channel AS channel,
+        'M' AS grain,
+        date_trunc('month', (occurred_at AT TIME ZONE 'UTC'))::date AS day,
+        from_stage AS stage,
+        journey_duration_bucket(entered_from_at, occurred_at) AS bucket,
+        (1) AS transitions
+    FROM journey_stage_transition
+    WHERE entered_from_at IS NOT NULL AND from_stage IS NOT NULL AND channel <> '') AS changed
+GROUP BY channel, grain, day, stage, bucket HAVING sum(transitions) <> 0
+-- One order for every writer: concurrent statements never deadlock.
+ORDER BY channel, grain, day, stage, bucket
+"""
+
+STEP_DURATIONS_FUNCTION = """
+CREATE OR REPLACE FUNCTION journey_tally_step_durations() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        INSERT INTO journey_rollup_step_duration (channel, grain, day, to_stage, from_stage, bucket, transitions)
+        SELECT channel, grain, day, to_stage, from_stage, bucket, sum(transitions)
+            FROM (SELECT channel AS channel,
+                'D' AS grain,
+                (cohort_at AT TIME ZONE 'UTC')::date AS day,
+                to_stage AS to_stage,
+                from_stage AS from_stage,
+                journey_duration_bucket(entered_from_at, occurred_at) AS bucket,
+                (1) AS transitions
+            FROM new_rows
+            WHERE entered_from_at IS NOT NULL AND from_stage IS NOT NULL AND channel <> '' AND cohort_at IS NOT NULL
+            UNION ALL
+            SELECT channel AS channel,
+                'M' AS grain,
+                date_trunc('month', (cohort_at AT TIME ZONE 'UTC'))::date AS day,
+                to_stage AS to_stage,
+                from_stage AS from_stage,
+                journey_duration_bucket(entered_from_at, occurred_at) AS bucket,
+                (1) AS transitions
+            FROM new_rows
+            WHERE entered_from_at IS NOT NULL AND from_stage IS NOT NULL AND channel <> '' AND cohort_at IS NOT NULL) AS changed
+        GROUP BY channel, grain, day, to_stage, from_stage, bucket HAVING sum(transitions) <> 0
+        -- One order for every writer: concurrent statements never deadlock.
+        ORDER BY channel, grain, day, to_stage, from_stage, bucket
+        ON CONFLICT (channel, grain, day, to_stage, from_stage, bucket)
+        DO UPDATE SET transitions = journey_rollup_step_duration.transitions + excluded.transitions;
+    ELSIF TG_OP = 'DELETE' THEN
+        INSERT INTO journey_rollup_step_duration (channel, grain, day, to_stage, from_stage, bucket, transitions)
+        SELECT channel, grain, day, to_stage, from_stage, bucket, sum(transitions)
+            FROM (SELECT channel AS channel,
+                'D' AS grain,
+                (cohort_at AT TIME ZONE 'UTC')::date AS day,
+                to_stage AS to_stage,
+                from_stage AS from_stage,
+                journey_duration_bucket(entered_from_at, occurred_at) AS bucket,
+                -(1) AS transitions
+            FROM old_rows
+            WHERE entered_from_at IS NOT NULL AND from_stage IS NOT NULL AND channel <> '' AND cohort_at IS NOT NULL
+            UNION ALL
+            SELECT channel AS channel,
+                'M' AS grain,
+                date_trunc('month', (cohort_at AT TIME ZONE 'UTC'))::date AS day,
+                to_stage AS to_stage,
+                from_stage AS from_stage,
+                journey_duration_bucket(entered_from_at, occurred_at) AS bucket,
+                -(1) AS transitions
+            FROM old_rows
+            WHERE entered_from_at IS NOT NULL AND from_stage IS NOT NULL AND channel <> '' AND cohort_at IS NOT NULL) AS changed
+        GROUP BY channel, grain, day, to_stage, from_stage, bucket HAVING sum(transitions) <> 0
+        -- One order for every writer: concurrent statements never deadlock.
+        ORDER BY channel, grain, day, to_stage, from_stage, bucket
+        ON CONFLICT (channel, grain, day, to_stage, from_stage, bucket)
+        DO UPDATE SET transitions = journey_rollup_step_duration.transitions + excluded.transitions;
+    ELSE
+        INSERT INTO journey_rollup_step_duration (channel, grain, day, to_stage, from_stage, bucket, transitions)
+        SELECT channel, grain, day, to_stage, from_stage, bucket, sum(transitions)
+            FROM (SELECT channel AS channel,
+                'D' AS grain,
+                (cohort_at AT TIME ZONE 'UTC')::date AS day,
+                to_stage AS to_stage,
+                from_stage AS from_stage,
+                journey_duration_bucket(entered_from_at, occurred_at) AS bucket,
+                (1) AS transitions
+            FROM new_rows
+            WHERE entered_from_at IS NOT NULL AND from_stage IS NOT NULL AND channel <> '' AND cohort_at IS NOT NULL
+            UNION ALL
+            SELECT channel AS channel,
+                'M' AS grain,
+                date_trunc('month', (cohort_at AT TIME ZONE 'UTC'))::date AS day,
+                to_stage AS to_stage,
+                from_stage AS from_stage,
+                journey_duration_bucket(entered_from_at, occurred_at) AS bucket,
+                (1) AS transitions
+            FROM new_rows
+            WHERE entered_from_at IS NOT NULL AND from_stage IS NOT NULL AND channel <> '' AND cohort_at IS NOT NULL
+            UNION ALL
+            SELECT channel AS channel,
+                'D' AS grain,
+                (cohort_at AT TIME ZONE 'UTC')::date AS day,
+                to_stage AS to_stage,
+                from_stage AS from_stage,
+                journey_duration_bucket(entered_from_at, occurred_at) AS bucket,
+                -(1) AS transitions
+            FROM old_rows
+            WHERE entered_from_at IS NOT NULL AND from_stage IS NOT NULL AND channel <> '' AND cohort_at IS NOT NULL
+            UNION ALL
+            SELECT channel AS channel,
+                'M' AS grain,
+                date_trunc('month', (cohort_at AT TIME ZONE 'UTC'))::date AS day,
+                to_stage AS to_stage,
+                from_stage AS from_stage,
+                journey_duration_bucket(entered_from_at, occurred_at) AS bucket,
+                -(1) AS transitions
+            FROM old_rows
+            WHERE entered_from_at IS NOT NULL AND from_stage IS NOT NULL AND channel <> '' AND cohort_at IS NOT NULL) AS changed
+        GROUP BY channel, grain, day, to_stage, from_stage, bucket HAVING sum(transitions) <> 0
+        -- One order for every writer: concurrent statements never deadlock.
+        ORDER BY channel, grain, day, to_stage, from_stage, bucket
+        ON CONFLICT (channel, grain, day, to_stage, from_stage, bucket)
+        DO UPDATE SET transitions = journey_rollup_step_duration.transitions + excluded.transitions;
+    END IF;
+    RETURN NULL;
+END
+$$
+"""
+
+STEP_DURATIONS_TRIGGERS = [
+    "CREATE TRIGGER journey_tally_step_durations_on_insert "
+    "AFTER INSERT ON journey_stage_transition "
+    "REFERENCING NEW TABLE AS new_rows "
+    "FOR EACH STATEMENT EXECUTE FUNCTION journey_tally_step_durations()",
+    "CREATE TRIGGER journey_tally_step_durations_on_update "
+    "AFTER UPDATE ON journey_stage_transition "
+    "REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows "
+    "FOR EACH STATEMENT EXECUTE FUNCTION journey_tally_step_durations()",
+    "CREATE TRIGGER journey_tally_step_durations_on_delete "
+    "AFTER DELETE ON journey_stage_transition "
+    "REFERENCING OLD TABLE AS old_rows "
+    "FOR EACH STATEMENT EXECUTE FUNCTION journey_tally_step_durations()",
+]
+
+STEP_DURATIONS_SUMS = """
+INSERT INTO journey_rollup_step_duration (channel, grain, day, to_stage, from_stage, bucket, transitions)
+SELECT channel, grain, day, to_stage, from_stage, bucket, sum(transitions)
+    FROM (SELECT channel AS channel,
+        'D' AS grain,
+        (cohort_at AT TIME ZONE 'UTC')::date AS day,
+        to_stage AS to_stage,
+        from_stage AS from_stage,
+        journey_duration_bucket(entered_from_at, occurred_at) AS bucket,
+        (1) AS transitions
+    FROM journey_stage_transition
+    WHERE entered_from_at IS NOT NULL AND from_stage IS NOT NULL AND channel <> '' AND cohort_at IS NOT NULL
+    UNION ALL
+    SELECT channel AS channel,
+        'M' AS grain,
+        date_trunc('month', (cohort_at AT TIME ZONE 'UTC'))::date AS day,
+        to_stage AS to_stage,
+        from_stage AS from_stage,
+        journey_duration_bucket(entered_from_at, occurred_at) AS bucket,
+        (1) AS transitions
+    FROM journey_stage_transition
+    WHERE entered_from_at IS NOT NULL AND from_stage IS NOT NULL AND channel <> '' AND cohort_at IS NOT NULL) AS changed
+GROUP BY channel, grain, day, to_stage, from_stage, bucket HAVING sum(transitions) <> 0
+-- One order for every writer: concurrent statements never deadlock.
+ORDER BY channel, grain, day, to_stage, from_stage, bucket
+"""
+
+REACHED_DAYS_FUNCTION = """
+CREATE OR REPLACE FUNCTION journey_tally_reached_days() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        INSERT INTO journey_rollup_reached_day (channel, grain, day, reached, journeys)
+        SELECT channel, grain, day, reached, sum(journeys)
+            FROM (SELECT channel AS channel,
+                'D' AS grain,
+                (cohort_at AT TIME ZONE 'UTC')::date AS day,
+                coalesce(reached_rank, 0) AS reached,
+                (1) AS journeys
+            FROM new_rows
+            WHERE left_at IS NULL AND cohort_at IS NOT NULL AND channel <> ''
+            UNION ALL
+            SELECT channel AS channel,
+                'M' AS grain,
+                date_trunc('month', (cohort_at AT TIME ZONE 'UTC'))::date AS day,
+                coalesce(reached_rank, 0) AS reached,
+                (1) AS journeys
+            FROM new_rows
+            WHERE left_at IS NULL AND cohort_at IS NOT NULL AND channel <> '') AS changed
+        GROUP BY channel, grain, day, reached HAVING sum(journeys) <> 0
+        -- One order for every writer: concurrent statements never deadlock.
+        ORDER BY channel, grain, day, reached
+        ON CONFLICT (channel, grain, day, reached)
+        DO UPDATE SET journeys = journey_rollup_reached_day.journeys + excluded.journeys;
+    ELSIF TG_OP = 'DELETE' THEN
+        INSERT INTO journey_rollup_reached_day (channel, grain, day, reached, journeys)
+        SELECT channel, grain, day, reached, sum(journeys)
+            FROM (SELECT channel AS channel,
+                'D' AS grain,
+                (cohort_at AT TIME ZONE 'UTC')::date AS day,
+                coalesce(reached_rank, 0) AS reached,
+                -(1) AS journeys
+            FROM old_rows
+            WHERE left_at IS NULL AND cohort_at IS NOT NULL AND channel <> ''
+            UNION ALL
+            SELECT channel AS channel,
+                'M' AS grain,
+                date_trunc('month', (cohort_at AT TIME ZONE 'UTC'))::date AS day,
+                coalesce(reached_rank, 0) AS reached,
+                -(1) AS journeys
+            FROM old_rows
+            WHERE left_at IS NULL AND cohort_at IS NOT NULL AND channel <> '') AS changed
+        GROUP BY channel, grain, day, reached HAVING sum(journeys) <> 0
+        -- One order for every writer: concurrent statements never deadlock.
+        ORDER BY channel, grain, day, reached
+        ON CONFLICT (channel, grain, day, reached)
+        DO UPDATE SET journeys = journey_rollup_reached_day.journeys + excluded.journeys;
+    ELSE
+        INSERT INTO journey_rollup_reached_day (channel, grain, day, reached, journeys)
+        SELECT channel, grain, day, reached, sum(journeys)
+            FROM (SELECT channel AS channel,
+                'D' AS grain,
+                (cohort_at AT TIME ZONE 'UTC')::date AS day,
+                coalesce(reached_rank, 0) AS reached,
+                (1) AS journeys
+            FROM new_rows
+            WHERE left_at IS NULL AND cohort_at IS NOT NULL AND channel <> ''
+            UNION ALL
+            SELECT channel AS channel,
+                'M' AS grain,
+                date_trunc('month', (cohort_at AT TIME ZONE 'UTC'))::date AS day,
+                coalesce(reached_rank, 0) AS reached,
+                (1) AS journeys
+            FROM new_rows
+            WHERE left_at IS NULL AND cohort_at IS NOT NULL AND channel <> ''
+            UNION ALL
+            SELECT channel AS channel,
+                'D' AS grain,
+                (cohort_at AT TIME ZONE 'UTC')::date AS day,
+                coalesce(reached_rank, 0) AS reached,
+                -(1) AS journeys
+            FROM old_rows
+            WHERE left_at IS NULL AND cohort_at IS NOT NULL AND channel <> ''
+            UNION ALL
+            SELECT channel AS channel,
+                'M' AS grain,
+                date_trunc('month', (cohort_at AT TIME ZONE 'UTC'))::date AS day,
+                coalesce(reached_rank, 0) AS reached,
+                -(1) AS journeys
+            FROM old_rows
+            WHERE left_at IS NULL AND cohort_at IS NOT NULL AND channel <> '') AS changed
+        GROUP BY channel, grain, day, reached HAVING sum(journeys) <> 0
+        -- One order for every writer: concurrent statements never deadlock.
+        ORDER BY channel, grain, day, reached
+        ON CONFLICT (channel, grain, day, reached)
+        DO UPDATE SET journeys = journey_rollup_reached_day.journeys + excluded.journeys;
+    END IF;
+    RETURN NULL;
+END
+$$
+"""
+
+REACHED_DAYS_TRIGGERS = [
+    "CREATE TRIGGER journey_tally_reached_days_on_insert "
+    "AFTER INSERT ON journey_stage_transition "
+    "REFERENCING NEW TABLE AS new_rows "
+    "FOR EACH STATEMENT EXECUTE FUNCTION journey_tally_reached_days()",
+    "CREATE TRIGGER journey_tally_reached_days_on_update "
+    "AFTER UPDATE ON journey_stage_transition "
+    "REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows "
+    "FOR EACH STATEMENT EXECUTE FUNCTION journey_tally_reached_days()",
+    "CREATE TRIGGER journey_tally_reached_days_on_delete "
+    "AFTER DELETE ON journey_stage_transition "
+    "REFERENCING OLD TABLE AS old_rows "
+    "FOR EACH STATEMENT EXECUTE FUNCTION journey_tally_reached_days()",
+]
+
+REACHED_DAYS_SUMS = """
+INSERT INTO journey_rollup_reached_day (channel, grain, day, reached, journeys)
+SELECT channel, grain, day, reached, sum(journeys)
+    FROM (SELECT channel AS channel,
+        'D' AS grain,
+        (cohort_at AT TIME ZONE 'UTC')::date AS day,
+        coalesce(reached_rank, 0) AS reached,
+        (1) AS journeys
+    FROM journey_stage_transition
+    WHERE left_at IS NULL AND cohort_at IS NOT NULL AND channel <> ''
+    UNION ALL
+    SELECT channel AS channel,
+        'M' AS grain,
+        date_trunc('month', (cohort_at AT TIME ZONE 'UTC'))::date AS day,
+        coalesce(reached_rank, 0) AS reached,
+        (1) AS journeys
+    FROM journey_stage_transition
+    WHERE left_at IS NULL AND cohort_at IS NOT NULL AND channel <> '') AS changed
+GROUP BY channel, grain, day, reached HAVING sum(journeys) <> 0
+-- One order for every writer: concurrent statements never deadlock.
+ORDER BY channel, grain, day, reached
+"""
+
+LAPSE_DAYS_FUNCTION = """
+CREATE OR REPLACE FUNCTION journey_tally_lapse_days() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        INSERT INTO journey_rollup_lapse_day (channel, grain, day, lapses, win_backs)
+        SELECT channel, grain, day, sum(lapses), sum(win_backs)
+            FROM (SELECT channel AS channel,
+                'D' AS grain,
+                (occurred_at AT TIME ZONE 'UTC')::date AS day,
+                (CASE WHEN to_stage = 'LAPSED' THEN 1 ELSE 0 END) AS lapses,
+                (CASE WHEN win_back THEN 1 ELSE 0 END) AS win_backs
+            FROM new_rows
+            WHERE channel <> '' AND (to_stage = 'LAPSED' OR win_back)
+            UNION ALL
+            SELECT channel AS channel,
+                'M' AS grain,
+                date_trunc('month', (occurred_at AT TIME ZONE 'UTC'))::date AS day,
+                (CASE WHEN to_stage = 'LAPSED' THEN 1 ELSE 0 END) AS lapses,
+                (CASE WHEN win_back THEN 1 ELSE 0 END) AS win_backs
+            FROM new_rows
+            WHERE channel <> '' AND (to_stage = 'LAPSED' OR win_back)) AS changed
+        GROUP BY channel, grain, day HAVING sum(lapses) <> 0 OR sum(win_backs) <> 0
+        -- One order for every writer: concurrent statements never deadlock.
+        ORDER BY channel, grain, day
+        ON CONFLICT (channel, grain, day)
+        DO UPDATE SET lapses = journey_rollup_lapse_day.lapses + excluded.lapses,
+            win_backs = journey_rollup_lapse_day.win_backs + excluded.win_backs;
+    ELSIF TG_OP = 'DELETE' THEN
+        INSERT INTO journey_rollup_lapse_day (channel, grain, day, lapses, win_backs)
+        SELECT channel, grain, day, sum(lapses), sum(win_backs)
+            FROM (SELECT channel AS channel,
+                'D' AS grain,
+                (occurred_at AT TIME ZONE 'UTC')::date AS day,
+                -(CASE WHEN to_stage = 'LAPSED' THEN 1 ELSE 0 END) AS lapses,
+                -(CASE WHEN win_back THEN 1 ELSE 0 END) AS win_backs
+            FROM old_rows
+            WHERE channel <> '' AND (to_stage = 'LAPSED' OR win_back)
+            UNION ALL
+            SELECT channel AS channel,
+                'M' AS grain,
+                date_trunc('month', (occurred_at AT TIME ZONE 'UTC'))::date AS day,
+                -(CASE WHEN to_stage = 'LAPSED' THEN 1 ELSE 0 END) AS lapses,
+                -(CASE WHEN win_back THEN 1 ELSE 0 END) AS win_backs
+            FROM old_rows
+            WHERE channel <> '' AND (to_stage = 'LAPSED' OR win_back)) AS changed
+        GROUP BY channel, grain, day HAVING sum(lapses) <> 0 OR sum(win_backs) <> 0
+        -- One order for every writer: concurrent statements never deadlock.
+        ORDER BY channel, grain, day
+        ON CONFLICT (channel, grain, day)
+        DO UPDATE SET lapses = journey_rollup_lapse_day.lapses + excluded.lapses,
+            win_backs = journey_rollup_lapse_day.win_backs + excluded.win_backs;
+    ELSE
+        INSERT INTO journey_rollup_lapse_day (channel, grain, day, lapses, win_backs)
+        SELECT channel, grain, day, sum(lapses), sum(win_backs)
+            FROM (SELECT channel AS channel,
+                'D' AS grain,
+                (occurred_at AT TIME ZONE 'UTC')::date AS day,
+                (CASE WHEN to_stage = 'LAPSED' THEN 1 ELSE 0 END) AS lapses,
+                (CASE WHEN win_back THEN 1 ELSE 0 END) AS win_backs
+            FROM new_rows
+            WHERE channel <> '' AND (to_stage = 'LAPSED' OR win_back)
+            UNION ALL
+            SELECT channel AS channel,
+                'M' AS grain,
+                date_trunc('month', (occurred_at AT TIME ZONE 'UTC'))::date AS day,
+                (CASE WHEN to_stage = 'LAPSED' THEN 1 ELSE 0 END) AS lapses,
+                (CASE WHEN win_back THEN 1 ELSE 0 END) AS win_backs
+            FROM new_rows
+            WHERE channel <> '' AND (to_stage = 'LAPSED' OR win_back)
+            UNION ALL
+            SELECT channel AS channel,
+                'D' AS grain,
+                (occurred_at AT TIME ZONE 'UTC')::date AS day,
+                -(CASE WHEN to_stage = 'LAPSED' THEN 1 ELSE 0 END) AS lapses,
+                -(CASE WHEN win_back THEN 1 ELSE 0 END) AS win_backs
+            FROM old_rows
+            WHERE channel <> '' AND (to_stage = 'LAPSED' OR win_back)
+            UNION ALL
+            SELECT channel AS channel,
+                'M' AS grain,
+                date_trunc('month', (occurred_at AT TIME ZONE 'UTC'))::date AS day,
+                -(CASE WHEN to_stage = 'LAPSED' THEN 1 ELSE 0 END) AS lapses,
+                -(CASE WHEN win_back THEN 1 ELSE 0 END) AS win_backs
+            FROM old_rows
+            WHERE channel <> '' AND (to_stage = 'LAPSED' OR win_back)) AS changed
+        GROUP BY channel, grain, day HAVING sum(lapses) <> 0 OR sum(win_backs) <> 0
+        -- One order for every writer: concurrent statements never deadlock.
+        ORDER BY channel, grain, day
+        ON CONFLICT (channel, grain, day)
+        DO UPDATE SET lapses = journey_rollup_lapse_day.lapses + excluded.lapses,
+            win_backs = journey_rollup_lapse_day.win_backs + excluded.win_backs;
+    END IF;
+    RETURN NULL;
+END
+$$
+"""
+
+LAPSE_DAYS_TRIGGERS = [
+    "CREATE TRIGGER journey_tally_lapse_days_on_insert "
+    "AFTER INSERT ON journey_stage_transition "
+    "REFERENCING NEW TABLE AS new_rows "
+    "FOR EACH STATEMENT EXECUTE FUNCTION journey_tally_lapse_days()",
+    "CREATE TRIGGER journey_tally_lapse_days_on_update "
+    "AFTER UPDATE ON journey_stage_transition "
+    "REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows "
+    "FOR EACH STATEMENT EXECUTE FUNCTION journey_tally_lapse_days()",
+    "CREATE TRIGGER journey_tally_lapse_days_on_delete "
+    "AFTER DELETE ON journey_stage_transition "
+    "REFERENCING OLD TABLE AS old_rows "
+    "FOR EACH STATEMENT EXECUTE FUNCTION journey_tally_lapse_days()",
+]
+
+LAPSE_DAYS_SUMS = """
+INSERT INTO journey_rollup_lapse_day (channel, grain, day, lapses, win_backs)
+SELECT channel, grain, day, sum(lapses), sum(win_backs)
+    FROM (SELECT channel AS channel,
+        'D' AS grain,
+        (occurred_at AT TIME ZONE 'UTC')::date AS day,
+        (CASE WHEN to_stage = 'LAPSED' THEN 1 ELSE 0 END) AS lapses,
+        (CASE WHEN win_back THEN 1 ELSE 0 END) AS win_backs
+    FROM journey_stage_transition
+    WHERE channel <> '' AND (to_stage = 'LAPSED' OR win_back)
+    UNION ALL
+    SELECT channel AS channel,
+        'M' AS grain,
+        date_trunc('month', (occurred_at AT TIME ZONE 'UTC'))::date AS day,
+        (CASE WHEN to_stage = 'LAPSED' THEN 1 ELSE 0 END) AS lapses,
+        (CASE WHEN win_back THEN 1 ELSE 0 END) AS win_backs
+    FROM journey_stage_transition
+    WHERE channel <> '' AND (to_stage = 'LAPSED' OR win_back)) AS changed
+GROUP BY channel, grain, day HAVING sum(lapses) <> 0 OR sum(win_backs) <> 0
+-- One order for every writer: concurrent statements never deadlock.
+ORDER BY channel, grain, day
+"""
+
+INSTALL = [
+    BUCKET_FUNCTION,
+    *BUCKET_INDEXES,
+    LEFT_DURATIONS_FUNCTION,
+    *LEFT_DURATIONS_TRIGGERS,
+    LEFT_DURATIONS_SUMS,
+    STEP_DURATIONS_FUNCTION,
+    *STEP_DURATIONS_TRIGGERS,
+    STEP_DURATIONS_SUMS,
+    REACHED_DAYS_FUNCTION,
+    *REACHED_DAYS_TRIGGERS,
+    REACHED_DAYS_SUMS,
+    LAPSE_DAYS_FUNCTION,
+    *LAPSE_DAYS_TRIGGERS,
+    LAPSE_DAYS_SUMS,
+]
+UNINSTALL = [
+    "DROP TRIGGER IF EXISTS journey_tally_left_durations_on_insert ON journey_stage_transition",
+    "DROP TRIGGER IF EXISTS journey_tally_left_durations_on_update ON journey_stage_transition",
+    "DROP TRIGGER IF EXISTS journey_tally_left_durations_on_delete ON journey_stage_transition",
+    "DROP FUNCTION IF EXISTS journey_tally_left_durations()",
+    "DROP TRIGGER IF EXISTS journey_tally_step_durations_on_insert ON journey_stage_transition",
+    "DROP TRIGGER IF EXISTS journey_tally_step_durations_on_update ON journey_stage_transition",
+    "DROP TRIGGER IF EXISTS journey_tally_step_durations_on_delete ON journey_stage_transition",
+    "DROP FUNCTION IF EXISTS journey_tally_step_durations()",
+    "DROP TRIGGER IF EXISTS journey_tally_reached_days_on_insert ON journey_stage_transition",
+    "DROP TRIGGER IF EXISTS journey_tally_reached_days_on_update ON journey_stage_transition",
+    "DROP TRIGGER IF EXISTS journey_tally_reached_days_on_delete ON journey_stage_transition",
+    "DROP FUNCTION IF EXISTS journey_tally_reached_days()",
+    "DROP TRIGGER IF EXISTS journey_tally_lapse_days_on_insert ON journey_stage_transition",
+    "DROP TRIGGER IF EXISTS journey_tally_lapse_days_on_update ON journey_stage_transition",
+    "DROP TRIGGER IF EXISTS journey_tally_lapse_days_on_delete ON journey_stage_transition",
+    "DROP FUNCTION IF EXISTS journey_tally_lapse_days()",
+    "DROP INDEX IF EXISTS journey_transition_left_bucket",
+    "DROP INDEX IF EXISTS journey_transition_step_bucket",
+    "DROP FUNCTION IF EXISTS journey_duration_bucket(timestamptz, timestamptz)",
+]
 
 
-def uninstall(apps, schema_editor):
-    from saleor_journey_plugin.reports.rollups import stage_tallies
+def _run(statements):
+    def run(apps, schema_editor):
+        # The example store's SQLite keeps no tallies: its reports read the
+        # events themselves.
+        if schema_editor.connection.vendor == "postgresql":
+            for statement in statements:
+                schema_editor.execute(statement, params=None)
 
-    stage_tallies.uninstall()
+    return run
 
 
 class Migration(migrations.Migration):
@@ -85,5 +714,5 @@ class Migration(migrations.Migration):
                 'constraints': [models.UniqueConstraint(fields=('channel', 'grain', 'day', 'to_stage', 'from_stage', 'bucket'), name='journey_rollup_one_step_duration')],
             },
         ),
-        migrations.RunPython(install, uninstall),
+        migrations.RunPython(_run(INSTALL), _run(UNINSTALL)),
     ]

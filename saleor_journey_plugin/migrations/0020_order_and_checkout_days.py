@@ -2,19 +2,610 @@
 
 from django.db import migrations, models
 
+# The tallies' trigger functions and triggers (reports/rollups: how a tally is
+# kept), frozen here as the code built them when this migration was written:
+# replaying it installs these, whatever the code builds today. A change to a
+# tally comes with a migration of its own that replaces its function.
 
-def install(apps, schema_editor):
-    from saleor_journey_plugin.reports.rollups import tallies
+ORDER_DAYS_FUNCTION = """
+CREATE OR REPLACE FUNCTION journey_tally_order_days() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        INSERT INTO journey_rollup_order_day (channel, grain, day, currency, orders, customer_orders, first_orders, sales, sale_orders, came_back)
+        SELECT channel, grain, day, currency, sum(orders), sum(customer_orders), sum(first_orders), sum(sales), sum(sale_orders), sum(came_back)
+            FROM (SELECT channel AS channel,
+                'D' AS grain,
+                (placed_at AT TIME ZONE 'UTC')::date AS day,
+                currency AS currency,
+                (1) AS orders,
+                (CASE WHEN customer_id IS NULL THEN 0 ELSE 1 END) AS customer_orders,
+                (CASE WHEN customer_id IS NOT NULL AND previous_placed_at IS NULL THEN 1 ELSE 0 END) AS first_orders,
+                (CASE WHEN cancelled_at IS NULL THEN coalesce(round(total, CASE WHEN upper(currency) IN ('BIF', 'CLP', 'DJF', 'GNF', 'ISK', 'JPY', 'KMF', 'KRW', 'PYG', 'RWF', 'UGX', 'UYI', 'VND', 'VUV', 'XAF', 'XOF', 'XPF') THEN 0 WHEN upper(currency) IN ('BHD', 'IQD', 'JOD', 'KWD', 'LYD', 'OMR', 'TND') THEN 3 ELSE 2 END), 0) ELSE 0 END) AS sales,
+                (CASE WHEN cancelled_at IS NULL THEN 1 ELSE 0 END) AS sale_orders,
+                (0) AS came_back
+            FROM new_rows WHERE true
+            UNION ALL
+            SELECT channel AS channel,
+                'M' AS grain,
+                date_trunc('month', (placed_at AT TIME ZONE 'UTC'))::date AS day,
+                currency AS currency,
+                (1) AS orders,
+                (CASE WHEN customer_id IS NULL THEN 0 ELSE 1 END) AS customer_orders,
+                (CASE WHEN customer_id IS NOT NULL AND previous_placed_at IS NULL THEN 1 ELSE 0 END) AS first_orders,
+                (CASE WHEN cancelled_at IS NULL THEN coalesce(round(total, CASE WHEN upper(currency) IN ('BIF', 'CLP', 'DJF', 'GNF', 'ISK', 'JPY', 'KMF', 'KRW', 'PYG', 'RWF', 'UGX', 'UYI', 'VND', 'VUV', 'XAF', 'XOF', 'XPF') THEN 0 WHEN upper(currency) IN ('BHD', 'IQD', 'JOD', 'KWD', 'LYD', 'OMR', 'TND') THEN 3 ELSE 2 END), 0) ELSE 0 END) AS sales,
+                (CASE WHEN cancelled_at IS NULL THEN 1 ELSE 0 END) AS sale_orders,
+                (0) AS came_back
+            FROM new_rows WHERE true
+            UNION ALL
+            SELECT channel AS channel,
+                'D' AS grain,
+                (previous_placed_at AT TIME ZONE 'UTC')::date AS day,
+                currency AS currency,
+                (0) AS orders,
+                (0) AS customer_orders,
+                (0) AS first_orders,
+                (0) AS sales,
+                (0) AS sale_orders,
+                (1) AS came_back
+            FROM new_rows
+            WHERE customer_id IS NOT NULL AND previous_placed_at IS NOT NULL
+            UNION ALL
+            SELECT channel AS channel,
+                'M' AS grain,
+                date_trunc('month', (previous_placed_at AT TIME ZONE 'UTC'))::date AS day,
+                currency AS currency,
+                (0) AS orders,
+                (0) AS customer_orders,
+                (0) AS first_orders,
+                (0) AS sales,
+                (0) AS sale_orders,
+                (1) AS came_back
+            FROM new_rows
+            WHERE customer_id IS NOT NULL AND previous_placed_at IS NOT NULL) AS changed
+        GROUP BY channel, grain, day, currency HAVING sum(orders) <> 0 OR sum(customer_orders) <> 0 OR sum(first_orders) <> 0 OR sum(sales) <> 0 OR sum(sale_orders) <> 0 OR sum(came_back) <> 0
+        -- One order for every writer: concurrent statements never deadlock.
+        ORDER BY channel, grain, day, currency
+        ON CONFLICT (channel, grain, day, currency)
+        DO UPDATE SET orders = journey_rollup_order_day.orders + excluded.orders,
+            customer_orders = journey_rollup_order_day.customer_orders + excluded.customer_orders,
+            first_orders = journey_rollup_order_day.first_orders + excluded.first_orders,
+            sales = journey_rollup_order_day.sales + excluded.sales,
+            sale_orders = journey_rollup_order_day.sale_orders + excluded.sale_orders,
+            came_back = journey_rollup_order_day.came_back + excluded.came_back;
+    ELSIF TG_OP = 'DELETE' THEN
+        INSERT INTO journey_rollup_order_day (channel, grain, day, currency, orders, customer_orders, first_orders, sales, sale_orders, came_back)
+        SELECT channel, grain, day, currency, sum(orders), sum(customer_orders), sum(first_orders), sum(sales), sum(sale_orders), sum(came_back)
+            FROM (SELECT channel AS channel,
+                'D' AS grain,
+                (placed_at AT TIME ZONE 'UTC')::date AS day,
+                currency AS currency,
+                -(1) AS orders,
+                -(CASE WHEN customer_id IS NULL THEN 0 ELSE 1 END) AS customer_orders,
+                -(CASE WHEN customer_id IS NOT NULL AND previous_placed_at IS NULL THEN 1 ELSE 0 END) AS first_orders,
+                -(CASE WHEN cancelled_at IS NULL THEN coalesce(round(total, CASE WHEN upper(currency) IN ('BIF', 'CLP', 'DJF', 'GNF', 'ISK', 'JPY', 'KMF', 'KRW', 'PYG', 'RWF', 'UGX', 'UYI', 'VND', 'VUV', 'XAF', 'XOF', 'XPF') THEN 0 WHEN upper(currency) IN ('BHD', 'IQD', 'JOD', 'KWD', 'LYD', 'OMR', 'TND') THEN 3 ELSE 2 END), 0) ELSE 0 END) AS sales,
+                -(CASE WHEN cancelled_at IS NULL THEN 1 ELSE 0 END) AS sale_orders,
+                -(0) AS came_back
+            FROM old_rows WHERE true
+            UNION ALL
+            SELECT channel AS channel,
+                'M' AS grain,
+                date_trunc('month', (placed_at AT TIME ZONE 'UTC'))::date AS day,
+                currency AS currency,
+                -(1) AS orders,
+                -(CASE WHEN customer_id IS NULL THEN 0 ELSE 1 END) AS customer_orders,
+                -(CASE WHEN customer_id IS NOT NULL AND previous_placed_at IS NULL THEN 1 ELSE 0 END) AS first_orders,
+                -(CASE WHEN cancelled_at IS NULL THEN coalesce(round(total, CASE WHEN upper(currency) IN ('BIF', 'CLP', 'DJF', 'GNF', 'ISK', 'JPY', 'KMF', 'KRW', 'PYG', 'RWF', 'UGX', 'UYI', 'VND', 'VUV', 'XAF', 'XOF', 'XPF') THEN 0 WHEN upper(currency) IN ('BHD', 'IQD', 'JOD', 'KWD', 'LYD', 'OMR', 'TND') THEN 3 ELSE 2 END), 0) ELSE 0 END) AS sales,
+                -(CASE WHEN cancelled_at IS NULL THEN 1 ELSE 0 END) AS sale_orders,
+                -(0) AS came_back
+            FROM old_rows WHERE true
+            UNION ALL
+            SELECT channel AS channel,
+                'D' AS grain,
+                (previous_placed_at AT TIME ZONE 'UTC')::date AS day,
+                currency AS currency,
+                -(0) AS orders,
+                -(0) AS customer_orders,
+                -(0) AS first_orders,
+                -(0) AS sales,
+                -(0) AS sale_orders,
+                -(1) AS came_back
+            FROM old_rows
+            WHERE customer_id IS NOT NULL AND previous_placed_at IS NOT NULL
+            UNION ALL
+            SELECT channel AS channel,
+                'M' AS grain,
+                date_trunc('month', (previous_placed_at AT TIME ZONE 'UTC'))::date AS day,
+                currency AS currency,
+                -(0) AS orders,
+                -(0) AS customer_orders,
+                -(0) AS first_orders,
+                -(0) AS sales,
+                -(0) AS sale_orders,
+                -(1) AS came_back
+            FROM old_rows
+            WHERE customer_id IS NOT NULL AND previous_placed_at IS NOT NULL) AS changed
+        GROUP BY channel, grain, day, currency HAVING sum(orders) <> 0 OR sum(customer_orders) <> 0 OR sum(first_orders) <> 0 OR sum(sales) <> 0 OR sum(sale_orders) <> 0 OR sum(came_back) <> 0
+        -- One order for every writer: concurrent statements never deadlock.
+        ORDER BY channel, grain, day, currency
+        ON CONFLICT (channel, grain, day, currency)
+        DO UPDATE SET orders = journey_rollup_order_day.orders + excluded.orders,
+            customer_orders = journey_rollup_order_day.customer_orders + excluded.customer_orders,
+            first_orders = journey_rollup_order_day.first_orders + excluded.first_orders,
+            sales = journey_rollup_order_day.sales + excluded.sales,
+            sale_orders = journey_rollup_order_day.sale_orders + excluded.sale_orders,
+            came_back = journey_rollup_order_day.came_back + excluded.came_back;
+    ELSE
+        INSERT INTO journey_rollup_order_day (channel, grain, day, currency, orders, customer_orders, first_orders, sales, sale_orders, came_back)
+        SELECT channel, grain, day, currency, sum(orders), sum(customer_orders), sum(first_orders), sum(sales), sum(sale_orders), sum(came_back)
+            FROM (SELECT channel AS channel,
+                'D' AS grain,
+                (placed_at AT TIME ZONE 'UTC')::date AS day,
+                currency AS currency,
+                (1) AS orders,
+                (CASE WHEN customer_id IS NULL THEN 0 ELSE 1 END) AS customer_orders,
+                (CASE WHEN customer_id IS NOT NULL AND previous_placed_at IS NULL THEN 1 ELSE 0 END) AS first_orders,
+                (CASE WHEN cancelled_at IS NULL THEN coalesce(round(total, CASE WHEN upper(currency) IN ('BIF', 'CLP', 'DJF', 'GNF', 'ISK', 'JPY', 'KMF', 'KRW', 'PYG', 'RWF', 'UGX', 'UYI', 'VND', 'VUV', 'XAF', 'XOF', 'XPF') THEN 0 WHEN upper(currency) IN ('BHD', 'IQD', 'JOD', 'KWD', 'LYD', 'OMR', 'TND') THEN 3 ELSE 2 END), 0) ELSE 0 END) AS sales,
+                (CASE WHEN cancelled_at IS NULL THEN 1 ELSE 0 END) AS sale_orders,
+                (0) AS came_back
+            FROM new_rows WHERE true
+            UNION ALL
+            SELECT channel AS channel,
+                'M' AS grain,
+                date_trunc('month', (placed_at AT TIME ZONE 'UTC'))::date AS day,
+                currency AS currency,
+                (1) AS orders,
+                (CASE WHEN customer_id IS NULL THEN 0 ELSE 1 END) AS customer_orders,
+                (CASE WHEN customer_id IS NOT NULL AND previous_placed_at IS NULL THEN 1 ELSE 0 END) AS first_orders,
+                (CASE WHEN cancelled_at IS NULL THEN coalesce(round(total, CASE WHEN upper(currency) IN ('BIF', 'CLP', 'DJF', 'GNF', 'ISK', 'JPY', 'KMF', 'KRW', 'PYG', 'RWF', 'UGX', 'UYI', 'VND', 'VUV', 'XAF', 'XOF', 'XPF') THEN 0 WHEN upper(currency) IN ('BHD', 'IQD', 'JOD', 'KWD', 'LYD', 'OMR', 'TND') THEN 3 ELSE 2 END), 0) ELSE 0 END) AS sales,
+                (CASE WHEN cancelled_at IS NULL THEN 1 ELSE 0 END) AS sale_orders,
+                (0) AS came_back
+            FROM new_rows WHERE true
+            UNION ALL
+            SELECT channel AS channel,
+                'D' AS grain,
+                (previous_placed_at AT TIME ZONE 'UTC')::date AS day,
+                currency AS currency,
+                (0) AS orders,
+                (0) AS customer_orders,
+                (0) AS first_orders,
+                (0) AS sales,
+                (0) AS sale_orders,
+                (1) AS came_back
+            FROM new_rows
+            WHERE customer_id IS NOT NULL AND previous_placed_at IS NOT NULL
+            UNION ALL
+            SELECT channel AS channel,
+                'M' AS grain,
+                date_trunc('month', (previous_placed_at AT TIME ZONE 'UTC'))::date AS day,
+                currency AS currency,
+                (0) AS orders,
+                (0) AS customer_orders,
+                (0) AS first_orders,
+                (0) AS sales,
+                (0) AS sale_orders,
+                (1) AS came_back
+            FROM new_rows
+            WHERE customer_id IS NOT NULL AND previous_placed_at IS NOT NULL
+            UNION ALL
+            SELECT channel AS channel,
+                'D' AS grain,
+                (placed_at AT TIME ZONE 'UTC')::date AS day,
+                currency AS currency,
+                -(1) AS orders,
+                -(CASE WHEN customer_id IS NULL THEN 0 ELSE 1 END) AS customer_orders,
+                -(CASE WHEN customer_id IS NOT NULL AND previous_placed_at IS NULL THEN 1 ELSE 0 END) AS first_orders,
+                -(CASE WHEN cancelled_at IS NULL THEN coalesce(round(total, CASE WHEN upper(currency) IN ('BIF', 'CLP', 'DJF', 'GNF', 'ISK', 'JPY', 'KMF', 'KRW', 'PYG', 'RWF', 'UGX', 'UYI', 'VND', 'VUV', 'XAF', 'XOF', 'XPF') THEN 0 WHEN upper(currency) IN ('BHD', 'IQD', 'JOD', 'KWD', 'LYD', 'OMR', 'TND') THEN 3 ELSE 2 END), 0) ELSE 0 END) AS sales,
+                -(CASE WHEN cancelled_at IS NULL THEN 1 ELSE 0 END) AS sale_orders,
+                -(0) AS came_back
+            FROM old_rows WHERE true
+            UNION ALL
+            SELECT channel AS channel,
+                'M' AS grain,
+                date_trunc('month', (placed_at AT TIME ZONE 'UTC'))::date AS day,
+                currency AS currency,
+                -(1) AS orders,
+                -(CASE WHEN customer_id IS NULL THEN 0 ELSE 1 END) AS customer_orders,
+                -(CASE WHEN customer_id IS NOT NULL AND previous_placed_at IS NULL THEN 1 ELSE 0 END) AS first_orders,
+                -(CASE WHEN cancelled_at IS NULL THEN coalesce(round(total, CASE WHEN upper(currency) IN ('BIF', 'CLP', 'DJF', 'GNF', 'ISK', 'JPY', 'KMF', 'KRW', 'PYG', 'RWF', 'UGX', 'UYI', 'VND', 'VUV', 'XAF', 'XOF', 'XPF') THEN 0 WHEN upper(currency) IN ('BHD', 'IQD', 'JOD', 'KWD', 'LYD', 'OMR', 'TND') THEN 3 ELSE 2 END), 0) ELSE 0 END) AS sales,
+                -(CASE WHEN cancelled_at IS NULL THEN 1 ELSE 0 END) AS sale_orders,
+                -(0) AS came_back
+            FROM old_rows WHERE true
+            UNION ALL
+            SELECT channel AS channel,
+                'D' AS grain,
+                (previous_placed_at AT TIME ZONE 'UTC')::date AS day,
+                currency AS currency,
+                -(0) AS orders,
+                -(0) AS customer_orders,
+                -(0) AS first_orders,
+                -(0) AS sales,
+                -(0) AS sale_orders,
+                -(1) AS came_back
+            FROM old_rows
+            WHERE customer_id IS NOT NULL AND previous_placed_at IS NOT NULL
+            UNION ALL
+            SELECT channel AS channel,
+                'M' AS grain,
+                date_trunc('month', (previous_placed_at AT TIME ZONE 'UTC'))::date AS day,
+                currency AS currency,
+                -(0) AS orders,
+                -(0) AS customer_orders,
+                -(0) AS first_orders,
+                -(0) AS sales,
+                -(0) AS sale_orders,
+                -(1) AS came_back
+            FROM old_rows
+            WHERE customer_id IS NOT NULL AND previous_placed_at IS NOT NULL) AS changed
+        GROUP BY channel, grain, day, currency HAVING sum(orders) <> 0 OR sum(customer_orders) <> 0 OR sum(first_orders) <> 0 OR sum(sales) <> 0 OR sum(sale_orders) <> 0 OR sum(came_back) <> 0
+        -- One order for every writer: concurrent statements never deadlock.
+        ORDER BY channel, grain, day, currency
+        ON CONFLICT (channel, grain, day, currency)
+        DO UPDATE SET orders = journey_rollup_order_day.orders + excluded.orders,
+            customer_orders = journey_rollup_order_day.customer_orders + excluded.customer_orders,
+            first_orders = journey_rollup_order_day.first_orders + excluded.first_orders,
+            sales = journey_rollup_order_day.sales + excluded.sales,
+            sale_orders = journey_rollup_order_day.sale_orders + excluded.sale_orders,
+            came_back = journey_rollup_order_day.came_back + excluded.came_back;
+    END IF;
+    RETURN NULL;
+END
+$$
+"""
 
-    tallies.ORDER_DAYS.install()
-    tallies.CHECKOUT_DAYS.install()
+ORDER_DAYS_TRIGGERS = [
+    "CREATE TRIGGER journey_tally_order_days_on_insert "
+    "AFTER INSERT ON journey_rollup_order "
+    "REFERENCING NEW TABLE AS new_rows "
+    "FOR EACH STATEMENT EXECUTE FUNCTION journey_tally_order_days()",
+    "CREATE TRIGGER journey_tally_order_days_on_update "
+    "AFTER UPDATE ON journey_rollup_order "
+    "REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows "
+    "FOR EACH STATEMENT EXECUTE FUNCTION journey_tally_order_days()",
+    "CREATE TRIGGER journey_tally_order_days_on_delete "
+    "AFTER DELETE ON journey_rollup_order "
+    "REFERENCING OLD TABLE AS old_rows "
+    "FOR EACH STATEMENT EXECUTE FUNCTION journey_tally_order_days()",
+]
+
+ORDER_DAYS_SUMS = """
+INSERT INTO journey_rollup_order_day (channel, grain, day, currency, orders, customer_orders, first_orders, sales, sale_orders, came_back)
+SELECT channel, grain, day, currency, sum(orders), sum(customer_orders), sum(first_orders), sum(sales), sum(sale_orders), sum(came_back)
+    FROM (SELECT channel AS channel,
+        'D' AS grain,
+        (placed_at AT TIME ZONE 'UTC')::date AS day,
+        currency AS currency,
+        (1) AS orders,
+        (CASE WHEN customer_id IS NULL THEN 0 ELSE 1 END) AS customer_orders,
+        (CASE WHEN customer_id IS NOT NULL AND previous_placed_at IS NULL THEN 1 ELSE 0 END) AS first_orders,
+        (CASE WHEN cancelled_at IS NULL THEN coalesce(round(total, CASE WHEN upper(currency) IN ('BIF', 'CLP', 'DJF', 'GNF', 'ISK', 'JPY', 'KMF', 'KRW', 'PYG', 'RWF', 'UGX', 'UYI', 'VND', 'VUV', 'XAF', 'XOF', 'XPF') THEN 0 WHEN upper(currency) IN ('BHD', 'IQD', 'JOD', 'KWD', 'LYD', 'OMR', 'TND') THEN 3 ELSE 2 END), 0) ELSE 0 END) AS sales,
+        (CASE WHEN cancelled_at IS NULL THEN 1 ELSE 0 END) AS sale_orders,
+        (0) AS came_back
+    FROM journey_rollup_order WHERE true
+    UNION ALL
+    SELECT channel AS channel,
+        'M' AS grain,
+        date_trunc('month', (placed_at AT TIME ZONE 'UTC'))::date AS day,
+        currency AS currency,
+        (1) AS orders,
+        (CASE WHEN customer_id IS NULL THEN 0 ELSE 1 END) AS customer_orders,
+        (CASE WHEN customer_id IS NOT NULL AND previous_placed_at IS NULL THEN 1 ELSE 0 END) AS first_orders,
+        (CASE WHEN cancelled_at IS NULL THEN coalesce(round(total, CASE WHEN upper(currency) IN ('BIF', 'CLP', 'DJF', 'GNF', 'ISK', 'JPY', 'KMF', 'KRW', 'PYG', 'RWF', 'UGX', 'UYI', 'VND', 'VUV', 'XAF', 'XOF', 'XPF') THEN 0 WHEN upper(currency) IN ('BHD', 'IQD', 'JOD', 'KWD', 'LYD', 'OMR', 'TND') THEN 3 ELSE 2 END), 0) ELSE 0 END) AS sales,
+        (CASE WHEN cancelled_at IS NULL THEN 1 ELSE 0 END) AS sale_orders,
+        (0) AS came_back
+    FROM journey_rollup_order WHERE true
+    UNION ALL
+    SELECT channel AS channel,
+        'D' AS grain,
+        (previous_placed_at AT TIME ZONE 'UTC')::date AS day,
+        currency AS currency,
+        (0) AS orders,
+        (0) AS customer_orders,
+        (0) AS first_orders,
+        (0) AS sales,
+        (0) AS sale_orders,
+        (1) AS came_back
+    FROM journey_rollup_order
+    WHERE customer_id IS NOT NULL AND previous_placed_at IS NOT NULL
+    UNION ALL
+    SELECT channel AS channel,
+        'M' AS grain,
+        date_trunc('month', (previous_placed_at AT TIME ZONE 'UTC'))::date AS day,
+        currency AS currency,
+        (0) AS orders,
+        (0) AS customer_orders,
+        (0) AS first_orders,
+        (0) AS sales,
+        (0) AS sale_orders,
+        (1) AS came_back
+    FROM journey_rollup_order
+    WHERE customer_id IS NOT NULL AND previous_placed_at IS NOT NULL) AS changed
+GROUP BY channel, grain, day, currency HAVING sum(orders) <> 0 OR sum(customer_orders) <> 0 OR sum(first_orders) <> 0 OR sum(sales) <> 0 OR sum(sale_orders) <> 0 OR sum(came_back) <> 0
+-- One order for every writer: concurrent statements never deadlock.
+ORDER BY channel, grain, day, currency
+"""
+
+CHECKOUT_DAYS_FUNCTION = """
+CREATE OR REPLACE FUNCTION journey_tally_checkout_days() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        INSERT INTO journey_rollup_checkout_day (channel, grain, day, started, converted, came_back, came_back_converted)
+        SELECT channel, grain, day, sum(started), sum(converted), sum(came_back), sum(came_back_converted)
+            FROM (SELECT channel AS channel,
+                'D' AS grain,
+                (started_at AT TIME ZONE 'UTC')::date AS day,
+                (1) AS started,
+                (CASE WHEN token IS NOT NULL AND converted THEN 1 ELSE 0 END) AS converted,
+                (0) AS came_back,
+                (0) AS came_back_converted
+            FROM new_rows WHERE true
+            UNION ALL
+            SELECT channel AS channel,
+                'M' AS grain,
+                date_trunc('month', (started_at AT TIME ZONE 'UTC'))::date AS day,
+                (1) AS started,
+                (CASE WHEN token IS NOT NULL AND converted THEN 1 ELSE 0 END) AS converted,
+                (0) AS came_back,
+                (0) AS came_back_converted
+            FROM new_rows WHERE true
+            UNION ALL
+            SELECT channel AS channel,
+                'D' AS grain,
+                (previous_started_at AT TIME ZONE 'UTC')::date AS day,
+                (0) AS started,
+                (0) AS converted,
+                (1) AS came_back,
+                (CASE WHEN converted THEN 1 ELSE 0 END) AS came_back_converted
+            FROM new_rows
+            WHERE token IS NOT NULL AND previous_started_at IS NOT NULL
+            UNION ALL
+            SELECT channel AS channel,
+                'M' AS grain,
+                date_trunc('month', (previous_started_at AT TIME ZONE 'UTC'))::date AS day,
+                (0) AS started,
+                (0) AS converted,
+                (1) AS came_back,
+                (CASE WHEN converted THEN 1 ELSE 0 END) AS came_back_converted
+            FROM new_rows
+            WHERE token IS NOT NULL AND previous_started_at IS NOT NULL) AS changed
+        GROUP BY channel, grain, day HAVING sum(started) <> 0 OR sum(converted) <> 0 OR sum(came_back) <> 0 OR sum(came_back_converted) <> 0
+        -- One order for every writer: concurrent statements never deadlock.
+        ORDER BY channel, grain, day
+        ON CONFLICT (channel, grain, day)
+        DO UPDATE SET started = journey_rollup_checkout_day.started + excluded.started,
+            converted = journey_rollup_checkout_day.converted + excluded.converted,
+            came_back = journey_rollup_checkout_day.came_back + excluded.came_back,
+            came_back_converted = journey_rollup_checkout_day.came_back_converted + excluded.came_back_converted;
+    ELSIF TG_OP = 'DELETE' THEN
+        INSERT INTO journey_rollup_checkout_day (channel, grain, day, started, converted, came_back, came_back_converted)
+        SELECT channel, grain, day, sum(started), sum(converted), sum(came_back), sum(came_back_converted)
+            FROM (SELECT channel AS channel,
+                'D' AS grain,
+                (started_at AT TIME ZONE 'UTC')::date AS day,
+                -(1) AS started,
+                -(CASE WHEN token IS NOT NULL AND converted THEN 1 ELSE 0 END) AS converted,
+                -(0) AS came_back,
+                -(0) AS came_back_converted
+            FROM old_rows WHERE true
+            UNION ALL
+            SELECT channel AS channel,
+                'M' AS grain,
+                date_trunc('month', (started_at AT TIME ZONE 'UTC'))::date AS day,
+                -(1) AS started,
+                -(CASE WHEN token IS NOT NULL AND converted THEN 1 ELSE 0 END) AS converted,
+                -(0) AS came_back,
+                -(0) AS came_back_converted
+            FROM old_rows WHERE true
+            UNION ALL
+            SELECT channel AS channel,
+                'D' AS grain,
+                (previous_started_at AT TIME ZONE 'UTC')::date AS day,
+                -(0) AS started,
+                -(0) AS converted,
+                -(1) AS came_back,
+                -(CASE WHEN converted THEN 1 ELSE 0 END) AS came_back_converted
+            FROM old_rows
+            WHERE token IS NOT NULL AND previous_started_at IS NOT NULL
+            UNION ALL
+            SELECT channel AS channel,
+                'M' AS grain,
+                date_trunc('month', (previous_started_at AT TIME ZONE 'UTC'))::date AS day,
+                -(0) AS started,
+                -(0) AS converted,
+                -(1) AS came_back,
+                -(CASE WHEN converted THEN 1 ELSE 0 END) AS came_back_converted
+            FROM old_rows
+            WHERE token IS NOT NULL AND previous_started_at IS NOT NULL) AS changed
+        GROUP BY channel, grain, day HAVING sum(started) <> 0 OR sum(converted) <> 0 OR sum(came_back) <> 0 OR sum(came_back_converted) <> 0
+        -- One order for every writer: concurrent statements never deadlock.
+        ORDER BY channel, grain, day
+        ON CONFLICT (channel, grain, day)
+        DO UPDATE SET started = journey_rollup_checkout_day.started + excluded.started,
+            converted = journey_rollup_checkout_day.converted + excluded.converted,
+            came_back = journey_rollup_checkout_day.came_back + excluded.came_back,
+            came_back_converted = journey_rollup_checkout_day.came_back_converted + excluded.came_back_converted;
+    ELSE
+        INSERT INTO journey_rollup_checkout_day (channel, grain, day, started, converted, came_back, came_back_converted)
+        SELECT channel, grain, day, sum(started), sum(converted), sum(came_back), sum(came_back_converted)
+            FROM (SELECT channel AS channel,
+                'D' AS grain,
+                (started_at AT TIME ZONE 'UTC')::date AS day,
+                (1) AS started,
+                (CASE WHEN token IS NOT NULL AND converted THEN 1 ELSE 0 END) AS converted,
+                (0) AS came_back,
+                (0) AS came_back_converted
+            FROM new_rows WHERE true
+            UNION ALL
+            SELECT channel AS channel,
+                'M' AS grain,
+                date_trunc('month', (started_at AT TIME ZONE 'UTC'))::date AS day,
+                (1) AS started,
+                (CASE WHEN token IS NOT NULL AND converted THEN 1 ELSE 0 END) AS converted,
+                (0) AS came_back,
+                (0) AS came_back_converted
+            FROM new_rows WHERE true
+            UNION ALL
+            SELECT channel AS channel,
+                'D' AS grain,
+                (previous_started_at AT TIME ZONE 'UTC')::date AS day,
+                (0) AS started,
+                (0) AS converted,
+                (1) AS came_back,
+                (CASE WHEN converted THEN 1 ELSE 0 END) AS came_back_converted
+            FROM new_rows
+            WHERE token IS NOT NULL AND previous_started_at IS NOT NULL
+            UNION ALL
+            SELECT channel AS channel,
+                'M' AS grain,
+                date_trunc('month', (previous_started_at AT TIME ZONE 'UTC'))::date AS day,
+                (0) AS started,
+                (0) AS converted,
+                (1) AS came_back,
+                (CASE WHEN converted THEN 1 ELSE 0 END) AS came_back_converted
+            FROM new_rows
+            WHERE token IS NOT NULL AND previous_started_at IS NOT NULL
+            UNION ALL
+            SELECT channel AS channel,
+                'D' AS grain,
+                (started_at AT TIME ZONE 'UTC')::date AS day,
+                -(1) AS started,
+                -(CASE WHEN token IS NOT NULL AND converted THEN 1 ELSE 0 END) AS converted,
+                -(0) AS came_back,
+                -(0) AS came_back_converted
+            FROM old_rows WHERE true
+            UNION ALL
+            SELECT channel AS channel,
+                'M' AS grain,
+                date_trunc('month', (started_at AT TIME ZONE 'UTC'))::date AS day,
+                -(1) AS started,
+                -(CASE WHEN token IS NOT NULL AND converted THEN 1 ELSE 0 END) AS converted,
+                -(0) AS came_back,
+                -(0) AS came_back_converted
+            FROM old_rows WHERE true
+            UNION ALL
+            SELECT channel AS channel,
+                'D' AS grain,
+                (previous_started_at AT TIME ZONE 'UTC')::date AS day,
+                -(0) AS started,
+                -(0) AS converted,
+                -(1) AS came_back,
+                -(CASE WHEN converted THEN 1 ELSE 0 END) AS came_back_converted
+            FROM old_rows
+            WHERE token IS NOT NULL AND previous_started_at IS NOT NULL
+            UNION ALL
+            SELECT channel AS channel,
+                'M' AS grain,
+                date_trunc('month', (previous_started_at AT TIME ZONE 'UTC'))::date AS day,
+                -(0) AS started,
+                -(0) AS converted,
+                -(1) AS came_back,
+                -(CASE WHEN converted THEN 1 ELSE 0 END) AS came_back_converted
+            FROM old_rows
+            WHERE token IS NOT NULL AND previous_started_at IS NOT NULL) AS changed
+        GROUP BY channel, grain, day HAVING sum(started) <> 0 OR sum(converted) <> 0 OR sum(came_back) <> 0 OR sum(came_back_converted) <> 0
+        -- One order for every writer: concurrent statements never deadlock.
+        ORDER BY channel, grain, day
+        ON CONFLICT (channel, grain, day)
+        DO UPDATE SET started = journey_rollup_checkout_day.started + excluded.started,
+            converted = journey_rollup_checkout_day.converted + excluded.converted,
+            came_back = journey_rollup_checkout_day.came_back + excluded.came_back,
+            came_back_converted = journey_rollup_checkout_day.came_back_converted + excluded.came_back_converted;
+    END IF;
+    RETURN NULL;
+END
+$$
+"""
+
+CHECKOUT_DAYS_TRIGGERS = [
+    "CREATE TRIGGER journey_tally_checkout_days_on_insert "
+    "AFTER INSERT ON journey_rollup_checkout "
+    "REFERENCING NEW TABLE AS new_rows "
+    "FOR EACH STATEMENT EXECUTE FUNCTION journey_tally_checkout_days()",
+    "CREATE TRIGGER journey_tally_checkout_days_on_update "
+    "AFTER UPDATE ON journey_rollup_checkout "
+    "REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows "
+    "FOR EACH STATEMENT EXECUTE FUNCTION journey_tally_checkout_days()",
+    "CREATE TRIGGER journey_tally_checkout_days_on_delete "
+    "AFTER DELETE ON journey_rollup_checkout "
+    "REFERENCING OLD TABLE AS old_rows "
+    "FOR EACH STATEMENT EXECUTE FUNCTION journey_tally_checkout_days()",
+]
+
+CHECKOUT_DAYS_SUMS = """
+INSERT INTO journey_rollup_checkout_day (channel, grain, day, started, converted, came_back, came_back_converted)
+SELECT channel, grain, day, sum(started), sum(converted), sum(came_back), sum(came_back_converted)
+    FROM (SELECT channel AS channel,
+        'D' AS grain,
+        (started_at AT TIME ZONE 'UTC')::date AS day,
+        (1) AS started,
+        (CASE WHEN token IS NOT NULL AND converted THEN 1 ELSE 0 END) AS converted,
+        (0) AS came_back,
+        (0) AS came_back_converted
+    FROM journey_rollup_checkout WHERE true
+    UNION ALL
+    SELECT channel AS channel,
+        'M' AS grain,
+        date_trunc('month', (started_at AT TIME ZONE 'UTC'))::date AS day,
+        (1) AS started,
+        (CASE WHEN token IS NOT NULL AND converted THEN 1 ELSE 0 END) AS converted,
+        (0) AS came_back,
+        (0) AS came_back_converted
+    FROM journey_rollup_checkout WHERE true
+    UNION ALL
+    SELECT channel AS channel,
+        'D' AS grain,
+        (previous_started_at AT TIME ZONE 'UTC')::date AS day,
+        (0) AS started,
+        (0) AS converted,
+        (1) AS came_back,
+        (CASE WHEN converted THEN 1 ELSE 0 END) AS came_back_converted
+    FROM journey_rollup_checkout
+    WHERE token IS NOT NULL AND previous_started_at IS NOT NULL
+    UNION ALL
+    SELECT channel AS channel,
+        'M' AS grain,
+        date_trunc('month', (previous_started_at AT TIME ZONE 'UTC'))::date AS day,
+        (0) AS started,
+        (0) AS converted,
+        (1) AS came_back,
+        (CASE WHEN converted THEN 1 ELSE 0 END) AS came_back_converted
+    FROM journey_rollup_checkout
+    WHERE token IS NOT NULL AND previous_started_at IS NOT NULL) AS changed
+GROUP BY channel, grain, day HAVING sum(started) <> 0 OR sum(converted) <> 0 OR sum(came_back) <> 0 OR sum(came_back_converted) <> 0
+-- One order for every writer: concurrent statements never deadlock.
+ORDER BY channel, grain, day
+"""
+
+INSTALL = [
+    ORDER_DAYS_FUNCTION,
+    *ORDER_DAYS_TRIGGERS,
+    ORDER_DAYS_SUMS,
+    CHECKOUT_DAYS_FUNCTION,
+    *CHECKOUT_DAYS_TRIGGERS,
+    CHECKOUT_DAYS_SUMS,
+]
+UNINSTALL = [
+    "DROP TRIGGER IF EXISTS journey_tally_order_days_on_insert ON journey_rollup_order",
+    "DROP TRIGGER IF EXISTS journey_tally_order_days_on_update ON journey_rollup_order",
+    "DROP TRIGGER IF EXISTS journey_tally_order_days_on_delete ON journey_rollup_order",
+    "DROP FUNCTION IF EXISTS journey_tally_order_days()",
+    "DROP TRIGGER IF EXISTS journey_tally_checkout_days_on_insert ON journey_rollup_checkout",
+    "DROP TRIGGER IF EXISTS journey_tally_checkout_days_on_update ON journey_rollup_checkout",
+    "DROP TRIGGER IF EXISTS journey_tally_checkout_days_on_delete ON journey_rollup_checkout",
+    "DROP FUNCTION IF EXISTS journey_tally_checkout_days()",
+]
 
 
-def uninstall(apps, schema_editor):
-    from saleor_journey_plugin.reports.rollups import tallies
+def _run(statements):
+    def run(apps, schema_editor):
+        # The example store's SQLite keeps no tallies: its reports read the
+        # events themselves.
+        if schema_editor.connection.vendor == "postgresql":
+            for statement in statements:
+                schema_editor.execute(statement, params=None)
 
-    tallies.ORDER_DAYS.uninstall()
-    tallies.CHECKOUT_DAYS.uninstall()
+    return run
 
 
 class Migration(migrations.Migration):
@@ -75,5 +666,5 @@ class Migration(migrations.Migration):
             model_name='rolluporderday',
             constraint=models.UniqueConstraint(fields=('channel', 'grain', 'day', 'currency'), name='journey_rollup_one_order_day'),
         ),
-        migrations.RunPython(install, uninstall),
+        migrations.RunPython(_run(INSTALL), _run(UNINSTALL)),
     ]

@@ -3,7 +3,9 @@
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
-# ISO 4217 currencies whose minor unit is not 2 (those in Saleor's use).
+# ISO 4217 currencies whose minor unit is not 2 (those in Saleor's use). The
+# order tallies' triggers round with these lists: changing them needs a
+# migration that installs the triggers again (``tests/test_migrations.py``).
 ZERO_DECIMAL_CURRENCIES = frozenset(
     {
         "BIF",

@@ -3,8 +3,6 @@
 from django.db import models
 from django.db.models import Q
 
-from ..models import Customer
-
 
 class Review(models.Model):
     """A review as its service last sent it, one row per (channel, review_id).
@@ -17,7 +15,7 @@ class Review(models.Model):
     channel = models.CharField(max_length=255)
     review_id = models.CharField(max_length=255)
     customer = models.ForeignKey(
-        Customer,
+        "saleor_journey_plugin.Customer",
         related_name="reviews",
         null=True,
         blank=True,

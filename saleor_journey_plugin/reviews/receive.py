@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from ..core.events import EventType, JourneyEventData, TouchChannel
 from ..core.host import get_host
-from ..service import track
+from ..service import record_and_wake
 from .models import Review, ReviewDelivery
 from .payload import BodyTooLarge, PayloadError, ReviewData, check_size, parse
 from .signature import SignatureError, verify
@@ -195,7 +195,7 @@ def _record(
     purchased: str | None,
     **extra: Any,
 ) -> None:
-    track(
+    record_and_wake(
         JourneyEventData(
             type=event_type,
             idempotency_key=key,

@@ -154,7 +154,6 @@ def checkout_history(checkout: Any) -> list[JourneyEventData]:
     events = translate.checkout_events(
         checkout,
         channel,
-        set(),
         occurred_at={
             "started": checkout.first_line_at or checkout.created_at,
             "details": checkout.last_change,

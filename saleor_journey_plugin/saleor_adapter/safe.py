@@ -10,36 +10,28 @@ from django.db import connection, transaction
 
 from .. import service
 from ..core.events import JourneyEventData
-from ..core.recording import recorded_keys
 from . import translate
 
 logger = logging.getLogger("saleor_journey_plugin")
 
 
 def record(events: Iterable[JourneyEventData | None]) -> None:
-    """Track the events a hook reports; log and swallow any failure."""
+    """Record the events a hook reports; log and swallow any failure."""
     with _guarded():
-        _track_all([event for event in events if event is not None])
+        found = [event for event in events if event is not None]
+        if found:
+            service.record_all_and_wake(found)
 
 
 def record_checkout(checkout: Any, channel: str) -> None:
-    """Track the milestones a checkout newly reached (checkout hooks fire often)."""
+    """Record the milestones a checkout reached (checkout hooks fire often):
+    one INSERT, which skips those logged before."""
     with _guarded():
-        keys = translate.checkout_keys(checkout)
-        if keys:
-            recorded = recorded_keys(keys)
-            _track_all(translate.checkout_events(checkout, channel, recorded))
-
-
-def _track_all(events: list[JourneyEventData]) -> None:
-    # Several events go in one transaction: one commit for all of them.
-    if len(events) > 1 and not connection.in_atomic_block:
-        with transaction.atomic():
-            for event in events:
-                service.track(event)
-    else:
-        for event in events:
-            service.track(event)
+        events = translate.checkout_events(checkout, channel)
+        if events:
+            service.record_all_and_wake(
+                events, only_if=translate.checkout_conditions(checkout)
+            )
 
 
 @contextmanager

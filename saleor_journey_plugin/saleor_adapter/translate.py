@@ -1,8 +1,8 @@
 """Saleor objects -> plain journey events.
 
-Reads only attributes already loaded on the object (and, for a checkout whose
-first line was not logged yet, one EXISTS): these run inside Saleor's checkout
-and order requests.
+Reads only attributes already loaded on the object: these run inside Saleor's
+checkout and order requests. Whether a checkout has a line is asked by the
+event's INSERT itself (``checkout_conditions``).
 """
 
 from collections.abc import Mapping
@@ -11,13 +11,13 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from django.db import connection
 from django.utils import timezone
 
 from ..campaigns.attribution import coupon_payload
 from ..core import keys as idempotency
 from ..core.events import EventType, JourneyEventData, TouchChannel
 from ..core.keys import CHECKOUT_MILESTONES
+from ..core.recording import Condition
 from ..reports.money import quantize
 from .redemptions import order_coupons
 
@@ -47,25 +47,24 @@ def checkout_keys(checkout: Any) -> list[str]:
 def checkout_events(
     checkout: Any,
     channel: str,
-    recorded: set[str],
     *,
     occurred_at: Mapping[str, datetime] | None = None,
     has_lines: bool | None = None,
 ) -> list[JourneyEventData]:
-    """The milestones a checkout has newly reached, each keyed once per checkout.
+    """The milestones a checkout has reached, each keyed once per checkout.
 
     Saleor reports every checkout change; keying by milestone turns a stream of
-    updates into at most three facts, and milestones in ``recorded`` (already
-    logged) are not looked at again, so a busy checkout costs one lookup.
+    updates into at most three facts (the log skips those it holds).
 
     Hooks leave ``occurred_at`` (milestone name -> time) and ``has_lines`` out:
-    now, and one EXISTS. The backfill passes what it read in bulk.
+    now, and "started" is recorded only if the checkout has a line when it is
+    written (``checkout_conditions``). The backfill passes what it read in bulk.
     """
     keys = checkout_keys(checkout)
     if not keys:
         return []
     reached = {
-        "started": lambda: _has_lines(checkout) if has_lines is None else has_lines,
+        "started": lambda: True if has_lines is None else has_lines,
         "details": lambda: bool(
             checkout.email and getattr(checkout, "shipping_address_id", None)
         ),
@@ -85,18 +84,19 @@ def checkout_events(
             email=email,
         )
         for (event_type, milestone), key in zip(CHECKOUT_MILESTONES, keys, strict=True)
-        if key not in recorded and reached[milestone]()
+        if reached[milestone]()
     ]
 
 
-def _has_lines(checkout: Any) -> bool:
-    # The ORM spends longer building this query than the database answering it.
+def checkout_conditions(checkout: Any) -> dict[str, Condition]:
+    """A checkout is started once it has a line: asked when the event is
+    written, so a hook spends no statement of its own on it."""
     table = checkout.lines.model._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT 1 FROM {table} WHERE checkout_id = %s LIMIT 1", [checkout.pk]
+    return {
+        idempotency.checkout_key(str(checkout.pk), "started"): Condition(
+            f"EXISTS (SELECT 1 FROM {table} WHERE checkout_id = %s)", (checkout.pk,)
         )
-        return cursor.fetchone() is not None
+    }
 
 
 def _delivery_chosen(checkout: Any) -> bool:

@@ -6,7 +6,10 @@ from decimal import Decimal
 import pytest
 
 from saleor_journey_plugin.campaigns import settings as campaign_settings
-from saleor_journey_plugin.campaigns.kinds import Kind
+from saleor_journey_plugin.campaigns.kinds import kinds
+from saleor_journey_plugin.campaigns.kinds.abandoned_checkout import ABANDONED_CHECKOUT
+from saleor_journey_plugin.campaigns.kinds.review_request import REVIEW_REQUEST
+from saleor_journey_plugin.campaigns.kinds.win_back import WIN_BACK
 from saleor_journey_plugin.campaigns.settings import QuietHours
 from saleor_journey_plugin.campaigns.steps import (
     Coupon,
@@ -90,7 +93,7 @@ def test_campaign_defaults_are_the_dashboard_contract():
         "review_request_body": "",
     }
     assert {
-        f"{kind.value}_{part}" for kind in Kind for part in ("subject", "body")
+        f"{kind.value}_{part}" for kind in kinds() for part in ("subject", "body")
     } == config.MULTILINE_FIELDS
     assert {
         "abandoned_checkout_enabled",
@@ -233,19 +236,19 @@ def test_saved_fields_reach_the_channel_settings():
     campaigns = config.channel_settings(saved).campaigns
 
     # then
-    assert campaigns.enabled == {Kind.ABANDONED_CHECKOUT}
+    assert campaigns.enabled == {ABANDONED_CHECKOUT}
     assert campaigns.quiet_hours == QuietHours(21, 9)
     assert (campaigns.min_hours_between_emails, campaigns.audience) == (
         0,
         "subscribers_only",
     )
-    assert campaigns.steps[Kind.ABANDONED_CHECKOUT] == (
+    assert campaigns.steps[ABANDONED_CHECKOUT] == (
         Step(timedelta(hours=2), Coupon(Decimal(5), percentage=False)),
         Step(timedelta(days=2)),
     )
     assert campaigns.language is Language.KO
-    assert campaigns.template(Kind.WIN_BACK, "subject") == "{{store_name}} misses you"
-    assert campaigns.template(Kind.REVIEW_REQUEST, "subject") == (
+    assert campaigns.template(WIN_BACK, "subject") == "{{store_name}} misses you"
+    assert campaigns.template(REVIEW_REQUEST, "subject") == (
         "[{{store_name}}] 주문하신 상품은 마음에 드셨나요?"
     )
 
@@ -263,6 +266,6 @@ def test_a_stale_bad_value_falls_back_and_a_kind_without_its_url_stays_off():
     campaigns = config.channel_settings(saved).campaigns
 
     # then
-    assert campaigns.enabled == {Kind.ABANDONED_CHECKOUT}
+    assert campaigns.enabled == {ABANDONED_CHECKOUT}
     assert campaigns.coupon_valid_days == 7
     assert config.channel_settings([]).campaigns.enabled == frozenset()

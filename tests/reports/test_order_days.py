@@ -12,9 +12,9 @@ from decimal import Decimal
 
 from saleor_journey_plugin.core.events import EventType
 from saleor_journey_plugin.core.processing import drain
-from saleor_journey_plugin.models import RollupOrderDay
 from saleor_journey_plugin.reports import Period, reference_kpis
 from saleor_journey_plugin.reports.rollups.kpis import rollup_kpis
+from saleor_journey_plugin.reports.rollups.models import RollupOrderDay
 from saleor_journey_plugin.reports.rollups.state import usable
 
 from .store import ANN, BOB, USD, ny, order

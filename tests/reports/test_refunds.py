@@ -15,10 +15,11 @@ from django.db import connection
 
 from saleor_journey_plugin.core.events import EventType as E
 from saleor_journey_plugin.core.processing import drain
-from saleor_journey_plugin.models import JourneyEvent, RollupOrderEvent
+from saleor_journey_plugin.models import JourneyEvent
 from saleor_journey_plugin.reports import Period, compute_series, reference_kpis
 from saleor_journey_plugin.reports.results import Kpis, Money
 from saleor_journey_plugin.reports.rollups.kpis import rollup_kpis
+from saleor_journey_plugin.reports.rollups.models import RollupOrderEvent
 from saleor_journey_plugin.reports.rollups.state import rebuild, usable
 
 from .store import ANN, BOB, USD, order, record

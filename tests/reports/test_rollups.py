@@ -30,12 +30,10 @@ from saleor_journey_plugin.core.presets import PRESETS
 from saleor_journey_plugin.core.processing import drain
 from saleor_journey_plugin.core.recording import record_event
 from saleor_journey_plugin.models import (
-    ROLLUP_MODELS,
     Customer,
     Journey,
     JourneyEvent,
     ProcessingRequest,
-    RollupChannel,
     StageTransition,
 )
 from saleor_journey_plugin.reports import (
@@ -53,6 +51,7 @@ from saleor_journey_plugin.reports.period import local_midnight
 from saleor_journey_plugin.reports.rollups.funnel import rollup_funnel
 from saleor_journey_plugin.reports.rollups.journey_map import rollup_journey_map
 from saleor_journey_plugin.reports.rollups.kpis import rollup_kpis
+from saleor_journey_plugin.reports.rollups.models import ROLLUP_MODELS, RollupChannel
 from saleor_journey_plugin.reports.rollups.state import rebuild, usable
 from saleor_journey_plugin.reports.rollups.tallies import TALLIES
 from saleor_journey_plugin.reports.rollups.time_in_stage import rollup_time_in_stage

@@ -12,8 +12,8 @@ from datetime import UTC, date, datetime, timedelta
 from saleor_journey_plugin.core.events import EventType
 from saleor_journey_plugin.core.processing import drain
 from saleor_journey_plugin.core.stages import Stage
-from saleor_journey_plugin.models import RollupStageDay
 from saleor_journey_plugin.reports import Period, reference_time_in_stage
+from saleor_journey_plugin.reports.rollups.models import RollupStageDay
 from saleor_journey_plugin.reports.rollups.state import usable
 from saleor_journey_plugin.reports.rollups.time_in_stage import rollup_time_in_stage
 

@@ -14,7 +14,6 @@ from typing import Any
 from saleor_journey_plugin.core.events import EventType
 from saleor_journey_plugin.core.processing import drain
 from saleor_journey_plugin.core.stages import Stage
-from saleor_journey_plugin.models import RollupLeftDuration, RollupStepDuration
 from saleor_journey_plugin.reports import (
     Period,
     reference_funnel,
@@ -23,6 +22,10 @@ from saleor_journey_plugin.reports import (
 from saleor_journey_plugin.reports.rates import MEDIAN, P90
 from saleor_journey_plugin.reports.rollups.durations import locate
 from saleor_journey_plugin.reports.rollups.funnel import rollup_funnel
+from saleor_journey_plugin.reports.rollups.models import (
+    RollupLeftDuration,
+    RollupStepDuration,
+)
 from saleor_journey_plugin.reports.rollups.spans import Spans
 from saleor_journey_plugin.reports.rollups.state import usable
 from saleor_journey_plugin.reports.rollups.time_in_stage import rollup_time_in_stage

@@ -7,12 +7,8 @@ from django.db import connection
 from django.test import Client
 
 from saleor_journey_plugin.core.processing import drain
-from saleor_journey_plugin.models import (
-    Journey,
-    JourneyEvent,
-    Review,
-    ReviewDelivery,
-)
+from saleor_journey_plugin.models import Journey, JourneyEvent
+from saleor_journey_plugin.reviews.models import Review, ReviewDelivery
 
 from .conftest import body_of, post
 

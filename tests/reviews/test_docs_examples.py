@@ -1,4 +1,5 @@
-"""The README's signing examples work against the plugin's verifier."""
+"""The signing examples in docs/review-webhook-quickstart.md work against the
+plugin's verifier."""
 
 import json
 import re
@@ -9,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from saleor_journey_plugin.models import Review
+from saleor_journey_plugin.reviews.models import Review
 from saleor_journey_plugin.reviews.signature import verify
 
 from .conftest import CHANNEL, SECRET, WHSEC, use_secrets
 
-DOC = Path(__file__).resolve().parents[2] / "README.md"
+DOC = Path(__file__).resolve().parents[2] / "docs" / "review-webhook-quickstart.md"
 
 
 @pytest.fixture

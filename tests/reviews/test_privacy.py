@@ -8,7 +8,8 @@ from saleor_journey_plugin.core.events import EventType as E
 from saleor_journey_plugin.core.events import JourneyEventData
 from saleor_journey_plugin.core.processing import drain
 from saleor_journey_plugin.core.recording import record_event
-from saleor_journey_plugin.models import Customer, JourneyEvent, Review
+from saleor_journey_plugin.models import Customer, JourneyEvent
+from saleor_journey_plugin.reviews.models import Review
 
 from ..test_erasure import rows_naming
 from .conftest import body_of, post

@@ -5,7 +5,7 @@ import pytest
 
 from saleor_journey_plugin.core.processing import drain
 from saleor_journey_plugin.loyalty.models import LedgerEntry, LoyaltyAccount
-from saleor_journey_plugin.models import Review
+from saleor_journey_plugin.reviews.models import Review
 
 from .conftest import CHANNEL, body_of, post
 from .test_verified import paid_order

@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 import pytest
 from standardwebhooks import Webhook
 
-from saleor_journey_plugin.models import Review
+from saleor_journey_plugin.reviews.models import Review
 from saleor_journey_plugin.reviews.signature import sign
 
 from .conftest import body_of, post, use_secrets

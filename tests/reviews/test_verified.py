@@ -8,7 +8,8 @@ from saleor_journey_plugin.core.events import EventType as E
 from saleor_journey_plugin.core.events import JourneyEventData
 from saleor_journey_plugin.core.processing import drain
 from saleor_journey_plugin.core.recording import record_event
-from saleor_journey_plugin.models import JourneyEvent, Review
+from saleor_journey_plugin.models import JourneyEvent
+from saleor_journey_plugin.reviews.models import Review
 
 from .conftest import CHANNEL, body_of, post
 

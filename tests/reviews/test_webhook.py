@@ -9,13 +9,8 @@ from saleor_journey_plugin.core.events import Emotion, emotion
 from saleor_journey_plugin.core.processing import drain
 from saleor_journey_plugin.core.queries import touchpoints
 from saleor_journey_plugin.core.recording import stored_key
-from saleor_journey_plugin.models import (
-    Customer,
-    Journey,
-    JourneyEvent,
-    Review,
-    ReviewDelivery,
-)
+from saleor_journey_plugin.models import Customer, Journey, JourneyEvent
+from saleor_journey_plugin.reviews.models import Review, ReviewDelivery
 from saleor_journey_plugin.reviews.payload import MAX_BODY_BYTES
 
 from .conftest import CHANNEL, SECRET, URL, body_of, post, signed_headers

@@ -19,7 +19,8 @@ from test_saleor_reviews import SECRET, send
 from saleor_journey_plugin.core.processing import drain
 from saleor_journey_plugin.core.recording import stored_key
 from saleor_journey_plugin.loyalty.models import LedgerEntry, LoyaltyAccount
-from saleor_journey_plugin.models import Journey, JourneyEvent, Review
+from saleor_journey_plugin.models import Journey, JourneyEvent
+from saleor_journey_plugin.reviews.models import Review
 from saleor_journey_plugin.saleor_adapter.host import SaleorHost
 
 # Three units at 10.00 and 10.00 shipping, untaxed: 40 points (one a whole

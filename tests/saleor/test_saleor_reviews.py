@@ -10,7 +10,8 @@ from django.test.client import Client
 from saleor.graphql.tests.utils import get_graphql_content
 
 from saleor_journey_plugin.core.processing import drain
-from saleor_journey_plugin.models import Journey, JourneyEvent, Review
+from saleor_journey_plugin.models import Journey, JourneyEvent
+from saleor_journey_plugin.reviews.models import Review
 from saleor_journey_plugin.reviews.signature import sign
 
 # The base64 of the key "saleor-review-secret-0123456789", as services hand it out.

@@ -104,7 +104,7 @@ class TrackJourneyEvent(graphene.Mutation):
             event_type = _anonymous_event_type(event_type, email)
             if event_type is EventType.NEWSLETTER_OPT_IN_REQUESTED:
                 check_opt_in_rate(context.request)
-        recorded = service.track(
+        recorded = service.record_and_wake(
             JourneyEventData(
                 type=event_type,
                 idempotency_key=f"track:{channel}:{who}:{event_id}",

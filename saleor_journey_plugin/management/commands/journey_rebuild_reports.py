@@ -11,8 +11,9 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from saleor_journey_plugin.models import JourneyEvent, RollupChannel
+from saleor_journey_plugin.models import JourneyEvent
 from saleor_journey_plugin.reports.rollups.fold import channel_time_zone
+from saleor_journey_plugin.reports.rollups.models import RollupChannel
 from saleor_journey_plugin.reports.rollups.state import rebuild
 
 

@@ -7,6 +7,13 @@ values as the reference reports one level up, which read the log itself. The
 reference is used where the rollups cannot answer: SQLite, a channel whose
 rollups are being rebuilt, or a period in another time zone than the
 rollups' days.
+
+The tables are ``models.py``; ``fold.py`` keeps most of them, and
+``tallies/`` the running sums PostgreSQL triggers keep. ``funnel.py``,
+``journey_map.py``, ``kpis.py`` and ``time_in_stage.py`` each answer the
+report of the same name one level up (``reports/journey_map.py`` is the
+journey map report read from the log; the page that draws it is the
+``journey_map_page`` package).
 """
 
 from collections.abc import Sequence

@@ -23,7 +23,6 @@ RETURNS smallint LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
         ::smallint
 $$
 """
-DROP_FUNCTION = f"DROP FUNCTION IF EXISTS {FUNCTION}(timestamptz, timestamptz)"
 
 
 def bucket(since: str, until: str) -> str:

@@ -31,7 +31,7 @@ from .models import (
     RollupSource,
     RollupTouch,
 )
-from .tallies import places
+from .tallies.orders import places
 
 EVENTS = JourneyEvent._meta.db_table
 CHANNELS = RollupChannel._meta.db_table

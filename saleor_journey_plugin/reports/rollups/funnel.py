@@ -7,7 +7,7 @@ with ``occurred_at < b <= left_at`` (or no ``left_at``).
 
 The cohort's journeys per furthest stage now, and its transitions per
 duration bucket, are tallied by the day the cohort began
-(``stage_tallies.py``): a report corrects them with the rows of its partial
+(``tallies/transitions.py``): a report corrects them with the rows of its partial
 days and the transitions since its end, few for a period that ends near now.
 """
 
@@ -24,7 +24,7 @@ from ..rates import MEDIAN
 from ..results import Funnel
 from .durations import add_counts, locate
 from .spans import IN_WHOLE_DAYS, Spans, over_partial_days
-from .stage_tallies import (
+from .tallies.transitions import (
     DURATION_BUCKET,
     REACHED_DAYS,
     STEP_DURATIONS,

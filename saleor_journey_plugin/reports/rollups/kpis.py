@@ -13,16 +13,9 @@ from ..results import Kpis
 from .fold import ACTIVE, CHECKOUTS, ORDER_EVENTS, ORDERS, REVIEWS
 from .models import RollupActiveTotal, RollupOrderTotal
 from .spans import IN_WHOLE_DAYS, Spans, over_partial_days
-from .stage_tallies import LAPSE, LAPSE_DAYS, TRANSITIONS
-from .tallies import (
-    CHECKOUT_DAYS,
-    CHECKOUT_STARTED,
-    ORDER_DAYS,
-    ORDER_PLACED,
-    ORDERED_AGAIN,
-    ROUNDED,
-    STARTED_AGAIN,
-)
+from .tallies.checkouts import CHECKOUT_DAYS, CHECKOUT_STARTED, STARTED_AGAIN
+from .tallies.orders import ORDER_DAYS, ORDER_PLACED, ORDERED_AGAIN, ROUNDED
+from .tallies.transitions import LAPSE, LAPSE_DAYS, TRANSITIONS
 
 ORDER_TOTALS = RollupOrderTotal._meta.db_table
 ACTIVE_TOTALS = RollupActiveTotal._meta.db_table

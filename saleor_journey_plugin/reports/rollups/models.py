@@ -280,7 +280,7 @@ class RollupSource(models.Model):
 class RollupStageDay(models.Model):
     """How many journeys are in ``stage`` now, having entered it on ``day`` (UTC).
 
-    Kept by triggers on ``journey_stage_transition`` (``tallies.py``).
+    Kept by triggers on ``journey_stage_transition`` (``tallies/transitions.py``).
     """
 
     channel = models.CharField(max_length=255)
@@ -302,7 +302,7 @@ class RollupStageDay(models.Model):
 
 
 class RollupOrderTotal(models.Model):
-    """The channel's orders in a currency, summed (``tallies.py``)."""
+    """The channel's orders in a currency, summed (``tallies/orders.py``)."""
 
     channel = models.CharField(max_length=255)
     currency = models.CharField(max_length=16)
@@ -325,7 +325,8 @@ class RollupOrderTotal(models.Model):
 
 class RollupActiveTotal(models.Model):
     """Per local day: customers active that day (``active``), and those of
-    them active again on a later day (``came_back``) (``tallies.py``)."""
+    them active again on a later day (``came_back``)
+    (``tallies/active_customers.py``)."""
 
     channel = models.CharField(max_length=255)
     day = models.DateField()
@@ -348,7 +349,7 @@ class RollupActiveTotal(models.Model):
 class GrainedTally(models.Model):
     """Sums per UTC day (``grain`` D) and per UTC month (``grain`` M, ``day``
     its first day), kept by triggers on ``journey_stage_transition``
-    (``stage_tallies.py``) and read with ``spans.py``."""
+    (``tallies/transitions.py``) and read with ``spans.py``."""
 
     channel = models.CharField(max_length=255)
     grain = models.CharField(max_length=1)

@@ -3,7 +3,7 @@
 from django.db import connection, transaction
 
 from ...core import timeline
-from ...core.processing import one_batch_at_a_time
+from ...core.batch_lock import one_batch_at_a_time
 from ...models import JourneyEvent, StageTransition
 from ..period import Period
 from .fold import fold_channel

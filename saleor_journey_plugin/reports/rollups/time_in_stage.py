@@ -1,9 +1,9 @@
 """Time in stage from the stage tallies and the transitions' timeline facts.
 
 The transitions out of each stage are tallied per day and duration bucket
-(``stage_tallies.py``): a year's median and 90th percentile add up those
+(``tallies/transitions.py``): a year's median and 90th percentile add up those
 counts and sort one bucket's rows. Who is in each stage at the end of the
-period comes from the journeys per stage and day of entry (``tallies.py``).
+period comes from the journeys per stage and day of entry (``tallies/transitions.py``).
 """
 
 from collections import Counter, defaultdict
@@ -20,7 +20,7 @@ from ..time_in_stage import STAGES
 from .durations import add_counts, locate
 from .models import RollupStageDay
 from .spans import IN_WHOLE_DAYS, Spans, over_partial_days
-from .stage_tallies import DURATION_BUCKET, LEFT_DURATIONS, TRANSITIONS
+from .tallies.transitions import DURATION_BUCKET, LEFT_DURATIONS, TRANSITIONS
 
 _STAGE_DAYS = RollupStageDay._meta.db_table
 

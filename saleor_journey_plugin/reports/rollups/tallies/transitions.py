@@ -1,4 +1,5 @@
-"""Tallies of stage transitions: time in stage, funnel steps, lapses.
+"""Tallies of stage transitions: journeys per stage, time in stage, funnel
+steps, lapses (``triggers.py`` says how a tally is kept).
 
 Each is kept per UTC day and per UTC month (``spans.py``), so that a year
 reads a few thousand sums, and the durations per bucket (``durations.py``),
@@ -6,20 +7,41 @@ so that a median sorts one bucket's rows. Two indexes keep each bucket's
 transitions together for that sort.
 """
 
-from django.db import connection
-
-from ...core.stages import Stage
-from ...models import StageTransition
-from .durations import CREATE_FUNCTION, DROP_FUNCTION, bucket
-from .models import (
+from ....core.stages import Stage
+from ....models import StageTransition
+from ..durations import CREATE_FUNCTION, bucket
+from ..models import (
     RollupLapseDay,
     RollupLeftDuration,
     RollupReachedDay,
+    RollupStageDay,
     RollupStepDuration,
 )
-from .tally import Share, Tally, by_day_and_month
+from .triggers import Share, Tally, by_day_and_month
 
 TRANSITIONS = StageTransition._meta.db_table
+
+# Journeys in the stage of their latest transition, per UTC day they entered
+# it. Days are UTC so the counts do not depend on the channel's time zone; a
+# transition with no channel belongs to no report.
+STAGE_DAYS = Tally(
+    name="journey_tally_stage_days",
+    source=TRANSITIONS,
+    target=RollupStageDay._meta.db_table,
+    keys=("channel", "stage", "day"),
+    sums=("journeys",),
+    shares=(
+        Share(
+            {
+                "channel": "channel",
+                "stage": "to_stage",
+                "day": "(occurred_at AT TIME ZONE 'UTC')::date",
+                "journeys": "1",
+            },
+            where="left_at IS NULL AND channel <> ''",
+        ),
+    ),
+)
 # The time a transition's journey spent in the stage it left.
 DURATION_BUCKET = bucket("entered_from_at", "occurred_at")
 _TIMED = "entered_from_at IS NOT NULL AND from_stage IS NOT NULL AND channel <> ''"
@@ -99,7 +121,13 @@ LAPSE_DAYS = Tally(
     sums=("lapses", "win_backs"),
     shares=by_day_and_month(LAPSE, "occurred_at"),
 )
-STAGE_TALLIES = (LEFT_DURATIONS, STEP_DURATIONS, REACHED_DAYS, LAPSE_DAYS)
+TRANSITION_TALLIES = (
+    STAGE_DAYS,
+    LEFT_DURATIONS,
+    STEP_DURATIONS,
+    REACHED_DAYS,
+    LAPSE_DAYS,
+)
 
 # A bucket's transitions out of a stage in a period, and a bucket's
 # transitions into a stage of a funnel cohort: read from the index alone.
@@ -114,28 +142,12 @@ INDEXES = {
     ),
 }
 
-
-def install() -> None:
-    """The bucket function, the indexes and the tallies (PostgreSQL)."""
-    if connection.vendor != "postgresql":
-        return
-    with connection.cursor() as cursor:
-        cursor.execute(CREATE_FUNCTION)
-        for name, columns in INDEXES.items():
-            cursor.execute(
-                f"CREATE INDEX {name} ON {TRANSITIONS} {columns} "
-                "WHERE entered_from_at IS NOT NULL"
-            )
-    for tally in STAGE_TALLIES:
-        tally.install()
-
-
-def uninstall() -> None:
-    if connection.vendor != "postgresql":
-        return
-    for tally in STAGE_TALLIES:
-        tally.uninstall()
-    with connection.cursor() as cursor:
-        for name in INDEXES:
-            cursor.execute(f"DROP INDEX IF EXISTS {name}")
-        cursor.execute(DROP_FUNCTION)
+# The bucket function, then the indexes on it (``__init__.SCHEMA``).
+BUCKET_STATEMENTS = (
+    CREATE_FUNCTION,
+    *(
+        f"CREATE INDEX {name} ON {TRANSITIONS} {columns} "
+        "WHERE entered_from_at IS NOT NULL"
+        for name, columns in INDEXES.items()
+    ),
+)

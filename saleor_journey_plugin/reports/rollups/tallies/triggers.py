@@ -11,6 +11,9 @@ period ended.
 
 TRUNCATE fires no statement trigger: whoever truncates a watched table
 truncates its tally with it (``ROLLUP_MODELS`` lists both).
+
+The tallies themselves are defined next to this module, one module per
+watched table (``__init__.py`` lists them).
 """
 
 from dataclasses import dataclass
@@ -110,30 +113,22 @@ class Tally:
             $$
         """
 
-    def install(self) -> None:
-        """Create the triggers and sum the rows already there (PostgreSQL)."""
-        if connection.vendor != "postgresql":
-            return
-        with connection.cursor() as cursor:
-            cursor.execute(self._function())
-            for operation, tables in _TRANSITION_TABLES.items():
-                cursor.execute(
-                    f"CREATE TRIGGER {self.name}_on_{operation.lower()} "
-                    f"AFTER {operation} ON {self.source} {tables} "
-                    f"FOR EACH STATEMENT EXECUTE FUNCTION {self.name}()"
-                )
-        self.recount()
+    def statements(self) -> tuple[str, ...]:
+        """The trigger function and its triggers, as SQL (PostgreSQL).
 
-    def uninstall(self) -> None:
-        if connection.vendor != "postgresql":
-            return
-        with connection.cursor() as cursor:
-            for operation in _TRANSITION_TABLES:
-                cursor.execute(
-                    f"DROP TRIGGER IF EXISTS {self.name}_on_{operation.lower()} "
-                    f"ON {self.source}"
-                )
-            cursor.execute(f"DROP FUNCTION IF EXISTS {self.name}()")
+        Migrations install them, each with its own frozen copy of this SQL:
+        ``tests/test_migrations.py`` fails when these differ from what the
+        migrations installed.
+        """
+        return (
+            self._function(),
+            *(
+                f"CREATE TRIGGER {self.name}_on_{operation.lower()} "
+                f"AFTER {operation} ON {self.source} {tables} "
+                f"FOR EACH STATEMENT EXECUTE FUNCTION {self.name}()"
+                for operation, tables in _TRANSITION_TABLES.items()
+            ),
+        )
 
     def recount(self, channel: str | None = None) -> None:
         """Sum again from the source rows (all, or one channel's)."""

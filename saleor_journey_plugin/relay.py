@@ -1,0 +1,81 @@
+"""Waking the processor from a background thread, off the store's request.
+
+A hook that logged an event only pokes the relay: no statement, no broker,
+no waiting. The relay's thread (one per process, started on the first poke)
+then checks the flag and publishes the drain task on its own database
+connection, which it closes when idle. If the process dies before it gets
+there, the events are in the log and the periodic task applies them.
+"""
+
+import logging
+import os
+import threading
+import time
+
+from django.db import connection
+
+from .core.host import get_host
+from .wakeup import wake_processor
+
+logger = logging.getLogger(__name__)
+
+# Pokes that arrive while a wake-up runs, or this soon after it, share the next.
+PAUSE_SECONDS = 0.1
+IDLE_SECONDS = 1.0
+
+
+class Relay:
+    def __init__(self) -> None:
+        self._forget()
+        os.register_at_fork(after_in_child=self._forget)
+
+    def _forget(self) -> None:
+        # A forked child has the parent's objects but not its thread.
+        self._wanted = threading.Event()
+        self._idle = threading.Event()
+        self._idle.set()
+        self._lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+
+    def poke(self) -> None:
+        """Have the processor woken soon; returns at once, never raises."""
+        self._idle.clear()
+        self._wanted.set()
+        thread = self._thread
+        if thread is None or not thread.is_alive():
+            with self._lock:
+                if self._thread is None or not self._thread.is_alive():
+                    self._thread = threading.Thread(
+                        target=self._run, name="journey-relay", daemon=True
+                    )
+                    self._thread.start()
+
+    def wait_idle(self, timeout: float = 10.0) -> bool:
+        """True once every poke has been handled and the connection closed."""
+        deadline = time.monotonic() + timeout
+        while self._idle.wait(max(deadline - time.monotonic(), 0)):
+            if not self._wanted.is_set():
+                return True
+            time.sleep(0.01)
+        return False
+
+    def _run(self) -> None:
+        while True:
+            if not self._wanted.wait(IDLE_SECONDS):
+                connection.close()
+                if not self._wanted.is_set():
+                    self._idle.set()
+                continue
+            self._wanted.clear()
+            self._idle.clear()
+            try:
+                with get_host().writer():
+                    wake_processor()
+            except Exception:
+                logger.exception("Journey processing not woken; the periodic run will")
+                # A broken connection must not stay for the next wake-up.
+                connection.close()
+            time.sleep(PAUSE_SECONDS)
+
+
+relay = Relay()

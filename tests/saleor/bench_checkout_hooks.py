@@ -1,0 +1,221 @@
+"""Benchmark: what the plugin costs inside Saleor's checkoutComplete, and how
+many drain tasks a steady stream of checkouts makes. Prints figures; asserts
+nothing about speed (see benchmarks/README.md).
+
+Inside a real Saleor (its models, plugin manager, checkoutComplete mutation),
+with Celery not eager and a real Redis broker, as in production:
+
+1. Guest checkouts (one line, everything on) completed one after the other.
+   Every journey hook Saleor calls is timed in-process (perf_counter around
+   the plugin's method) and its SQL statements counted on the request's
+   connection; broker publishes from the request's thread are counted too.
+2. A Celery worker (in-process thread, Saleor's app) drains while guest
+   checkouts complete back to back for STREAM_SECONDS; drain tasks counted.
+
+Run from the repository root with Saleor's virtualenv:
+
+  PYTHONPATH=$PWD DATABASE_URL=postgres://postgres@127.0.0.1:5432/saleor \\
+  BENCH_BROKER_URL=redis://127.0.0.1:6379/3 \\
+    <saleor-venv>/bin/python -m pytest -c tests/saleor/pytest.ini \\
+    --rootdir tests/saleor tests/saleor/bench_checkout_hooks.py \\
+    -p no:cacheprovider --reuse-db -s
+"""
+
+import os
+import statistics
+import threading
+import time
+from collections import Counter, defaultdict
+
+import pytest
+from celery.contrib.testing.worker import start_worker
+from celery.signals import task_prerun
+from django.db import connection
+
+from saleor_journey_plugin.plugin import JourneyPlugin
+from saleor_journey_plugin.publishing import publisher
+from saleor_journey_plugin.relay import relay
+from saleor_journey_plugin.tasks import process_pending_events
+from saleor_journey_plugin.wakeup import DRAIN_TASK
+
+CHECKOUTS = int(os.environ.get("BENCH_CHECKOUTS", "100"))
+STREAM_SECONDS = float(os.environ.get("BENCH_STREAM_SECONDS", "20"))
+BROKER = os.environ.get("BENCH_BROKER_URL", "redis://127.0.0.1:6379/3")
+HOOKS = (
+    "checkout_created",
+    "checkout_updated",
+    "checkout_fully_paid",
+    "order_created",
+    "order_fully_paid",
+    "customer_created",
+    "customer_updated",
+)
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+class HookMeter:
+    """Wraps the plugin's hooks: time, statements and publishes per call."""
+
+    def __init__(self) -> None:
+        self.calls: dict[str, list[tuple[float, list[str]]]] = defaultdict(list)
+        self.cpu: dict[str, list[float]] = defaultdict(list)
+        self.publishes_in_hooks = 0
+        self._in_hook = threading.local()
+
+    def install(self, monkeypatch) -> None:
+        for name in HOOKS:
+            monkeypatch.setattr(JourneyPlugin, name, self._wrap(name))
+        send = publisher.send
+
+        def counted_send(*args, **kwargs):
+            if getattr(self._in_hook, "active", False):
+                self.publishes_in_hooks += 1
+            return send(*args, **kwargs)
+
+        monkeypatch.setattr(publisher, "send", counted_send)
+
+    def _wrap(self, name):
+        hook = getattr(JourneyPlugin, name)
+        meter = self
+
+        def timed(plugin, *args, **kwargs):
+            statements: list[str] = []
+
+            def count(execute, sql, params, many, context):
+                statements.append(sql.split(None, 1)[0].upper())
+                return execute(sql, params, many, context)
+
+            meter._in_hook.active = True
+            with connection.execute_wrapper(count):
+                started, cpu = time.perf_counter(), time.thread_time()
+                result = hook(plugin, *args, **kwargs)
+                elapsed = time.perf_counter() - started
+                meter.cpu[name].append(time.thread_time() - cpu)
+            meter._in_hook.active = False
+            meter.calls[name].append((elapsed, statements))
+            return result
+
+        return timed
+
+
+@pytest.fixture
+def real_broker():
+    """Saleor's Celery app, not eager, on the benchmark's Redis."""
+    conf = process_pending_events.app.conf
+    keys = ("CELERY_TASK_ALWAYS_EAGER", "CELERY_BROKER_URL")
+    saved = {key: conf.get(key) for key in keys}
+    conf["CELERY_TASK_ALWAYS_EAGER"] = False
+    conf["CELERY_BROKER_URL"] = BROKER
+    publisher.reset()
+    process_pending_events.app.control.purge()
+    yield process_pending_events.app
+    assert relay.wait_idle()
+    process_pending_events.app.control.purge()
+    for key, value in saved.items():
+        conf[key] = value
+    publisher.reset()
+
+
+def _ms(seconds: float) -> str:
+    return f"{seconds * 1000:.3f} ms"
+
+
+def _complete_guests(n, ready_checkout, complete_checkout, api_client, tag):
+    from saleor.warehouse.models import Stock
+
+    Stock.objects.update(quantity=10**6)
+    took = []
+    for i in range(n):
+        checkout = ready_checkout(email=f"bench-{tag}-{i}@example.com")
+        started = time.perf_counter()
+        complete_checkout(api_client, checkout)
+        took.append(time.perf_counter() - started)
+    return took
+
+
+def test_plugin_time_and_statements_inside_checkout_complete(
+    journey_active,
+    ready_checkout,
+    complete_checkout,
+    api_client,
+    real_broker,
+    monkeypatch,
+):
+    meter = HookMeter()
+    meter.install(monkeypatch)
+    # Warm-up: imports, the plugin manager, the relay's thread.
+    _complete_guests(5, ready_checkout, complete_checkout, api_client, "warm")
+    meter.calls.clear()
+    meter.cpu.clear()
+
+    requests = _complete_guests(
+        CHECKOUTS, ready_checkout, complete_checkout, api_client, "run"
+    )
+
+    print(f"\n== Plugin inside checkoutComplete: {CHECKOUTS} guest checkouts ==")
+    print(f"checkoutComplete request, whole: median {_ms(statistics.median(requests))}")
+    per_request = [0.0] * CHECKOUTS
+    cpu_per_request = [0.0] * CHECKOUTS
+    for name, calls in sorted(meter.calls.items()):
+        times = [elapsed for elapsed, _ in calls]
+        kinds = Counter(kind for _, statements in calls for kind in statements)
+        most = max(len(statements) for _, statements in calls)
+        print(
+            f"{name:<20} calls {len(calls):>4}  median {_ms(statistics.median(times))}"
+            f"  p90 {_ms(statistics.quantiles(times, n=10)[-1])}"
+            f"  statements/call max {most}  ({dict(kinds)})"
+        )
+        if name in ("order_created", "order_fully_paid", "checkout_fully_paid"):
+            # The hooks checkoutComplete itself runs, one each per checkout.
+            for i, elapsed in enumerate(times[-CHECKOUTS:]):
+                per_request[i] += elapsed
+            for i, cpu in enumerate(meter.cpu[name][-CHECKOUTS:]):
+                cpu_per_request[i] += cpu
+    median, p90 = (
+        statistics.median(per_request),
+        statistics.quantiles(per_request, n=10)[-1],
+    )
+    print(f"plugin time per checkoutComplete: median {_ms(median)}  p90 {_ms(p90)}")
+    print(
+        "plugin CPU (thread time) per checkoutComplete: median "
+        f"{_ms(statistics.median(cpu_per_request))}"
+    )
+    print(f"broker publishes from inside hooks: {meter.publishes_in_hooks}")
+    print("target: plugin time per checkoutComplete median <= 1 ms, 1 statement/hook")
+
+
+def test_drain_tasks_per_second_under_a_steady_stream(
+    journey_active,
+    ready_checkout,
+    complete_checkout,
+    api_client,
+    real_broker,
+):
+    started_tasks = []
+
+    def count(sender=None, **kwargs):
+        if sender is not None and sender.name == DRAIN_TASK:
+            started_tasks.append(time.monotonic())
+
+    task_prerun.connect(count, weak=False)
+    try:
+        with start_worker(real_broker, pool="solo", perform_ping_check=False):
+            started = time.monotonic()
+            n = 0
+            while time.monotonic() - started < STREAM_SECONDS:
+                _complete_guests(1, ready_checkout, complete_checkout, api_client, n)
+                n += 1
+            elapsed = time.monotonic() - started
+            time.sleep(3)  # the last spaced-out task
+    finally:
+        task_prerun.disconnect(count)
+
+    during = [at for at in started_tasks if at <= started + elapsed]
+    print(f"\n== Drain tasks under a steady stream: {STREAM_SECONDS:.0f} s ==")
+    print(f"checkouts completed: {n} ({n / elapsed:.1f}/s, 2 order events each)")
+    print(
+        f"drain tasks started: {len(during)} ({len(during) / elapsed:.2f}/s); "
+        f"{len(started_tasks)} counting the one after the stream"
+    )
+    print("target: at most 1 drain task per second")
