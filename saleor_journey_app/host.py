@@ -4,18 +4,20 @@ Everything here acts as the tenant active in the request or task
 (``tenants/schemas.py``); with none active it refuses, rather than guess.
 """
 
+from collections.abc import Hashable
 from contextlib import AbstractContextManager, nullcontext
-from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
+from saleor_journey_plugin import configuration
 from saleor_journey_plugin.core.host import ChannelSettings, CouponRequest, Host
-from saleor_journey_plugin.saleor_adapter import config
 
-from .tenants.schemas import require_tenant
+from .tenants.models import Tenant
+from .tenants.schemas import activated, current_tenant, require_tenant
 
 if TYPE_CHECKING:
     from saleor_journey_plugin.models import Journey
 
+# The channel's currency is Saleor's, kept beside the configuration fields.
 CURRENCY = "currency"
 
 
@@ -24,9 +26,9 @@ class AppHost(Host):
         fields = require_tenant().channels.get(channel)
         if fields is None:
             return None
-        found = config.channel_settings(as_configuration(fields))
-        # The channel's currency is Saleor's, kept beside the dashboard fields.
-        return replace(found, currency=fields.get(CURRENCY) or None)
+        return configuration.channel_settings(
+            dashboard_fields(fields), currency=fields.get(CURRENCY) or None
+        )
 
     def new_account_channels(self) -> list[str]:
         return [
@@ -36,8 +38,16 @@ class AppHost(Host):
         ]
 
     def writer(self) -> AbstractContextManager[Any]:
-        require_tenant()
-        return nullcontext()
+        return activated(require_tenant())
+
+    def scope(self) -> Hashable:
+        tenant = current_tenant()
+        return tenant.pk if tenant is not None else None
+
+    def acting_for(self, scope: Hashable) -> AbstractContextManager[Any]:
+        if scope is None:
+            return nullcontext()  # writer() then refuses: no tenant
+        return activated(Tenant.objects.get(pk=scope))
 
     def stages_changed(self, journeys: "list[Journey]") -> None:
         from .saleor_api.tasks import write_journey_stages
@@ -60,10 +70,6 @@ class AppHost(Host):
         return pk_of(value, "User") or value
 
 
-def as_configuration(fields: dict[str, Any]) -> list[dict]:
-    """The tenant's fields as the plugin's configuration list."""
-    return [
-        {"name": name, "value": value}
-        for name, value in fields.items()
-        if name != CURRENCY
-    ]
+def dashboard_fields(fields: dict[str, Any]) -> dict[str, Any]:
+    """A tenant channel's configuration fields, without the currency."""
+    return {name: value for name, value in fields.items() if name != CURRENCY}

@@ -3,15 +3,15 @@
 Nothing is stored unless the delivery names a registered Saleor and carries
 its signature over this very body (401 otherwise, and for a body over the size
 limit). A verified body the subscription could not have produced is 400.
-Recording goes through the core's entry point, which hands processing to
-Celery once the transaction commits; the answer never waits on Saleor.
+Recording goes through the core's entry point (one INSERT); the relay then
+wakes the worker for this tenant off the request. The answer never waits on
+Saleor or the broker.
 """
 
 import json
 import logging
 from decimal import Decimal
 
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -62,9 +62,8 @@ def webhook_view(request: HttpRequest, event: str) -> HttpResponse:
         return HttpResponse(status=400)
     enabled = [e for e in events if not e.channel or e.channel in tenant.channels]
     if enabled:
-        with activated(tenant), transaction.atomic():
-            for journey_event in enabled:
-                service.track(journey_event)
+        with activated(tenant):
+            service.record_all_and_wake(enabled)
     return HttpResponse(status=200)
 
 

@@ -11,9 +11,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from saleor_journey_plugin.saleor_adapter import config
+from saleor_journey_plugin import configuration
 
-from ....host import as_configuration
+from ....host import dashboard_fields
 from ...models import Tenant, normalize_api_url
 
 
@@ -43,11 +43,11 @@ class Command(BaseCommand):
             if not sep:
                 raise CommandError(f"Write fields as name=value, not {item!r}.")
             fields[name] = value
-        configuration = as_configuration(fields)
-        unknown = {item["name"] for item in configuration} - set(config.DEFAULTS)
+        known = {field.name for field in configuration.fields()}
+        unknown = set(dashboard_fields(fields)) - known
         if unknown:
             raise CommandError(f"Unknown fields: {', '.join(sorted(unknown))}")
-        problems = config.errors(configuration)
+        problems = configuration.errors(dashboard_fields(fields))
         if problems:
             raise CommandError(
                 "; ".join(f"{name}: {message}" for name, message in problems.items())
