@@ -14,7 +14,7 @@ APP_BROKER_URL ?= redis://127.0.0.1:6379/0
 APP_ENV = DEBUG=1 APP_PORT=$(APP_PORT) DATABASE_URL=$(APP_DATABASE_URL) \
 	CELERY_BROKER_URL=$(APP_BROKER_URL) APP_ALLOWED_SALEOR_URLS=$(SALEOR_API_URL)
 
-.PHONY: install chromium demo serve app test test-app test-saleor lint format schema bench clean
+.PHONY: install chromium demo serve app test test-app test-saleor lint format schema emails bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -53,8 +53,8 @@ chromium:
 	@if [ -x "$(CHROMIUM)" ]; then exit 0; \
 	elif [ "$(CHROMIUM)" = /usr/bin/chromium ] && [ "$$(id -u)" = 0 ] \
 		&& command -v apt-get >/dev/null; then \
-		echo "Installing Chromium for the browser tests: apt-get install chromium"; \
-		apt-get update -q && apt-get install -y -q chromium; \
+		echo "Installing Chromium for the browser tests: apt-get install chromium fonts-nanum"; \
+		apt-get update -q && apt-get install -y -q chromium fonts-nanum; \
 	else \
 		echo "Chromium is not installed at $(CHROMIUM); the browser tests (tests/browser/) need it." >&2; \
 		echo "Run:  sudo apt-get install chromium       (Debian, Ubuntu)" >&2; \
@@ -91,6 +91,10 @@ format: install
 ## Regenerate graphql/schema.graphql from the code.
 schema: install
 	$(BIN)/python -m example_store export_journey_schema graphql/schema.graphql
+
+## Compile the campaign emails' MJML sources into the shipped HTML templates.
+emails: install
+	$(BIN)/python -m example_store journey_build_emails
 
 bench: install
 	$(BIN)/python -m benchmarks

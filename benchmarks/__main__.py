@@ -17,7 +17,10 @@ sweeps, default 3; BENCH_CAMPAIGN_EMAILS sent through SMTP, default 500),
 BENCH_ONLY=loyalty table 6 alone (BENCH_LOYALTY_ENTRIES ledger entries,
 default 1,000,000; BENCH_LOYALTY_LARGE of them one customer's, default 10,000;
 BENCH_WEBHOOKS review deliveries, default 2000; BENCH_LOYALTY_ORDERS paid
-orders drained, default 5000).
+orders drained, default 5000), then table 7: the drain with every capability
+on, BENCH_ALL_ON_EVENTS new events (default 20,000) on a store of
+BENCH_ALL_ON_STORE_EVENTS events (default 1,000,000; 10000000 for the
+reports' 10M-event store, about 30 minutes more to build).
 """
 
 import os
@@ -51,6 +54,8 @@ LOYALTY_ENTRIES = int(os.environ.get("BENCH_LOYALTY_ENTRIES", "1000000"))
 LOYALTY_LARGE = int(os.environ.get("BENCH_LOYALTY_LARGE", "10000"))
 WEBHOOKS = int(os.environ.get("BENCH_WEBHOOKS", "2000"))
 LOYALTY_ORDERS = int(os.environ.get("BENCH_LOYALTY_ORDERS", "5000"))
+ALL_ON_EVENTS = int(os.environ.get("BENCH_ALL_ON_EVENTS", "20000"))
+ALL_ON_STORE_EVENTS = int(os.environ.get("BENCH_ALL_ON_STORE_EVENTS", "1000000"))
 
 
 def _load() -> str:
@@ -181,6 +186,12 @@ def _loyalty(begun: float) -> None:
     for plan in plans:
         print(plan)
         print()
+    everything = Table("7. The drain with every capability on, on a big store")
+    _phase(everything.title, begun)
+    loyalty.everything_on(everything, ALL_ON_STORE_EVENTS, ALL_ON_EVENTS)
+    everything.note("target: 1,000 events/s with loyalty, campaigns and rollups on")
+    print(everything.render())
+    print()
 
 
 def _finish(begun: float, load_before: str) -> int:

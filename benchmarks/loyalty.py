@@ -15,14 +15,23 @@ each customer's balance row. Then:
   the verified-purchase lookup, the review stored and its journey event
   tracked, one transaction each;
 - ORDER_PAID events of known customers drained by ``drain()`` with loyalty
-  on: one ledger entry each (and the same with loyalty off, to compare).
+  on: one ledger entry each (and the same with loyalty off, to compare);
+- the drain with every capability on (loyalty, the three campaign kinds
+  scheduling, the reports' rollups) on a store built like the reports'
+  (``reports.build_store``, BENCH_LOYALTY_STORE_EVENTS events): the
+  throughput workload's events, with its reviews verified and a twentieth
+  of its paid orders refunded (half of them in part).
 """
 
 import json
+import random
 import statistics
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
+from datetime import timedelta
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -39,7 +48,7 @@ from saleor_journey_plugin.loyalty.models import LedgerEntry, LoyaltyAccount
 from saleor_journey_plugin.models import Customer
 from saleor_journey_plugin.reviews.signature import sign, verify
 
-from . import database
+from . import database, reports, workload
 from .plans import explain
 from .stats import Table, percentile
 from .timing import spent
@@ -142,6 +151,35 @@ def _channels(loyalty: bool) -> dict[str, Any]:
 @contextmanager
 def _loyalty(on: bool = True) -> Iterator[None]:
     with override_settings(JOURNEY_CHANNELS=_channels(on)):
+        yield
+
+
+# Every campaign kind on, steps at their defaults.
+CAMPAIGNS = {
+    "abandoned_checkout_enabled": "true",
+    "win_back_enabled": "true",
+    "review_request_enabled": "true",
+    "checkout_url_template": "https://shop.example.com/checkout?token={token}",
+    "review_url_template": "https://shop.example.com/orders/{order}/review",
+    "sender_email": "Example Store <shop@example.com>",
+}
+
+
+@contextmanager
+def _everything_on() -> Iterator[None]:
+    """Loyalty and every campaign kind on in every channel of the store."""
+    channels = {
+        name: {
+            **values,
+            "loyalty": {"loyalty_enabled": "true"},
+            "campaigns": CAMPAIGNS,
+        }
+        for name, values in settings.JOURNEY_CHANNELS.items()
+    }
+    with override_settings(
+        JOURNEY_CHANNELS=channels,
+        EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend",
+    ):
         yield
 
 
@@ -298,6 +336,99 @@ def awards(table: Table, count: int, customers: int) -> None:
                 f"  the same drain of {applied:,} ORDER_PAID, loyalty off",
                 f"{applied / elapsed:,.0f} events/s  ({elapsed:.2f} s, {made} entries)",
             )
+
+
+def _with_money_events(
+    events: list[JourneyEventData], seed: int = 7
+) -> list[JourneyEventData]:
+    """The workload's reviews verified (of the product bought), and a twentieth
+    of its paid orders refunded a day later, half of them in part."""
+    rng = random.Random(seed)
+    found: list[JourneyEventData] = []
+    for event in events:
+        if event.type is EventType.REVIEW_SUBMITTED:
+            order = event.idempotency_key.split(":")[1]
+            payload = {
+                **event.payload,
+                "review_id": order,
+                "verified": True,
+                "purchased_product": f"p{rng.randrange(500)}",
+            }
+            event = replace(event, payload=payload)
+        found.append(event)
+        if event.type is EventType.ORDER_PAID and rng.random() < 0.05:
+            payload = dict(event.payload)
+            key = event.idempotency_key.replace(":paid", ":refunded")
+            if rng.random() < 0.5:
+                payload["refunded"] = str(Decimal(payload["total"]) / 2)
+                key += f":{payload['refunded']}"
+            found.append(
+                replace(
+                    event,
+                    type=EventType.ORDER_REFUNDED,
+                    idempotency_key=key,
+                    occurred_at=event.occurred_at + timedelta(days=1),
+                    payload=payload,
+                )
+            )
+    found.sort(key=lambda event: event.occurred_at)
+    return found
+
+
+def everything_on(table: Table, store_events: int, events: int) -> None:
+    """drain() with loyalty, campaign scheduling and rollups on, on a big store."""
+    build_store(table, store_events)
+    drain_everything_on(table, events)
+
+
+def build_store(table: Table, store_events: int) -> None:
+    """The reports' store, with its rollups."""
+    database.reset_tables()
+    customers, seconds = reports.build_store(store_events)
+    table.add(
+        f"store built with generate_series: {store_events:,} events, "
+        f"{customers:,} customers",
+        f"{seconds:.0f} s",
+    )
+    folded, seconds = reports.build_rollups()
+    table.add(f"  rollups rebuilt from {folded:,} applied events", f"{seconds:.0f} s")
+
+
+def drain_everything_on(table: Table, events: int) -> None:
+    """``events`` new events drained with every capability on."""
+    new = _with_money_events(
+        workload.generate(events, max(events // 5, 1), prefix=f"all{time.time_ns()}")
+    )
+    database.record(new)
+    table.note(f"workload with every capability on: {workload.mix(new)}")
+    entries = LedgerEntry.objects.count()
+    with _everything_on(), spent() as used:
+        applied = drain()
+    elapsed = used.wall
+    table.add(
+        f"drain() of {applied:,} new events on this store, loyalty + campaigns "
+        f"+ rollups on",
+        f"{applied / elapsed:,.0f} events/s  ({elapsed:.2f} s, "
+        f"{LedgerEntry.objects.count() - entries:,} ledger entries)",
+    )
+    table.add(
+        "  per event",
+        f"{1000 * elapsed / applied:.3f} ms: Python CPU "
+        f"{1000 * used.cpu / applied:.3f} ms, "
+        f"{len(used.statements) / applied:.2f} statements "
+        f"{1000 * used.in_statements / applied:.3f} ms",
+    )
+    by_shape: dict[str, list[float]] = {}
+    for sql, seconds in used.statements:
+        by_shape.setdefault(" ".join(sql.split())[:70], []).append(seconds)
+    heaviest = sorted(by_shape.items(), key=lambda item: -sum(item[1]))[:6]
+    for shape, times in heaviest:
+        table.add(
+            f"    {shape}",
+            f"{len(times):,} x, {1000 * sum(times) / applied:.3f} ms/event",
+        )
+    if database.unprocessed() or database.failed():
+        raise RuntimeError("the drain left events unprocessed or failed")
 
 
 def run(

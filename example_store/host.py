@@ -4,7 +4,7 @@ import secrets
 import time
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.core import signing
@@ -144,6 +144,8 @@ class ExampleStoreHost(Host):
                     name=str(line["name"]),
                     quantity=int(line["quantity"]),
                     price=Decimal(str(line["price"])),
+                    variant_name=str(line.get("variant_name", "")),
+                    image_url=str(line.get("image_url", "")),
                 )
                 for line in row.lines
             )
@@ -157,6 +159,7 @@ class ExampleStoreHost(Host):
                 currency=row.currency,
                 last_change=row.updated_at,
                 ordered=bool(row.order_id),
+                first_name=row.first_name,
             )
         return found
 
@@ -197,6 +200,19 @@ class ExampleStoreHost(Host):
     def store_name(self, channel: str) -> str:
         config = settings.JOURNEY_CHANNELS.get(channel) or {}
         return str(config.get("store_name", "Example Store"))
+
+    def first_name(self, user_id: str) -> str:
+        from django.contrib.auth import get_user_model
+
+        if not user_id.isascii() or not user_id.isdigit():
+            return ""
+        names = get_user_model().objects.filter(pk=int(user_id))
+        return (names.values_list("first_name", flat=True).first() or "").strip()
+
+    def postal_address(self, channel: str) -> tuple[str, ...]:
+        config = settings.JOURNEY_CHANNELS.get(channel) or {}
+        lines = cast("list[object]", config.get("postal_address") or [])
+        return tuple(str(line) for line in lines)
 
     def public_url(self, channel: str, path: str) -> str:
         base = getattr(settings, "EXAMPLE_STORE_URL", "http://127.0.0.1:8000")

@@ -12,8 +12,11 @@ class StoreCheckout(models.Model):
     channel = models.CharField(max_length=255)
     email = models.CharField(max_length=254, blank=True, default="")
     user_id = models.CharField(max_length=64, blank=True, default="")
-    # [{"name": ..., "quantity": ..., "price": "12.50"}], unit prices.
+    # [{"name": ..., "quantity": ..., "price": "12.50"}], unit prices; a line
+    # may add "variant_name" and "image_url".
     lines = models.JSONField(default=list, blank=True)
+    # The billing address's first name, once the shopper typed it.
+    first_name = models.CharField(max_length=256, blank=True, db_default="")
     currency = models.CharField(max_length=3, default="USD")
     updated_at = models.DateTimeField()
     # Set once an order is placed from it.

@@ -38,7 +38,7 @@ class JourneyConfig(AppConfig):
         # registers itself.
         from .campaigns.scheduling import connect as connect_campaigns
         from .double_opt_in.mailing import connect as connect_opt_in
-        from .loyalty.journey import connect as connect_loyalty
+        from .loyalty.from_events import connect as connect_loyalty
         from .reviews.linking import connect as connect_reviews
 
         for connect in (

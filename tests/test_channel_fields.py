@@ -15,7 +15,7 @@ def test_every_field_can_be_rendered_and_its_default_is_valid():
     fields = configuration.fields()
 
     # then: a form has what it needs for each field
-    assert len({field.name for field in fields}) == len(fields) == 33
+    assert len({field.name for field in fields}) == len(fields) == 34
     for field in fields:
         assert field.label and field.help.endswith((".", ")")), field.name
         assert field.read(None) == field.read(field.default)

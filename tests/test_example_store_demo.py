@@ -26,7 +26,7 @@ from saleor_journey_plugin.campaigns.models import (
 from saleor_journey_plugin.core.events import EventType, normalize_email
 from saleor_journey_plugin.core.queries import stage_counts
 from saleor_journey_plugin.core.stages import Stage
-from saleor_journey_plugin.loyalty.models import Kind as LedgerKind
+from saleor_journey_plugin.loyalty.models import EntryKind as LedgerKind
 from saleor_journey_plugin.loyalty.models import LedgerEntry
 from saleor_journey_plugin.models import (
     Customer,

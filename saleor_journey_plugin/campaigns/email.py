@@ -1,44 +1,37 @@
 """Rendering a campaign email and handing it to Django's email backend."""
 
-import html
-import re
 import smtplib
-from datetime import datetime
-from decimal import Decimal
-from typing import Any
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from django.conf import settings as django_settings
 from django.core.mail import EmailMultiAlternatives
-from django.utils.html import strip_tags
 
 from ..core.host import Host
 from . import settings as campaign_settings
-from . import templating
 from .kinds import CampaignKind, named
+from .mail.compose import compose
+from .mail.context import Facts
+from .mail.text import as_text
 from .models import CampaignMessage
 from .rules import Send
 from .settings import CampaignSettings
 from .tokens import click_token, unsubscribe_token
 
-_LINK = re.compile(r"<a\s[^>]*href=\"([^\"]*)\"[^>]*>(.*?)</a>", re.I | re.S)
-_BLOCK_END = re.compile(r"</(p|div|h[1-6]|li|tr|table)>|<br\s*/?>", re.I)
-_BLANK_LINES = re.compile(r"\n\s*\n\s*\n+")
+__all__ = ["as_text", "build", "destination", "without_addresses"]
 
 
 def build(message: CampaignMessage, send: Send, host: Host) -> EmailMultiAlternatives:
     campaigns = campaign_settings.of(send.settings)
-    kind = named(message.kind)
     token = unsubscribe_token(message.channel, message.pk)
     unsubscribe_url = host.public_url(message.channel, f"unsubscribe/{token}/")
-    context = _context(message, send, host, unsubscribe_url)
-    subject = " ".join(
-        html.unescape(render(campaigns, kind, "subject", context)).split()
+    composed = compose(
+        campaigns,
+        named(message.kind),
+        _facts(message, send, host, campaigns, unsubscribe_url),
     )
-    body = render(campaigns, kind, "body", context)
     email = EmailMultiAlternatives(
-        subject=subject,
-        body=as_text(body),
+        subject=composed.subject,
+        body=composed.text,
         from_email=campaigns.sender_email or django_settings.DEFAULT_FROM_EMAIL,
         to=[send.email],
         headers={
@@ -47,72 +40,38 @@ def build(message: CampaignMessage, send: Send, host: Host) -> EmailMultiAlterna
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         },
     )
-    email.attach_alternative(body, "text/html")
+    email.attach_alternative(composed.html, "text/html")
     return email
 
 
-def render(
-    campaigns: CampaignSettings, kind: CampaignKind, part: str, context: dict[str, Any]
-) -> str:
-    return templating.render(campaigns.template(kind, part), context)
-
-
-def _context(
-    message: CampaignMessage, send: Send, host: Host, unsubscribe_url: str
-) -> dict[str, Any]:
+def _facts(
+    message: CampaignMessage,
+    send: Send,
+    host: Host,
+    campaigns: CampaignSettings,
+    unsubscribe_url: str,
+) -> Facts:
     checkout = send.checkout
-    currency = (checkout.currency if checkout else "") or send.settings.currency or ""
-    coupon = send.step.coupon
-    return {
-        "store_name": host.store_name(message.channel),
-        "customer_name": _name(send.email),
-        "lines": [
-            {
-                "name": line.name,
-                "quantity": line.quantity,
-                "price": _money(line.price),
-                "subtotal": _money(line.price * line.quantity),
-            }
-            for line in (checkout.lines if checkout else ())
-        ],
-        "total": _money(checkout.total) if checkout else "",
-        "currency": currency,
-        "link": host.public_url(message.channel, f"click/{click_token(message.pk)}/"),
-        "coupon_code": message.coupon_code,
-        "coupon_discount": (
-            ""
-            if coupon is None
-            else f"{coupon.value.normalize():f}%"
-            if coupon.percentage
-            else f"{_money(coupon.value)} {currency}".strip()
-        ),
-        "coupon_expiry": _date(message.coupon_expires_at),
-        "unsubscribe_url": unsubscribe_url,
-    }
-
-
-def _name(email: str) -> str:
-    # Stores rarely know a guest's name; the address's local part reads better
-    # than nothing ("jane.doe" -> "Jane Doe").
-    local = email.split("@", 1)[0]
-    return " ".join(part.capitalize() for part in re.split(r"[._+-]+", local) if part)
-
-
-def _money(amount: Decimal) -> str:
-    return f"{amount:.2f}"
-
-
-def _date(moment: datetime | None) -> str:
-    return moment.date().isoformat() if moment else ""
-
-
-def as_text(body: str) -> str:
-    """The plain-text part: the HTML with its links spelled out."""
-    text = _LINK.sub(lambda m: f"{strip_tags(m[2]).strip()}: {m[1]}", body)
-    text = _BLOCK_END.sub(lambda m: m[0] + "\n", text)
-    text = html.unescape(strip_tags(text))
-    lines = [line.strip() for line in text.splitlines()]
-    return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip() + "\n"
+    # The recipient's account name first: the checkout's billing name was
+    # typed by whoever filled it in.
+    user_id = send.customer.user_id or ""
+    first_name = (host.first_name(user_id) if user_id else "") or (
+        checkout.first_name if checkout else ""
+    )
+    return Facts(
+        language=campaigns.language,
+        store_name=host.store_name(message.channel),
+        first_name=first_name,
+        link=host.public_url(message.channel, f"click/{click_token(message.pk)}/"),
+        unsubscribe_url=unsubscribe_url,
+        checkout=checkout,
+        currency=send.settings.currency or "",
+        coupon=send.step.coupon,
+        coupon_code=message.coupon_code,
+        coupon_expires_at=message.coupon_expires_at,
+        logo_url=campaigns.email_logo_url,
+        postal_address=host.postal_address(message.channel),
+    )
 
 
 def destination(kind: CampaignKind, subject: str, campaigns: CampaignSettings) -> str:

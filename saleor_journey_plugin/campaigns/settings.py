@@ -41,10 +41,13 @@ QUIET_HOURS = "quiet_hours"
 ATTRIBUTION_DAYS = "attribution_days"
 CHECKOUT_URL_TEMPLATE = "checkout_url_template"
 SENDER_EMAIL = "sender_email"
+EMAIL_LOGO_URL = "email_logo_url"
 _QUIET_HOURS = re.compile(r"([0-9]{1,2})\s*-\s*([0-9]{1,2})")
 _TEMPLATE_VARIABLES = (
-    "store_name, customer_name, lines (name, quantity, price, subtotal), total, "
-    "currency, link, coupon_code, coupon_discount, coupon_expiry, unsubscribe_url"
+    "store_name, customer_name (empty when unknown), preview, lines (name, "
+    "variant_name, image_url, quantity, price, line_total), more_lines, total, "
+    "currency, link, coupon_code, coupon_discount, coupon_expiry, "
+    "unsubscribe_url, logo_url, postal_address"
 )
 
 
@@ -86,6 +89,7 @@ class CampaignSettings:
     attribution_days: int = 7
     checkout_url_template: str = ""
     sender_email: str = ""
+    email_logo_url: str = ""
     language: Language = Language.EN
     templates: Mapping[str, str] = field(default_factory=dict)
     # The kinds' own fields (``CampaignKind.fields``), by name.
@@ -238,6 +242,14 @@ _SENDER = Field(
     help="The From address of campaign emails. Empty: the store's default.",
     parse=sender_address,
 )
+_LOGO = Field(
+    EMAIL_LOGO_URL,
+    default="",
+    label="Email logo URL",
+    help="The image at the top of campaign emails (http(s) URL; shown 40 px "
+    "high, up to 160 px wide). Empty: the store's name in text.",
+    parse=http_url(of="an image"),
+)
 
 
 def fields() -> list[Field]:
@@ -249,6 +261,7 @@ def fields() -> list[Field]:
         *_SHARED,
         *(own for kind in every for own in kind.fields()),
         _SENDER,
+        _LOGO,
         *(_template_field(kind, part) for kind in every for part in templating.PARTS),
     ]
 
@@ -297,6 +310,7 @@ def build(values: Mapping[str, Any]) -> dict[str, Any]:
             attribution_days=values[ATTRIBUTION_DAYS],
             checkout_url_template=values[CHECKOUT_URL_TEMPLATE],
             sender_email=values[SENDER_EMAIL],
+            email_logo_url=values[EMAIL_LOGO_URL],
             language=Language(values[LANGUAGE]),
             templates={
                 name: values[name]

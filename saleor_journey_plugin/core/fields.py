@@ -141,14 +141,14 @@ def one_of(choices: Callable[[], Collection[str]], message: str) -> Parser:
     return parse
 
 
-def http_url(placeholder: str) -> Parser:
-    """An http(s) URL holding ``placeholder``, or empty."""
+def http_url(placeholder: str = "", of: str = "") -> Parser:
+    """An http(s) URL holding ``placeholder`` (when given), or empty; ``of``
+    names what it points at in the error."""
+    wanted = f" with {placeholder}" if placeholder else f" of {of}" if of else ""
 
     def parse(text: str, noun: str) -> str:
         if text and (not _URL.fullmatch(text) or placeholder not in text):
-            raise FieldError(
-                f"{noun} must be an http(s) URL with {placeholder}, got '{text}'."
-            )
+            raise FieldError(f"{noun} must be an http(s) URL{wanted}, got '{text}'.")
         return text
 
     return parse

@@ -74,10 +74,14 @@ ANONYMOUS = Viewer()
 
 @dataclass(frozen=True)
 class CheckoutLine:
+    # The product's name; the variant's apart (empty when it has none of its own).
     name: str
     quantity: int
     # Unit price, in the checkout's currency.
     price: Decimal
+    variant_name: str = ""
+    # An absolute URL the store serves: the product's picture, shown at 80 px.
+    image_url: str = ""
 
 
 @dataclass(frozen=True)
@@ -95,6 +99,8 @@ class Checkout:
     last_change: datetime
     # An order was placed from it.
     ordered: bool = False
+    # The billing address's first name, when the shopper gave one.
+    first_name: str = ""
 
 
 @dataclass(frozen=True)
@@ -248,6 +254,15 @@ class Host:
 
     def store_name(self, channel: str) -> str:
         return channel
+
+    def first_name(self, user_id: str) -> str:
+        """The store user's first name as their account gives it; empty if none."""
+        return ""
+
+    def postal_address(self, channel: str) -> tuple[str, ...]:
+        """The shop's postal address, one line per item, for the emails' footer
+        (commercial email law asks for one); empty when the store has none."""
+        return ()
 
     def public_url(self, channel: str, path: str) -> str:
         """The absolute URL of the plugin's ``path`` (``unsubscribe/...``)."""

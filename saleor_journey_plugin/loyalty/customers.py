@@ -10,7 +10,7 @@ from ..core.export import amount, when
 from ..core.host import get_host
 from ..models import Customer
 from .ledger import locked_account, refresh_tier
-from .models import Kind, LedgerEntry, LoyaltyAccount
+from .models import EntryKind, LedgerEntry, LoyaltyAccount
 
 _ENTRIES = LedgerEntry._meta.db_table
 
@@ -50,7 +50,7 @@ def move_to_account(guest: int, customer: int) -> None:
                         "old": f"earn_review:{channel}:{guest}:",
                         "guest": guest,
                         "channel": channel,
-                        "kind": Kind.EARN_REVIEW.value,
+                        "kind": EntryKind.EARN_REVIEW.value,
                     },
                 )
             LedgerEntry.objects.filter(customer_id=guest, channel=channel).update(
@@ -86,7 +86,7 @@ def forget(customers: list[int], user_id: str, email: str) -> None:
         made |= Q(staff_user_id=user_id)
     if email:
         made |= Q(staff_email=email)
-    LedgerEntry.objects.filter(made, kind=Kind.ADJUST).update(
+    LedgerEntry.objects.filter(made, kind=EntryKind.ADJUST).update(
         staff_user_id="", staff_email=""
     )
 

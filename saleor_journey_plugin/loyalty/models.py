@@ -4,7 +4,7 @@ from django.db import models
 from django.db.models import Q
 
 
-class Kind(models.TextChoices):
+class EntryKind(models.TextChoices):
     EARN_ORDER = "earn_order"
     REVERSE_REFUND = "reverse_refund"
     EARN_REVIEW = "earn_review"
@@ -32,7 +32,7 @@ class LedgerEntry(models.Model):
         on_delete=models.SET_NULL,
         db_index=False,  # the (channel, customer, occurred_at) index serves it
     )
-    kind = models.CharField(max_length=16, choices=Kind.choices)
+    kind = models.CharField(max_length=16, choices=EntryKind.choices)
     points = models.IntegerField()
     # Names the entry's source (``earn_order:<channel>:<order>``): a second
     # delivery of the same fact inserts nothing.

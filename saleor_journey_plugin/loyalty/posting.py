@@ -131,10 +131,11 @@ def refresh_tier(
     account.tier = name
     LoyaltyAccount.objects.filter(pk=account.pk).update(tier=name)
     change = (account.customer_id, account.channel, name)
-    transaction.on_commit(lambda: _report_tiers([change]))
+    transaction.on_commit(lambda: report_tiers([change]))
 
 
-def _report_tiers(changes: list[tuple[int, str, str]]) -> None:
+def report_tiers(changes: list[tuple[int, str, str]]) -> None:
+    """Tell the host of tier changes (customer, channel, tier), in order."""
     try:
         get_host().tiers_changed(changes)
     except Exception:

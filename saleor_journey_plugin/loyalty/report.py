@@ -20,7 +20,7 @@ from ..reports.period import Period
 from ..reports.rates import rate
 from ..reports.registry import register
 from ..reports.results import Money
-from .models import Kind, LedgerEntry
+from .models import EntryKind, LedgerEntry
 from .settings import LoyaltySettings
 from .standing import EARNED_KINDS, TIER_WINDOW
 
@@ -29,12 +29,12 @@ from .standing import EARNED_KINDS, TIER_WINDOW
 # way the outstanding points change:
 #   outstanding at the end = outstanding at the start
 #                            + issued - redeemed - expired - reversed
-ISSUED = Q(kind__in=[Kind.EARN_ORDER, Kind.EARN_REVIEW]) | Q(
-    kind=Kind.ADJUST, points__gt=0
+ISSUED = Q(kind__in=[EntryKind.EARN_ORDER, EntryKind.EARN_REVIEW]) | Q(
+    kind=EntryKind.ADJUST, points__gt=0
 )
-REVERSED = Q(kind=Kind.REVERSE_REFUND) | Q(kind=Kind.ADJUST, points__lt=0)
+REVERSED = Q(kind=EntryKind.REVERSE_REFUND) | Q(kind=EntryKind.ADJUST, points__lt=0)
 # Points turned into codes, less codes a refund withdrew unused.
-REDEEMED = Q(kind__in=[Kind.REDEEM, Kind.WITHDRAW])
+REDEEMED = Q(kind__in=[EntryKind.REDEEM, EntryKind.WITHDRAW])
 
 
 @dataclass(frozen=True)
@@ -87,7 +87,7 @@ def compute_loyalty(
     ).aggregate(
         issued=Sum("points", filter=ISSUED),
         redeemed=Sum("points", filter=REDEEMED),
-        expired=Sum("points", filter=Q(kind=Kind.EXPIRE)),
+        expired=Sum("points", filter=Q(kind=EntryKind.EXPIRE)),
         reversed=Sum("points", filter=REVERSED),
     )
     issued = flows["issued"] or 0

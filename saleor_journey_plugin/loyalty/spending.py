@@ -14,7 +14,7 @@ from django.utils import timezone
 from ..core.events import normalize_email
 from ..core.host import get_host
 from ..models import Customer
-from .models import Kind, LedgerEntry, LoyaltyAccount
+from .models import EntryKind, LedgerEntry, LoyaltyAccount
 from .posting import (
     Code,
     LoyaltyError,
@@ -67,7 +67,7 @@ def redeem(
         entry = LedgerEntry(
             channel=channel,
             customer_id=customer,
-            kind=Kind.REDEEM,
+            kind=EntryKind.REDEEM,
             points=-points,
             idempotency_key=key or f"redeem:{channel}:{customer}:{uuid.uuid4()}",
             occurred_at=at or timezone.now(),
@@ -138,7 +138,7 @@ def adjust(
         entry = LedgerEntry(
             channel=channel,
             customer_id=customer,
-            kind=Kind.ADJUST,
+            kind=EntryKind.ADJUST,
             points=points,
             idempotency_key=key,
             occurred_at=at or timezone.now(),
@@ -187,7 +187,7 @@ def expire_due(now: datetime | None = None, limit: int = EXPIRY_BATCH) -> int:
             entry = LedgerEntry(
                 channel=channel,
                 customer_id=customer,
-                kind=Kind.EXPIRE,
+                kind=EntryKind.EXPIRE,
                 points=-credit.remaining,
                 idempotency_key=f"expire:{credit.pk}",
                 occurred_at=credit.expires_at or now,

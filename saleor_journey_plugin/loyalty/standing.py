@@ -6,13 +6,13 @@ from datetime import datetime, timedelta
 from django.db.models import Sum
 from django.utils import timezone
 
-from .models import Kind, LedgerEntry, LoyaltyAccount
+from .models import EntryKind, LedgerEntry, LoyaltyAccount
 from .settings import LoyaltySettings, Tier
 
 TIER_WINDOW = timedelta(days=365)
 EXPIRING_SOON_DAYS = 30
 # What counts as earned for tiers: earnings, less what refunds took back.
-EARNED_KINDS = (Kind.EARN_ORDER, Kind.EARN_REVIEW, Kind.REVERSE_REFUND)
+EARNED_KINDS = (EntryKind.EARN_ORDER, EntryKind.EARN_REVIEW, EntryKind.REVERSE_REFUND)
 
 
 def tier_of(earned: int, tiers: tuple[Tier, ...]) -> Tier:

@@ -17,7 +17,7 @@ from datetime import datetime
 from django.db import transaction
 
 from ..core.host import get_host
-from .models import Kind, LedgerEntry, LoyaltyAccount
+from .models import EntryKind, LedgerEntry, LoyaltyAccount
 from .posting import insert, post
 
 
@@ -33,7 +33,7 @@ def withdraw_codes(
     redemptions = LedgerEntry.objects.filter(
         channel=account.channel,
         customer_id=account.customer_id,
-        kind=Kind.REDEEM,
+        kind=EntryKind.REDEEM,
         occurred_at__gte=earning.occurred_at,
     ).order_by("-occurred_at", "-id")
     written: list[int] = []
@@ -54,7 +54,7 @@ def _withdraw(
     credit = LedgerEntry(
         channel=account.channel,
         customer_id=account.customer_id,
-        kind=Kind.WITHDRAW,
+        kind=EntryKind.WITHDRAW,
         points=-redemption.points,
         idempotency_key=f"withdraw:{redemption.pk}",
         occurred_at=at,

@@ -167,6 +167,16 @@ class SaleorHost(Host):
 
         return Site.objects.get_current().name or channel
 
+    def first_name(self, user_id: str) -> str:
+        from .shop import first_name
+
+        return first_name(user_id)
+
+    def postal_address(self, channel: str) -> tuple[str, ...]:
+        from .shop import postal_address
+
+        return postal_address()
+
     def public_url(self, channel: str, path: str) -> str:
         from saleor.core.utils import build_absolute_uri
 

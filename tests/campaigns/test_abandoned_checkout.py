@@ -18,6 +18,7 @@ from .conftest import checkout, event
 pytestmark = pytest.mark.django_db
 
 HOUR = timedelta(hours=1)
+TIMES = "\N{MULTIPLICATION SIGN}"
 JANE = {"email": "jane.doe@example.com"}
 
 
@@ -84,7 +85,7 @@ def test_each_step_is_sent_once_at_its_time_with_the_coupon_on_step_two(
     )
     text = inbox.messages[1].get_body(("plain",)).get_content()
     assert coupon.code in text
-    assert "until 2026-03-09" in text
+    assert "It works once, until March 9, 2026." in text
     assert coupon.code not in inbox.messages[0].as_string()
     assert statuses() == [(1, "sent"), (2, "sent"), (3, "sent")]
 
@@ -110,28 +111,39 @@ def test_the_email_carries_the_lines_totals_link_and_one_click_unsubscribe(
     assert unsubscribe.endswith("/>")
     text = mail.get_body(("plain",)).get_content()
     html = mail.get_body(("html",)).get_content()
-    assert "Hi Jane Doe," in text
-    assert "Linen shirt — 2 &times; 45.00 USD = 90.00 USD" in html
-    assert "Canvas tote — 1 &times; 18.50 USD = 18.50 USD" in html
-    assert "Total: 108.50 USD" in text
+    # A guest who typed no name: a neutral greeting, none made from the address.
+    assert text.startswith("Hi there,")
+    assert "Jane" not in text
+    assert "Jane" not in html
+    assert "<strong>Linen shirt</strong>" in html
+    assert "2 &times; $45.00" in html
+    assert "1 &times; $18.50" in html
+    assert ">$90.00</td>" in html
+    assert ">$108.50</td>" in html
+    assert f"Linen shirt: 2 {TIMES} $45.00 = $90.00" in text
+    assert "Total: $108.50" in text
     link = "https://journey.example.com/campaigns/web-usd/click/"
     assert f'<a href="{link}' in html
-    assert f"Return to your cart: {link}" in text
+    assert f"Complete your order: {link}" in text
     assert unsubscribe[1:-1] in html
     assert message.email == "jane.doe@example.com"
     assert message.sent_at == T0 + HOUR
 
 
-TIMES = "\N{MULTIPLICATION SIGN}"
 APPLE_JUICE = [
-    {"name": "Apple Juice", "quantity": 1, "price": "1.00"},
+    {"name": "Apple Juice", "variant_name": "1 L", "quantity": 1, "price": "1.99"},
     {"name": "Linen shirt", "quantity": 2, "price": "45.00"},
 ]
 
 
-def test_the_plain_text_part_reads_one_legible_line_per_item(channels, inbox):
-    # given
-    checkout("t1", lines=APPLE_JUICE)
+def test_the_plain_text_part_reads_one_legible_line_per_item(channels, inbox, settings):
+    # given: Jane typed her billing name; the shop has a postal address
+    settings.JOURNEY_CHANNELS["web-usd"]["postal_address"] = [
+        "Example Store Inc.",
+        "1 Main St",
+        "Springfield, IL 12345",
+    ]
+    checkout("t1", lines=APPLE_JUICE, first_name="Jane")
     event(E.CHECKOUT_STARTED, "checkout:t1:started", checkout="t1", **JANE)
 
     # when
@@ -140,23 +152,28 @@ def test_the_plain_text_part_reads_one_legible_line_per_item(channels, inbox):
     # then
     [mail] = inbox.messages
     text = mail.get_body(("plain",)).get_content().replace("\r\n", "\n")
-    link = re.search(r"Return to your cart: (\S+)", text)[1]
+    link = re.search(r"Complete your order: (\S+)", text)[1]
     unsubscribe = mail["List-Unsubscribe"].strip()[1:-1]
     assert text == (
-        "Hi Jane Doe,\n\n"
+        "Hi Jane,\n\n"
         "You were almost done at Example Store. We saved your cart, so you can "
-        "pick up right where you left off:\n\n"
-        f"Apple Juice — 1 {TIMES} 1.00 USD = 1.00 USD\n"
-        f"Linen shirt — 2 {TIMES} 45.00 USD = 90.00 USD\n\n"
-        "Total: 91.00 USD\n\n"
-        f"Return to your cart: {link}\n\n"
+        "pick up right where you left off.\n\n"
+        f"Complete your order: {link}\n\n"
+        f"Apple Juice (1 L): 1 {TIMES} $1.99 = $1.99\n"
+        f"Linen shirt: 2 {TIMES} $45.00 = $90.00\n"
+        "Total: $91.99\n\n"
         "Questions about sizes, shipping or payment? Just reply to this email "
         "and we will help.\n\n"
         "Thanks,\n"
         "The Example Store team\n\n"
-        "You are receiving this because you started a checkout at Example Store. "
+        "--\n"
+        "You are receiving this because you started a checkout at Example Store.\n"
         f"Unsubscribe: {unsubscribe}\n"
+        "Example Store Inc., 1 Main St, Springfield, IL 12345\n"
     )
+    html = mail.get_body(("html",)).get_content()
+    assert "Example Store Inc., 1 Main St, Springfield, IL 12345" in html
+    assert '<span style="color:#6b7280">1 L</span>' in html
 
 
 def test_a_korean_channel_gets_the_korean_template(channels, inbox):
@@ -167,7 +184,16 @@ def test_a_korean_channel_gets_the_korean_template(channels, inbox):
     settings.JOURNEY_CHANNELS["web-krw"]["campaigns"]["abandoned_checkout_enabled"] = (
         "true"
     )
-    checkout("k1", channel="web-krw", currency="KRW")
+    checkout(
+        "k1",
+        channel="web-krw",
+        currency="KRW",
+        first_name="지민",
+        lines=[
+            {"name": "린넨 셔츠", "quantity": 2, "price": "45000"},
+            {"name": "캔버스 토트백", "quantity": 1, "price": "18500"},
+        ],
+    )
     event(
         E.CHECKOUT_STARTED,
         "checkout:k1:started",
@@ -187,9 +213,13 @@ def test_a_korean_channel_gets_the_korean_template(channels, inbox):
         == "[예시 스토어] 장바구니에 담아 두신 상품이 기다리고 있어요"
     )
     text = mail.get_body(("plain",)).get_content().replace("\r\n", "\n")
-    assert "Jane Doe님, 안녕하세요." in text
-    assert "합계: 108.50 KRW" in text
-    assert f"Linen shirt — 2개 {TIMES} 45.00 KRW = 90.00 KRW\n" in text
+    assert text.startswith("지민님, 안녕하세요.\n")
+    assert f"린넨 셔츠: 2 {TIMES} ₩45,000 = ₩90,000\n" in text
+    assert "합계: ₩108,500\n" in text
+    assert "주문 완료하기: https://journey.example.com/campaigns/web-krw/click/" in text
+    html = mail.get_body(("html",)).get_content()
+    assert '<html lang="ko"' in html
+    assert ">주문 완료하기</a>" in html
 
 
 def test_a_later_checkout_change_pushes_the_steps_not_sent_yet(channels, inbox):

@@ -39,7 +39,7 @@ def sent(channels, inbox):
     [mail] = inbox.messages
     unsubscribe = mail["List-Unsubscribe"].strip()[1:-1]
     text = mail.get_body(("plain",)).get_content()
-    click = re.search(r"Return to your cart: (\S+)", text)[1]
+    click = re.search(r"Complete your order: (\S+)", text)[1]
     return unsubscribe.removeprefix(STORE_URL), click.removeprefix(STORE_URL)
 
 

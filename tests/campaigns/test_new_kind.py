@@ -122,8 +122,8 @@ def test_a_fourth_kind_is_scheduled_sent_followed_and_reported(interest_on, inbo
         "sent",
     )
     [mail] = inbox.messages
-    assert mail["Subject"] == "Still thinking about it, Sam Lee?"
-    assert "the product you looked at in Example Store is waiting" in (
+    assert mail["Subject"] == "Still thinking about it?"
+    assert "The product you looked at in Example Store is waiting." in (
         mail.get_body(("plain",)).get_content()
     )
 

@@ -85,6 +85,7 @@ def test_campaign_defaults_are_the_dashboard_contract():
         "checkout_url_template": "",
         "review_url_template": "",
         "sender_email": "",
+        "email_logo_url": "",
         "abandoned_checkout_subject": "",
         "abandoned_checkout_body": "",
         "win_back_subject": "",

@@ -2,11 +2,16 @@
 
 from datetime import timedelta
 from decimal import Decimal
+from io import BytesIO
 from urllib.parse import urlsplit
 
 import graphene
-from django.test import Client
+from django.test import Client, RequestFactory
+from django.urls import reverse
 from django.utils import timezone
+from PIL import Image
+from saleor.core.utils import build_absolute_uri
+from saleor.core.views import serve_media_view
 from saleor.graphql.core.utils import to_global_id_or_none
 from saleor.graphql.tests.utils import get_graphql_content
 from saleor.order.models import Order
@@ -98,12 +103,13 @@ def test_saleor_shows_templates_as_multiline_fields():
 
 
 def test_a_saleor_checkout_reads_with_its_lines_and_whether_it_was_ordered(
-    checkout_with_item, customer_user
+    checkout_with_item, customer_user, address
 ):
-    # given
+    # given: John Doe's billing address
     checkout = checkout_with_item
     checkout.email = "jane@example.com"
     checkout.user = customer_user
+    checkout.billing_address = address
     checkout.save()
     line = checkout.lines.get()
     host = get_host()
@@ -117,14 +123,17 @@ def test_a_saleor_checkout_reads_with_its_lines_and_whether_it_was_ordered(
     assert read.user_id == str(customer_user.pk)
     assert read.channel == checkout.channel.slug
     assert read.last_change == checkout.last_change
-    assert [(li.name, li.quantity) for li in read.lines] == [
+    variant = line.variant
+    assert [(li.name, li.variant_name, li.quantity) for li in read.lines] == [
         (
-            f"{line.variant.product.name} ({line.variant.name})"
-            if line.variant.name
-            else line.variant.product.name,
+            variant.product.name,
+            variant.name if variant.name != variant.product.name else "",
             line.quantity,
         )
     ]
+    # (a product without media: no picture)
+    assert read.lines[0].image_url == ""
+    assert read.first_name == "John"
     assert read.lines[0].price > Decimal(0)
     assert read.ordered is False
     assert batch["not-a-uuid"] is None
@@ -249,3 +258,82 @@ def test_a_reminder_goes_to_the_typed_address_with_its_holders_consent(
     }
     account = Customer.objects.get(user_id=str(customer_user.pk))
     assert not account.campaign_unsubscribes.exists()
+
+
+def test_a_reminder_shows_saleors_thumbnail_the_first_name_and_money_as_written(
+    customer_user,
+    journey_config,
+    channel_USD,
+    product_with_image,
+    ready_checkout,
+    site_settings,
+    address,
+    settings,
+    django_capture_on_commit_callbacks,
+):
+    # given: the product costs $1.99 and has a picture; Jane's account names
+    # her (her billing address says John); the shop keeps a company address
+    variant = product_with_image.variants.get()
+    variant.channel_listings.filter(channel=channel_USD).update(
+        price_amount=Decimal("1.99"), discounted_price_amount=Decimal("1.99")
+    )
+    customer_user.first_name = "Jane"
+    customer_user.save(update_fields=["first_name"])
+    site_settings.company_address = address
+    site_settings.save(update_fields=["company_address"])
+    journey_config(
+        channel_USD, **{item["name"]: item["value"] for item in CAMPAIGNS_ON}
+    )
+    with smtp_server() as (inbox, port):
+        use_smtp(settings, port)
+        with django_capture_on_commit_callbacks(execute=True):
+            checkout = ready_checkout(user=customer_user)
+            get_plugins_manager(allow_replica=False).checkout_updated(checkout)
+
+        # when: the first reminder falls due
+        outcome = sweep(now=timezone.now() + timedelta(hours=2))
+        [mail] = inbox.wait_for(1)
+
+    # then: the picture is Saleor's thumbnail of the product's first image,
+    # as its GraphQL gives it, and Saleor serves it
+    assert outcome == {"sent": 1}
+    html = mail.get_body(("html",)).get_content()
+    text = mail.get_body(("plain",)).get_content()
+    media = product_with_image.media.get()
+    thumbnail_url = build_absolute_uri(
+        reverse(
+            "thumbnail",
+            kwargs={
+                "instance_id": graphene.Node.to_global_id("ProductMedia", media.pk),
+                "size": 256,
+            },
+        )
+    )
+    assert thumbnail_url.startswith("http")
+    assert (
+        f'<img src="{thumbnail_url}" alt="{product_with_image.name}" '
+        'width="80" height="80"'
+    ) in html
+    redirect = Client().get(urlsplit(thumbnail_url).path)
+    assert redirect.status_code == 302
+    settings.DEBUG = True  # Saleor's own media view serves files only then
+    location = urlsplit(redirect["Location"]).path
+    served = serve_media_view(
+        RequestFactory().get(location),
+        path=location.removeprefix(settings.MEDIA_URL),
+        document_root=settings.MEDIA_ROOT,
+    )
+    assert served.status_code == 200
+    assert served["Content-Type"] == "image/jpeg"
+    picture = Image.open(BytesIO(b"".join(served.streaming_content)))
+    assert picture.format == "JPEG"
+    # and the words: her first name, money as people write it, the address
+    assert text.startswith("Hi Jane,")
+    assert "Hi John" not in text
+    assert f"{product_with_image.name}: 1 \N{MULTIPLICATION SIGN} $1.99 = $1.99" in (
+        text
+    )
+    assert "Total: $" in text
+    postal = "John Doe, Mirumee Software, Tęczowa 7, 53-601 WROCŁAW, POLAND"
+    assert text.rstrip().endswith(postal)
+    assert postal in html

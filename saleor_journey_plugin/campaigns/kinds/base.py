@@ -14,6 +14,7 @@ import re
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from datetime import datetime
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 from urllib.parse import quote, urlsplit, urlunsplit
@@ -22,7 +23,7 @@ from ...core.events import EventType
 from ...core.fields import Field
 from ...core.presets import Language
 from ..steps import StepError, parse_steps
-from ..templating import PARTS, TemplateError, check
+from ..templating import SHIPPED_PARTS, TemplateError, check
 
 if TYPE_CHECKING:
     from ...models import JourneyEvent
@@ -88,7 +89,7 @@ class CampaignKind(ABC):
         try:
             parse_steps(cls.default_steps)
             for language in Language:
-                for part in PARTS:
+                for part in SHIPPED_PARTS:
                     check(kind.template(part, language))
         except (StepError, TemplateError, OSError) as error:
             raise TypeError(f"Campaign kind {cls.__name__}: {error}") from error
@@ -132,14 +133,16 @@ class CampaignKind(ABC):
         return f"{self.value}_{part}"
 
     def template(self, part: str, language: Language) -> str:
-        """The shipped template of the email's ``part`` (subject or body)."""
+        """The shipped template of the email's ``part`` (one of SHIPPED_PARTS)."""
         return _read(self.templates / language.value / f"{self.value}_{part}.hbs")
 
     def __repr__(self) -> str:
         return f"<campaign kind {self.value}>"
 
 
+@cache
 def _read(path: Path) -> str:
+    # Shipped files: read once per process, not once per email.
     return path.read_text(encoding="utf-8").strip()
 
 

@@ -1,7 +1,7 @@
 import graphene
 
 from ...loyalty import ledger
-from ...loyalty.models import Kind
+from ...loyalty.models import EntryKind
 
 # Refusals of the API itself; the ledger's own codes follow them.
 NOT_SIGNED_IN = "NOT_SIGNED_IN"
@@ -9,7 +9,7 @@ INVALID = "INVALID"
 NOT_FOUND = "NOT_FOUND"
 
 LoyaltyEntryKindEnum = graphene.Enum(
-    "LoyaltyEntryKind", [(k.value.upper(), k.value) for k in Kind]
+    "LoyaltyEntryKind", [(k.value.upper(), k.value) for k in EntryKind]
 )
 LoyaltyErrorCodeEnum = graphene.Enum(
     "LoyaltyErrorCode",

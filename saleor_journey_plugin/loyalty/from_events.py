@@ -1,14 +1,15 @@
-"""Loyalty follows the journey: paid orders, refunds and verified reviews,
-as the drain applies their events, in the drain's transaction."""
+"""Earning from events: paid orders, refunds and verified reviews, as the
+drain applies their events, in the drain's transaction."""
 
 from collections.abc import Sequence
-from decimal import Decimal, InvalidOperation
 
 from ..core import erasure, export, followers, identity
 from ..core.events import EventType
 from ..core.host import get_host
 from ..models import JourneyEvent
-from . import customers, ledger
+from ..reports.money import parse_amount
+from . import customers
+from .batch import Fact, Paid, Refunded, Reviewed, post_facts
 from .settings import LoyaltySettings
 
 EVENT_TYPES = (
@@ -37,14 +38,17 @@ class Loyalty:
             )
             .exclude(channel="")
             .order_by("occurred_at", "id")
+            .only("type", "channel", "customer_id", "payload", "occurred_at")
         )
         settings: dict[str, LoyaltySettings | None] = {}
+        facts = []
         for event in events:
             if event.channel not in settings:
                 settings[event.channel] = _enabled(event.channel)
-            found = settings[event.channel]
-            if found is not None:
-                apply(event, found)
+            if settings[event.channel] is not None and (found := fact(event)):
+                facts.append(found)
+        if facts:
+            post_facts(facts, {c: s for c, s in settings.items() if s is not None})
 
 
 def _enabled(channel: str) -> LoyaltySettings | None:
@@ -54,15 +58,9 @@ def _enabled(channel: str) -> LoyaltySettings | None:
     return found.loyalty
 
 
-def _amount(value: object) -> Decimal | None:
-    try:
-        amount = Decimal(str(value))
-    except (InvalidOperation, ValueError):
-        return None
-    return amount if amount.is_finite() else None
-
-
-def apply(event: JourneyEvent, settings: LoyaltySettings) -> None:
+def fact(event: JourneyEvent) -> Fact | None:
+    """What the event means for the ledger; None if nothing (or a payload
+    that names no order, amount or product)."""
     payload = event.payload or {}
     customer = event.customer_id
     assert customer is not None
@@ -70,18 +68,16 @@ def apply(event: JourneyEvent, settings: LoyaltySettings) -> None:
     if event.type == EventType.ORDER_PAID.value:
         # Points are for the net total; adapters that send only the gross
         # total earn on that.
-        net = _amount(payload.get("net", payload.get("total")))
+        net = parse_amount(payload.get("net", payload.get("total")))
         if order_id and net is not None:
-            ledger.earn_for_order(
-                event.channel, customer, order_id, net, settings, event.occurred_at
-            )
+            return Paid(event.channel, customer, order_id, net, event.occurred_at)
     elif event.type == EventType.ORDER_REFUNDED.value:
-        total = _amount(payload.get("total"))
+        total = parse_amount(payload.get("total"))
         # "refunded": what the order has had refunded so far (a partial
         # refund); without it the refund is of the whole order.
-        refunded = _amount(payload["refunded"]) if "refunded" in payload else total
+        refunded = parse_amount(payload["refunded"]) if "refunded" in payload else total
         if order_id and total is not None and refunded is not None:
-            ledger.reverse_for_refund(
+            return Refunded(
                 event.channel,
                 customer,
                 order_id,
@@ -89,21 +85,20 @@ def apply(event: JourneyEvent, settings: LoyaltySettings) -> None:
                 total,
                 str(payload.get("refunded", "full")),
                 event.occurred_at,
-                settings,
             )
     elif event.type == EventType.REVIEW_SUBMITTED.value:
         # The store's id of the product bought, not the name the review
         # service used: one product's aliases would each earn again.
         product = payload.get("purchased_product")
         if payload.get("verified") is True and isinstance(product, str) and product:
-            ledger.earn_for_review(
+            return Reviewed(
                 event.channel,
                 customer,
                 product,
                 str(payload.get("review_id") or ""),
-                settings,
                 event.occurred_at,
             )
+    return None
 
 
 LOYALTY = Loyalty()
