@@ -3,14 +3,17 @@
 A hook that logged an event only pokes the relay: no statement, no broker,
 no waiting. The relay's thread (one per process, started on the first poke)
 then checks the flag and publishes the drain task on its own database
-connection, which it closes when idle. If the process dies before it gets
-there, the events are in the log and the periodic task applies them.
+connection, which it closes when idle: for each store poked since, in that
+store (a host serving several names each with ``Host.scope``). If the process
+dies before it gets there, the events are in the log and the periodic task
+applies them.
 """
 
 import logging
 import os
 import threading
 import time
+from collections.abc import Hashable
 
 from django.db import connection
 
@@ -36,9 +39,13 @@ class Relay:
         self._idle.set()
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
+        self._scopes: set[Hashable] = set()
 
     def poke(self) -> None:
         """Have the processor woken soon; returns at once, never raises."""
+        scope = get_host().scope()
+        with self._lock:
+            self._scopes.add(scope)
         self._idle.clear()
         self._wanted.set()
         thread = self._thread
@@ -68,14 +75,21 @@ class Relay:
                 continue
             self._wanted.clear()
             self._idle.clear()
-            try:
-                with get_host().writer():
-                    wake_processor()
-            except Exception:
-                logger.exception("Journey processing not woken; the periodic run will")
-                # A broken connection must not stay for the next wake-up.
-                connection.close()
+            with self._lock:
+                scopes, self._scopes = self._scopes, set()
+            for scope in scopes:
+                self._wake(scope)
             time.sleep(PAUSE_SECONDS)
+
+    def _wake(self, scope: Hashable) -> None:
+        host = get_host()
+        try:
+            with host.acting_for(scope), host.writer():
+                wake_processor()
+        except Exception:
+            logger.exception("Journey processing not woken; the periodic run will")
+            # A broken connection must not stay for the next wake-up.
+            connection.close()
 
 
 relay = Relay()

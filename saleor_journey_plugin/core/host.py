@@ -4,7 +4,7 @@ An adapter subclasses :class:`Host` and names it in the ``JOURNEY_HOST``
 setting; ``apps.py`` picks the Saleor host when Saleor is installed.
 """
 
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -163,6 +163,16 @@ class Host:
 
     def writer(self) -> AbstractContextManager[Any]:
         """Context for database writes made outside a request (Celery tasks)."""
+        return nullcontext()
+
+    def scope(self) -> Hashable:
+        """Which store this thread acts for, where one host serves several (the
+        Saleor App's tenants); None for a host of one store."""
+        return None
+
+    def acting_for(self, scope: Hashable) -> AbstractContextManager[Any]:
+        """Act for the store ``scope`` names (``scope()``'s answer in another
+        thread): the relay wakes each store's processor in its store."""
         return nullcontext()
 
     def stages_changed(self, journeys: "list[Journey]") -> None:

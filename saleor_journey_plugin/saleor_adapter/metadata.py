@@ -8,12 +8,12 @@ from django.db import connection
 from django.utils import timezone
 from saleor.account.models import User
 
+from ..core.tags import stage_keys, tier_keys
 from ..models import Customer
 
 if TYPE_CHECKING:
     from ..models import Journey
 
-STAGE_KEY = "journey_stage"
 NEVER = datetime.min.replace(tzinfo=UTC)
 
 # jsonb || merges our keys into whatever else the user's metadata holds, in
@@ -24,17 +24,6 @@ SET metadata = COALESCE(u.metadata, '{{}}'::jsonb) || v.patch::jsonb, updated_at
 FROM unnest(%s::bigint[], %s::text[]) AS v(id, patch)
 WHERE u.id = v.id
 """
-
-
-def stage_keys(journeys: "list[Journey]") -> dict[str, str]:
-    """``journey_stage``: the latest change; ``journey_stage.<channel>``: each."""
-    latest = max(
-        journeys, key=lambda j: (j.stage_entered_at is not None, j.stage_entered_at)
-    )
-    keys = {STAGE_KEY: (latest.stage or "").lower()}
-    for journey in journeys:
-        keys[f"{STAGE_KEY}.{journey.channel}"] = (journey.stage or "").lower()
-    return keys
 
 
 def write_stages(journeys: "list[Journey]") -> None:
@@ -61,9 +50,6 @@ def write_stages(journeys: "list[Journey]") -> None:
         )
 
 
-TIER_KEY = "loyalty_tier"
-
-
 def write_tiers(changes: list[tuple[int, str, str]]) -> None:
     """``loyalty_tier``: the latest change; ``loyalty_tier.<channel>``: each."""
     users = dict(
@@ -71,13 +57,12 @@ def write_tiers(changes: list[tuple[int, str, str]]) -> None:
             pk__in={customer for customer, _, _ in changes}, user_id__isnull=False
         ).values_list("pk", "user_id")
     )
-    patches: dict[int, dict[str, str]] = {}
+    by_user: dict[int, list[tuple[str, str]]] = {}
     for customer, channel, tier in changes:
         user_id = users.get(customer) or ""
         if user_id.isdigit():
-            patch = patches.setdefault(int(user_id), {})
-            patch[TIER_KEY] = tier
-            patch[f"{TIER_KEY}.{channel}"] = tier
+            by_user.setdefault(int(user_id), []).append((channel, tier))
+    patches = {user: tier_keys(tiers) for user, tiers in by_user.items()}
     if not patches:
         return
     with connection.cursor() as cursor:

@@ -14,7 +14,9 @@ from typing import Any
 from django.utils import timezone
 
 from ..campaigns.attribution import coupon_payload
+from ..core import keys as idempotency
 from ..core.events import EventType, JourneyEventData, TouchChannel
+from ..core.keys import CHECKOUT_MILESTONES
 from ..core.recording import Condition
 from ..reports.money import quantize
 from .redemptions import order_coupons
@@ -28,13 +30,6 @@ def _identity(obj: Any, email_attr: str) -> tuple[str, str]:
     return (str(user_id) if user_id else "", getattr(obj, email_attr, "") or "")
 
 
-CHECKOUT_MILESTONES = (
-    (EventType.CHECKOUT_STARTED, "started"),
-    (EventType.CHECKOUT_DETAILS_ADDED, "details"),
-    (EventType.DELIVERY_METHOD_CHOSEN, "delivery"),
-)
-
-
 def checkout_keys(checkout: Any) -> list[str]:
     """Keys of the milestones a checkout can report; none while it has no owner.
 
@@ -44,7 +39,8 @@ def checkout_keys(checkout: Any) -> list[str]:
     if not user_id and not email:
         return []
     return [
-        f"checkout:{checkout.pk}:{milestone}" for _, milestone in CHECKOUT_MILESTONES
+        idempotency.checkout_key(str(checkout.pk), milestone)
+        for _, milestone in CHECKOUT_MILESTONES
     ]
 
 
@@ -97,7 +93,7 @@ def checkout_conditions(checkout: Any) -> dict[str, Condition]:
     written, so a hook spends no statement of its own on it."""
     table = checkout.lines.model._meta.db_table
     return {
-        f"checkout:{checkout.pk}:started": Condition(
+        idempotency.checkout_key(str(checkout.pk), "started"): Condition(
             f"EXISTS (SELECT 1 FROM {table} WHERE checkout_id = %s)", (checkout.pk,)
         )
     }
@@ -123,22 +119,15 @@ def checkout_paid_event(
         return None
     return JourneyEventData(
         type=EventType.CHECKOUT_PAID,
-        idempotency_key=f"checkout:{checkout.pk}:paid",
+        idempotency_key=idempotency.checkout_key(
+            str(checkout.pk), idempotency.CHECKOUT_PAID
+        ),
         occurred_at=occurred_at or timezone.now(),
         channel=channel,
         payload={"checkout": str(checkout.pk)},
         user_id=user_id,
         email=email,
     )
-
-
-ORDER_MILESTONES = {
-    EventType.ORDER_PLACED: "placed",
-    EventType.ORDER_PAID: "paid",
-    EventType.ORDER_FULFILLED: "fulfilled",
-    EventType.ORDER_CANCELLED: "cancelled",
-    EventType.ORDER_REFUNDED: "refunded",
-}
 
 
 def order_event(
@@ -162,7 +151,7 @@ def order_event(
     user_id, email = _identity(order, "user_email")
     return JourneyEventData(
         type=event_type,
-        idempotency_key=f"order:{order.pk}:{ORDER_MILESTONES[event_type]}",
+        idempotency_key=idempotency.order_key(str(order.pk), event_type),
         occurred_at=occurred_at,
         channel=channel,
         touch_channel=TouchChannel.OFFLINE
@@ -210,7 +199,7 @@ def refund_event(
         return replace(event, payload={**event.payload, "refunded": amount})
     return replace(
         event,
-        idempotency_key=f"{event.idempotency_key}:{amount}",
+        idempotency_key=idempotency.partial_refund_key(str(order.pk), amount),
         payload={**event.payload, "refunded": amount, "partial": True},
     )
 
@@ -218,7 +207,7 @@ def refund_event(
 def account_created_event(user: Any) -> JourneyEventData:
     return JourneyEventData(
         type=EventType.ACCOUNT_CREATED,
-        idempotency_key=f"user:{user.pk}:created",
+        idempotency_key=idempotency.account_created_key(str(user.pk)),
         occurred_at=getattr(user, "date_joined", None) or timezone.now(),
         user_id=str(user.pk),
         email=user.email or "",
@@ -228,7 +217,7 @@ def account_created_event(user: Any) -> JourneyEventData:
 def account_deleted_event(user: Any) -> JourneyEventData:
     return JourneyEventData(
         type=EventType.CUSTOMER_DELETED,
-        idempotency_key=f"user:{user.pk}:deleted",
+        idempotency_key=idempotency.account_deleted_key(str(user.pk)),
         occurred_at=timezone.now(),
         touch_channel=TouchChannel.API,
         user_id=str(user.pk),
@@ -252,8 +241,8 @@ def account_updated_event(user: Any, source: str) -> JourneyEventData:
     when = "state" if source == "backfill" else updated_at.isoformat()
     return JourneyEventData(
         type=EventType.ACCOUNT_UPDATED,
-        idempotency_key=(
-            f"user:{user.pk}:updated:{when}:{user.email}:{confirmed}:{source}"
+        idempotency_key=idempotency.account_updated_key(
+            str(user.pk), when, user.email, confirmed, source
         ),
         occurred_at=updated_at,
         touch_channel=TouchChannel.API,

@@ -1,0 +1,28 @@
+"""The app's own settings, typed (``settings.py`` documents each)."""
+
+from django.conf import settings
+
+
+def app_url() -> str:
+    return str(getattr(settings, "APP_URL", "http://127.0.0.1:8100")).rstrip("/")
+
+
+def allowed_saleor_urls() -> list[str]:
+    return list(getattr(settings, "APP_ALLOWED_SALEOR_URLS", []))
+
+
+def max_webhook_bytes() -> int:
+    return int(getattr(settings, "APP_MAX_WEBHOOK_BYTES", 256 * 1024))
+
+
+def jwks_ttl_seconds() -> int:
+    return int(getattr(settings, "APP_JWKS_TTL_SECONDS", 3600))
+
+
+def saleor_timeout_seconds() -> float:
+    return float(getattr(settings, "APP_SALEOR_TIMEOUT_SECONDS", 10))
+
+
+def saleor_backoff_seconds() -> float:
+    """The first wait before Saleor is asked again; each next one doubles."""
+    return float(getattr(settings, "APP_SALEOR_BACKOFF_SECONDS", 0.5))

@@ -1,0 +1,75 @@
+"""The Saleor App as a journey host: the active tenant's settings and Saleor.
+
+Everything here acts as the tenant active in the request or task
+(``tenants/schemas.py``); with none active it refuses, rather than guess.
+"""
+
+from collections.abc import Hashable
+from contextlib import AbstractContextManager, nullcontext
+from typing import TYPE_CHECKING, Any
+
+from saleor_journey_plugin import configuration
+from saleor_journey_plugin.core.host import ChannelSettings, CouponRequest, Host
+
+from .tenants.models import Tenant
+from .tenants.schemas import activated, current_tenant, require_tenant
+
+if TYPE_CHECKING:
+    from saleor_journey_plugin.models import Journey
+
+# The channel's currency is Saleor's, kept beside the configuration fields.
+CURRENCY = "currency"
+
+
+class AppHost(Host):
+    def channel_settings(self, channel: str) -> ChannelSettings | None:
+        fields = require_tenant().channels.get(channel)
+        if fields is None:
+            return None
+        return configuration.channel_settings(
+            dashboard_fields(fields), currency=fields.get(CURRENCY) or None
+        )
+
+    def new_account_channels(self) -> list[str]:
+        return [
+            channel
+            for channel in require_tenant().channels
+            if (found := self.channel_settings(channel)) and found.count_new_accounts
+        ]
+
+    def writer(self) -> AbstractContextManager[Any]:
+        return activated(require_tenant())
+
+    def scope(self) -> Hashable:
+        tenant = current_tenant()
+        return tenant.pk if tenant is not None else None
+
+    def acting_for(self, scope: Hashable) -> AbstractContextManager[Any]:
+        if scope is None:
+            return nullcontext()  # writer() then refuses: no tenant
+        return activated(Tenant.objects.get(pk=scope))
+
+    def stages_changed(self, journeys: "list[Journey]") -> None:
+        from .saleor_api.tasks import write_journey_stages
+
+        write_journey_stages.delay([journey.pk for journey in journeys])
+
+    def tiers_changed(self, changes: list[tuple[int, str, str]]) -> None:
+        from .saleor_api.tasks import write_loyalty_tiers
+
+        write_loyalty_tiers.delay(changes)
+
+    def create_coupon(self, request: CouponRequest) -> str:
+        from .saleor_api.vouchers import create_coupon
+
+        return create_coupon(require_tenant(), request)
+
+    def user_id_of(self, value: str) -> str:
+        from .webhooks.translate import pk_of
+
+        return pk_of(value, "User") or value
+
+
+def dashboard_fields(fields: dict[str, Any]) -> dict[str, Any]:
+    """A tenant channel's configuration fields, without the currency."""
+    return {name: value for name, value in fields.items() if name != CURRENCY}

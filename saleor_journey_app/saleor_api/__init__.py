@@ -1,0 +1,1 @@
+"""Calls to a tenant's Saleor with its app token."""

@@ -1,0 +1,1 @@
+"""One tenant per Saleor instance: its token, its settings, its own schema."""

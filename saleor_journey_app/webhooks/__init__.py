@@ -1,0 +1,1 @@
+"""Saleor's signed webhooks in: verified, translated, recorded."""
