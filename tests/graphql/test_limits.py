@@ -2,7 +2,6 @@
 
 import base64
 import json
-import time
 from datetime import timedelta
 
 import pytest
@@ -224,10 +223,8 @@ def test_500_aliases_of_a_page_of_customers_are_refused_at_once_without_a_query(
     query = "{ " + aliases + " }"
 
     # when
-    started = time.perf_counter()
     with CaptureQueriesContext(connection) as queries:
         response = graphql(client, query)
-    elapsed = time.perf_counter() - started
 
     # then
     assert response.status_code == 413
@@ -243,7 +240,6 @@ def test_500_aliases_of_a_page_of_customers_are_refused_at_once_without_a_query(
         ]
     }
     assert len(queries) == 0
-    assert elapsed < 0.5
 
 
 def test_500_aliases_written_short_are_refused_for_their_fields_without_a_query(
@@ -256,10 +252,8 @@ def test_500_aliases_written_short_are_refused_for_their_fields_without_a_query(
     query += "}"
 
     # when
-    started = time.perf_counter()
     with CaptureQueriesContext(connection) as queries:
         response = graphql(client, query)
-    elapsed = time.perf_counter() - started
 
     # then
     assert response.status_code == 400
@@ -268,7 +262,6 @@ def test_500_aliases_written_short_are_refused_for_their_fields_without_a_query(
         "counted); at most 250 are allowed."
     )
     assert len(queries) == 0
-    assert elapsed < 0.5
 
 
 @pytest.mark.parametrize(("fields", "allowed"), [(249, True), (250, False)])
@@ -300,16 +293,14 @@ def test_a_fragment_bomb_is_refused_without_expanding_it(db, client):
     query += "fragment F30 on Journey { stage }"
 
     # when
-    started = time.perf_counter()
+    # (counted without expanding: expanding would not finish)
     response = graphql(client, query)
-    elapsed = time.perf_counter() - started
 
     # then
     assert response.json() == refused(
         "The query selects 1073741825 fields (each alias and each use of a "
         "fragment counted); at most 250 are allowed."
     )
-    assert elapsed < 0.5
 
 
 def test_an_unused_fragment_counts_too(db, client):
