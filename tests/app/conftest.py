@@ -19,9 +19,9 @@ if not ACTIVE:
 else:
     from django.utils import timezone
 
+    from saleor_journey_app import jwks
     from saleor_journey_app.tenants.models import Tenant
     from saleor_journey_app.tenants.schemas import create_schema
-    from saleor_journey_app.webhooks import signature
 
     from .fake_saleor import FakeSaleor
 
@@ -53,7 +53,7 @@ else:
 
     @pytest.fixture(autouse=True)
     def _fresh_keys(saleors):
-        signature.forget_keys()
+        jwks.forget_keys()
         for saleor in saleors:
             saleor.reset()
 
