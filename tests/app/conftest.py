@@ -20,6 +20,7 @@ else:
     from django.utils import timezone
 
     from saleor_journey_app import jwks
+    from saleor_journey_app.auth import staff
     from saleor_journey_app.tenants.models import Tenant
     from saleor_journey_app.tenants.schemas import create_schema
 
@@ -54,6 +55,7 @@ else:
     @pytest.fixture(autouse=True)
     def _fresh_keys(saleors):
         jwks.forget_keys()
+        staff.forget()
         for saleor in saleors:
             saleor.reset()
 
