@@ -215,6 +215,9 @@ class FakeSaleor:
         if "voucherDelete" in query:
             self.vouchers_deleted.append(variables["id"])
             return {"data": {"voucherDelete": {"errors": []}}}
+        if "channels {" in query:
+            channel = {"slug": "default-channel", "name": "Default Channel"}
+            return {"data": {"channels": [{**channel, "currencyCode": "USD"}]}}
         if "channel(slug" in query:
             return {"data": {"channel": {"id": "Q2hhbm5lbDox"}}}
         if "voucherChannelListingUpdate" in query:
