@@ -26,3 +26,8 @@ def saleor_timeout_seconds() -> float:
 def saleor_backoff_seconds() -> float:
     """The first wait before Saleor is asked again; each next one doubles."""
     return float(getattr(settings, "APP_SALEOR_BACKOFF_SECONDS", 0.5))
+
+
+def dashboard_origins() -> str:
+    """CSP ``frame-ancestors``: who may frame the Dashboard pages."""
+    return str(getattr(settings, "APP_DASHBOARD_ORIGINS", "*")) or "*"

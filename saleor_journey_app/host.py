@@ -9,7 +9,13 @@ from contextlib import AbstractContextManager, nullcontext
 from typing import TYPE_CHECKING, Any
 
 from saleor_journey_plugin import configuration
-from saleor_journey_plugin.core.host import ChannelSettings, CouponRequest, Host
+from saleor_journey_plugin.core.host import (
+    AuthenticationFailed,
+    ChannelSettings,
+    CouponRequest,
+    Host,
+    Viewer,
+)
 
 from .tenants.models import Tenant
 from .tenants.schemas import activated, current_tenant, require_tenant
@@ -29,6 +35,14 @@ class AppHost(Host):
         return configuration.channel_settings(
             dashboard_fields(fields), currency=fields.get(CURRENCY) or None
         )
+
+    def authenticate(self, request: Any) -> Viewer:
+        from .auth import tokens, viewers
+
+        try:
+            return viewers.viewer_of(request, require_tenant())
+        except tokens.InvalidToken as error:
+            raise AuthenticationFailed(str(error)) from error
 
     def new_account_channels(self) -> list[str]:
         return [

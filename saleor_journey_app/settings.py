@@ -6,6 +6,10 @@ APP_URL        where Saleor reaches the app (default http://127.0.0.1:$APP_PORT)
 APP_ALLOWED_SALEOR_URLS   comma-separated Saleor API URLs that may install it
                (empty: any)
 SECRET_KEY     required unless DEBUG=1
+APP_DASHBOARD_ORIGINS   space-separated origins of the Saleor Dashboards that
+               may frame the app's pages (CSP frame-ancestors; default *)
+ALLOWED_GRAPHQL_ORIGINS   comma-separated origins that may call the journey
+               API from a browser, as Saleor's own setting (default *)
 """
 
 import os
@@ -32,6 +36,13 @@ APP_ALLOWED_SALEOR_URLS = [
 APP_MAX_WEBHOOK_BYTES = int(os.environ.get("APP_MAX_WEBHOOK_BYTES", str(256 * 1024)))
 # Seconds a tenant's JWKS is trusted before it is fetched again.
 APP_JWKS_TTL_SECONDS = int(os.environ.get("APP_JWKS_TTL_SECONDS", "3600"))
+APP_DASHBOARD_ORIGINS = os.environ.get("APP_DASHBOARD_ORIGINS", "*")
+# Read as Saleor reads its own, so a store can give both APIs the same list.
+ALLOWED_GRAPHQL_ORIGINS = [
+    origin.strip()
+    for origin in os.environ.get("ALLOWED_GRAPHQL_ORIGINS", "*").split(",")
+    if origin.strip()
+]
 APP_SALEOR_TIMEOUT_SECONDS = float(os.environ.get("APP_SALEOR_TIMEOUT_SECONDS", "10"))
 APP_SALEOR_BACKOFF_SECONDS = 0.5
 

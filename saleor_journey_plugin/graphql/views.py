@@ -38,6 +38,21 @@ def graphql_response(request: HttpRequest, channel: str) -> HttpResponse:
     return _with_cors(request, response)
 
 
+def preflight(request: HttpRequest) -> HttpResponse:
+    """The CORS answer to a preflight, for a host that cannot tell which store
+    a request is for until it comes (the Saleor App reads it from the token or
+    a header a preflight does not carry)."""
+    return _with_cors(request, HttpResponse(status=200))
+
+
+def refusal(
+    request: HttpRequest, message: str, status: int, code: str = "BadRequest"
+) -> HttpResponse:
+    """An error in the API's own shape, with CORS, for a host that refuses a
+    request before it reaches :func:`graphql_response`."""
+    return _with_cors(request, _error(message, status, code=code))
+
+
 def _respond(request: HttpRequest, channel: str) -> HttpResponse:
     host = get_host()
     if request.method == "OPTIONS":
@@ -141,7 +156,9 @@ def _with_cors(request: HttpRequest, response: HttpResponse) -> HttpResponse:
             response["Access-Control-Allow-Origin"] = origin
     response["Access-Control-Allow-Methods"] = "POST, OPTIONS"
     response["Access-Control-Allow-Headers"] = (
-        "Origin, Content-Type, Accept, Authorization, Authorization-Bearer"
+        "Origin, Content-Type, Accept, Authorization, Authorization-Bearer, "
+        # The Saleor App's anonymous callers name their Saleor with it.
+        "Saleor-Api-Url"
     )
     response["Access-Control-Max-Age"] = "86400"
     return response

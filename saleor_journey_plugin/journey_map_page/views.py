@@ -16,22 +16,27 @@ ASSET_TYPES = {
     "map.css": "text/css; charset=utf-8",
 }
 
+
 # Everything comes from this origin: the page, its script and style, and the
 # two APIs it calls. No inline script or style, no frames, no forms posted.
-CONTENT_SECURITY_POLICY = "; ".join(
-    [
-        "default-src 'self'",
-        "script-src 'self'",
-        "style-src 'self'",
-        "img-src 'self' data:",
-        "font-src 'self'",
-        "connect-src 'self'",
-        "object-src 'none'",
-        "base-uri 'none'",
-        "form-action 'none'",
-        "frame-ancestors 'none'",
-    ]
-)
+def content_security_policy(frame_ancestors: str = "'none'") -> str:
+    return "; ".join(
+        [
+            "default-src 'self'",
+            "script-src 'self'",
+            "style-src 'self'",
+            "img-src 'self' data:",
+            "font-src 'self'",
+            "connect-src 'self'",
+            "object-src 'none'",
+            "base-uri 'none'",
+            "form-action 'none'",
+            f"frame-ancestors {frame_ancestors}",
+        ]
+    )
+
+
+CONTENT_SECURITY_POLICY = content_security_policy()
 
 
 @cache
@@ -39,10 +44,13 @@ def _read(name: str) -> str:
     return (files(__package__) / "static" / name).read_text(encoding="utf-8")
 
 
-def _secure(response: HttpResponse) -> HttpResponse:
-    response["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
+def _secure(response: HttpResponse, frame_ancestors: str = "") -> HttpResponse:
+    response["Content-Security-Policy"] = content_security_policy(
+        frame_ancestors or "'none'"
+    )
     response["X-Content-Type-Options"] = "nosniff"
-    response["X-Frame-Options"] = "DENY"
+    if not frame_ancestors:
+        response["X-Frame-Options"] = "DENY"
     response["Referrer-Policy"] = "no-referrer"
     response["Cross-Origin-Opener-Policy"] = "same-origin"
     # The page holds no data, but it is where a token is typed: never stored.
@@ -57,8 +65,16 @@ def map_page(
     api_url: str,
     signin_url: str,
     assets_url: str,
+    script_url: str = "",
+    frame_ancestors: str = "",
 ) -> HttpResponse:
-    """The page for ``channel``: an empty shell its script fills in."""
+    """The page for ``channel``: an empty shell its script fills in.
+
+    A host that opens the page inside its own admin (the Saleor App, in the
+    Dashboard's frame) names the ``frame_ancestors`` allowed to frame it, and
+    may load its ``script_url`` instead of ``map.js``: a script that obtains
+    the token and the channel, then loads ``map.js`` itself.
+    """
     if request.method not in {"GET", "HEAD"}:
         response = HttpResponse("Open the journey map with GET.", status=405)
         response["Allow"] = "GET, HEAD"
@@ -68,11 +84,14 @@ def map_page(
         "api_url": api_url,
         "signin_url": signin_url,
         "assets_url": assets_url,
+        "script_url": script_url or f"{assets_url}map.js",
     }
     html = _read("map.html")
     for name, value in values.items():
         html = html.replace("{{ " + name + " }}", escape(value, quote=True))
-    return _secure(HttpResponse(html, content_type="text/html; charset=utf-8"))
+    return _secure(
+        HttpResponse(html, content_type="text/html; charset=utf-8"), frame_ancestors
+    )
 
 
 def map_asset(request: HttpRequest, name: str) -> HttpResponse:

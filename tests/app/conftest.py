@@ -19,9 +19,10 @@ if not ACTIVE:
 else:
     from django.utils import timezone
 
+    from saleor_journey_app import jwks
+    from saleor_journey_app.auth import staff
     from saleor_journey_app.tenants.models import Tenant
     from saleor_journey_app.tenants.schemas import create_schema
-    from saleor_journey_app.webhooks import signature
 
     from .fake_saleor import FakeSaleor
 
@@ -53,7 +54,8 @@ else:
 
     @pytest.fixture(autouse=True)
     def _fresh_keys(saleors):
-        signature.forget_keys()
+        jwks.forget_keys()
+        staff.forget()
         for saleor in saleors:
             saleor.reset()
 

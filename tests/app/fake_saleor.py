@@ -6,6 +6,7 @@ unencoded payload, RFC 7797)."""
 import base64
 import json
 import threading
+import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -39,9 +40,29 @@ class SigningKey:
         )
         return f"{encoded}..{_b64(signature)}"
 
+    def sign_jwt(self, claims: dict) -> str:
+        """A JWT as Saleor's JWTManager encodes one (RS256, the key's kid)."""
+        header = {"alg": "RS256", "typ": "JWT", "kid": self.kid}
+        signing_input = ".".join(
+            _b64(json.dumps(part, separators=(",", ":")).encode())
+            for part in (header, claims)
+        )
+        signature = self.private.sign(
+            signing_input.encode(), padding.PKCS1v15(), hashes.SHA256()
+        )
+        return f"{signing_input}.{_b64(signature)}"
+
 
 def _b64(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def _claims(token: str) -> dict:
+    try:
+        part = token.split(".")[1]
+        return json.loads(base64.urlsafe_b64decode(part + "=" * (-len(part) % 4)))
+    except (IndexError, ValueError):
+        return {}
 
 
 @dataclass
@@ -58,6 +79,9 @@ class FakeSaleor:
     codes: set[str] = field(default_factory=set)
     vouchers: int = 0
     vouchers_deleted: list[str] = field(default_factory=list)
+    # Staff members' permissions as Saleor reports them (``me``), by email;
+    # a token of anyone else gets ``me: null`` (Saleor no longer accepts it).
+    staff: dict[str, list[str]] = field(default_factory=dict)
     _server: ThreadingHTTPServer | None = None
 
     def __post_init__(self) -> None:
@@ -79,6 +103,7 @@ class FakeSaleor:
         self.codes = set()
         self.vouchers = 0
         self.vouchers_deleted = []
+        self.staff = {}
 
     def start(self) -> "FakeSaleor":
         saleor = self
@@ -124,9 +149,42 @@ class FakeSaleor:
             self._server.shutdown()
             self._server.server_close()
 
+    def issue(
+        self,
+        user_pk: int,
+        email: str,
+        *,
+        type: str = "access",
+        is_staff: bool = False,
+        expires_in: int = 300,
+        key: SigningKey | None = None,
+        **claims: Any,
+    ) -> str:
+        """A JWT with the claims Saleor 3.23 gives its tokens (core/jwt.py)."""
+        now = int(time.time())
+        payload = {
+            "iat": now,
+            "owner": "saleor",
+            "iss": self.api_url,
+            "exp": now + expires_in,
+            "token": "jwt-token-key",
+            "email": email,
+            "type": type,
+            "user_id": base64.b64encode(f"User:{user_pk}".encode()).decode(),
+            "is_staff": is_staff,
+            **claims,
+        }
+        return (key or self.key).sign_jwt(payload)
+
     def answer(self, request: dict, token: str) -> dict:
         query = request.get("query", "")
         variables = request.get("variables") or {}
+        if "me {" in query and "userPermissions" in query:
+            email = _claims(token).get("email")
+            if email not in self.staff:
+                return {"data": {"me": None}}
+            codes = [{"code": code} for code in self.staff[email]]
+            return {"data": {"me": {"id": "VXNlcjox", "userPermissions": codes}}}
         known = token == self.token
         if "app {" in query and "AppId" in query:
             app = {"id": self.app_id, "identifier": self.identifier}
@@ -157,6 +215,9 @@ class FakeSaleor:
         if "voucherDelete" in query:
             self.vouchers_deleted.append(variables["id"])
             return {"data": {"voucherDelete": {"errors": []}}}
+        if "channels {" in query:
+            channel = {"slug": "default-channel", "name": "Default Channel"}
+            return {"data": {"channels": [{**channel, "currencyCode": "USD"}]}}
         if "channel(slug" in query:
             return {"data": {"channel": {"id": "Q2hhbm5lbDox"}}}
         if "voucherChannelListingUpdate" in query:

@@ -1,0 +1,1 @@
+"""Who calls the app's API: Saleor's own tokens, checked against the tenant."""

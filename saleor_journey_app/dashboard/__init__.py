@@ -1,0 +1,1 @@
+"""The app's pages in Saleor's Dashboard: configuration, journey map, widget."""

@@ -1,0 +1,123 @@
+"""The Dashboard pages' endpoints: the configuration, with the plugin's
+validation, and who may read it."""
+
+import json
+
+from .conftest import CHANNEL, gid
+
+
+def extension_token(saleor, tenant, permissions=("MANAGE_APPS", "MANAGE_ORDERS")):
+    return saleor.issue(
+        7,
+        "lee@example.com",
+        type="thirdparty",
+        is_staff=True,
+        app=tenant.saleor_app_id,
+        app_extension=gid("AppExtension", 1),
+        user_permissions=list(permissions),
+    )
+
+
+def call(client, token, data=None):
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"} if token else {}
+    if data is None:
+        return client.get("/app/api/configuration", **headers)
+    return client.post(
+        "/app/api/configuration",
+        data=json.dumps(data),
+        content_type="application/json",
+        **headers,
+    )
+
+
+def test_the_configuration_lists_saleors_channels_with_the_plugins_defaults(
+    client, saleor_a, tenant_a
+):
+    answer = call(client, extension_token(saleor_a, tenant_a))
+
+    assert answer.status_code == 200
+    data = answer.json()
+    (channel,) = data["channels"]
+    assert channel["slug"] == CHANNEL
+    assert channel["currency"] == "USD"
+    assert channel["enabled"] is True
+    fields = {field["name"]: field for field in data["fields"]}
+    assert fields["stage_preset"]["default"] == "standard"
+    assert fields["stage_preset"]["choices"] == [
+        "standard",
+        "five_stage",
+        "hubspot",
+        "marketing_funnel",
+    ]
+    assert data["health"]["needsReinstall"] is False
+
+
+def test_a_bad_value_is_refused_with_the_plugins_message_and_nothing_saved(
+    client, saleor_a, tenant_a
+):
+    before = dict(tenant_a.channels)
+
+    answer = call(
+        client,
+        extension_token(saleor_a, tenant_a),
+        {
+            "channel": CHANNEL,
+            "enabled": True,
+            "currency": "USD",
+            "values": {"lapse_after_days": "0", "stage_preset": "hubspot"},
+        },
+    )
+
+    assert answer.status_code == 400
+    assert answer.json() == {
+        "errors": {
+            "lapse_after_days": (
+                "Lapse after days must be a whole number from 1 to 3650, got '0'."
+            )
+        }
+    }
+    tenant_a.refresh_from_db()
+    assert tenant_a.channels == before
+
+
+def test_good_values_are_saved_for_the_host_to_run_with(client, saleor_a, tenant_a):
+    answer = call(
+        client,
+        extension_token(saleor_a, tenant_a),
+        {
+            "channel": CHANNEL,
+            "enabled": True,
+            "currency": "usd",
+            "values": {"lapse_after_days": "30", "stage_preset": "hubspot"},
+        },
+    )
+
+    assert answer.status_code == 200
+    tenant_a.refresh_from_db()
+    assert tenant_a.channels[CHANNEL] == {
+        "lapse_after_days": "30",
+        "stage_preset": "hubspot",
+        "currency": "USD",
+    }
+
+
+def test_only_staff_who_manage_apps_may_configure(client, saleor_a, tenant_a):
+    without = call(client, extension_token(saleor_a, tenant_a, ["MANAGE_ORDERS"]))
+    customer = call(client, saleor_a.issue(42, "kim@example.com"))
+    anonymous = call(client, None)
+
+    assert without.status_code == 403
+    assert without.json()["error"] == (
+        "You need the MANAGE_APPS permission in Saleor for this."
+    )
+    assert customer.status_code == 403
+    assert anonymous.status_code == 401
+
+
+def test_the_pages_may_be_framed_and_hold_no_token(client):
+    for path in ("/app/", "/app/map/", "/app/widgets/customer/?customerId=x"):
+        page = client.get(path)
+        assert page.status_code == 200
+        assert "frame-ancestors *" in page["Content-Security-Policy"]
+        assert "X-Frame-Options" not in page
+        assert page["Cache-Control"] == "no-store"
