@@ -4,11 +4,11 @@ the plugin's store gives for the same past, and a webhook arriving afterwards
 for a fact already recorded counts nothing twice."""
 
 import io
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from saleor_journey_app.tenants.schemas import activated
 from saleor_journey_plugin.core import keys
@@ -16,7 +16,7 @@ from saleor_journey_plugin.core.backfill import backfill
 from saleor_journey_plugin.core.events import EventType, JourneyEventData, TouchChannel
 from saleor_journey_plugin.core.host import MANAGE_ORDERS, Viewer, get_host
 from saleor_journey_plugin.core.processing import drain
-from saleor_journey_plugin.core.recording import record_event, stored_key
+from saleor_journey_plugin.core.recording import stored_key
 from saleor_journey_plugin.graphql import operation
 from saleor_journey_plugin.graphql.context import JourneyContext
 from saleor_journey_plugin.models import JourneyEvent
@@ -514,5 +514,7 @@ def test_a_webhook_after_the_backfill_counts_nothing_twice(
 
 
 def test_the_backfill_of_a_saleor_without_the_app_is_refused(db):
-    with pytest.raises(Exception, match="No Saleor at http://nowhere.test/graphql/"):
+    with pytest.raises(
+        CommandError, match=r"No Saleor at http://nowhere\.test/graphql/ "
+    ):
         call_command("journey_app_backfill", "http://nowhere.test/graphql/")
