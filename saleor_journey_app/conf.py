@@ -26,3 +26,8 @@ def saleor_timeout_seconds() -> float:
 def saleor_backoff_seconds() -> float:
     """The first wait before Saleor is asked again; each next one doubles."""
     return float(getattr(settings, "APP_SALEOR_BACKOFF_SECONDS", 0.5))
+
+
+def webhook_health_seconds() -> float:
+    """A process notes a tenant's last delivery at most this often."""
+    return float(getattr(settings, "APP_WEBHOOK_HEALTH_SECONDS", 60))

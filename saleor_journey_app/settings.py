@@ -34,6 +34,8 @@ APP_MAX_WEBHOOK_BYTES = int(os.environ.get("APP_MAX_WEBHOOK_BYTES", str(256 * 10
 APP_JWKS_TTL_SECONDS = int(os.environ.get("APP_JWKS_TTL_SECONDS", "3600"))
 APP_SALEOR_TIMEOUT_SECONDS = float(os.environ.get("APP_SALEOR_TIMEOUT_SECONDS", "10"))
 APP_SALEOR_BACKOFF_SECONDS = 0.5
+# A web process notes a tenant's last webhook delivery at most this often.
+APP_WEBHOOK_HEALTH_SECONDS = float(os.environ.get("APP_WEBHOOK_HEALTH_SECONDS", "60"))
 
 ALLOWED_HOSTS = [
     host.strip()
@@ -52,6 +54,7 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "saleor_journey_plugin",
     "saleor_journey_app.tenants",
+    "saleor_journey_app.webhooks",
 ]
 MIDDLEWARE = ["django.middleware.common.CommonMiddleware"]
 # The core's tables live in one PostgreSQL schema per tenant; the router keeps
