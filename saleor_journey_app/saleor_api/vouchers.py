@@ -124,26 +124,32 @@ def withdraw_coupon(tenant: Tenant, reference: str) -> bool:
     the delete keeps its discount.
     """
     code = coupon_code(tenant, reference)
-    voucher, found = _voucher_of(tenant, code)
+    voucher = _voucher_of(tenant, code)
     if voucher is None:
         return True
-    end = voucher.get("endDate")
+    (found,) = [
+        edge["node"]
+        for edge in voucher["codes"]["edges"]
+        if edge["node"].get("code") == code
+    ]
     if found.get("used") or not found.get("isActive"):
         return False
+    end = voucher.get("endDate")
     if end and parse_time(end) <= timezone.now():
         return False
     _mutate(tenant, VOUCHER_DELETE, "voucherDelete", {"id": voucher["id"]})
     return True
 
 
-def _voucher_of(tenant: Tenant, code: str) -> tuple[dict | None, dict]:
+def _voucher_of(tenant: Tenant, code: str) -> dict | None:
+    """The voucher holding ``code`` (Saleor's search also matches names)."""
     data = call(tenant, VOUCHER_OF_CODE, {"code": code})
     for edge in (data.get("vouchers") or {}).get("edges") or []:
         voucher = edge["node"]
-        for code_edge in (voucher.get("codes") or {}).get("edges") or []:
-            if code_edge["node"].get("code") == code:
-                return voucher, code_edge["node"]
-    return None, {}
+        codes = (voucher.get("codes") or {}).get("edges") or []
+        if any(found["node"].get("code") == code for found in codes):
+            return voucher
+    return None
 
 
 class CodeTaken(VoucherRefused):

@@ -163,11 +163,14 @@ class FakeSaleor:
         if "voucherCreate" in query:
             self.vouchers += 1
             voucher = {"id": f"Vm91Y2hlcjo{self.vouchers}"}
-            end = variables["input"].get("endDate")
             self.voucher_records[voucher["id"]] = {
                 **voucher,
-                "endDate": end,
-                "codes": [],
+                "endDate": variables["input"].get("endDate"),
+                # Saleor 3.23 takes the code with the voucher (addCodes).
+                "codes": [
+                    {"code": code, "used": 0, "isActive": True}
+                    for code in variables["input"].get("addCodes") or []
+                ],
             }
             return {"data": {"voucherCreate": {"voucher": voucher, "errors": []}}}
         if "voucherUpdate" in query:
