@@ -31,3 +31,8 @@ def saleor_backoff_seconds() -> float:
 def dashboard_origins() -> str:
     """CSP ``frame-ancestors``: who may frame the Dashboard pages."""
     return str(getattr(settings, "APP_DASHBOARD_ORIGINS", "*")) or "*"
+
+
+def webhook_health_seconds() -> float:
+    """A process notes a tenant's last delivery at most this often."""
+    return float(getattr(settings, "APP_WEBHOOK_HEALTH_SECONDS", 60))

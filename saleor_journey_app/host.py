@@ -12,6 +12,7 @@ from saleor_journey_plugin import configuration
 from saleor_journey_plugin.core.host import (
     AuthenticationFailed,
     ChannelSettings,
+    Checkout,
     CouponRequest,
     Host,
     Viewer,
@@ -21,7 +22,11 @@ from .tenants.models import Tenant
 from .tenants.schemas import activated, current_tenant, require_tenant
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from saleor_journey_plugin.models import Journey
+
+    from .moving.history import SaleorHistory
 
 # The channel's currency is Saleor's, kept beside the configuration fields.
 CURRENCY = "currency"
@@ -77,6 +82,48 @@ class AppHost(Host):
         from .saleor_api.vouchers import create_coupon
 
         return create_coupon(require_tenant(), request)
+
+    def history(self, channel: str | None, since: "datetime | None") -> "SaleorHistory":
+        from .moving.history import SaleorHistory
+
+        tenant = require_tenant()
+        channels = [channel] if channel else list(tenant.channels)
+        return SaleorHistory(tenant, channels, since)
+
+    # Reads and writes in the tenant's Saleor, over GraphQL with its token. The
+    # core asks for them in the worker (sweeps, refunds, reviews, joins), never
+    # while a webhook waits for its answer.
+    def read_checkouts(self, tokens: list[str]) -> dict[str, Checkout | None]:
+        from .saleor_api.checkouts import read_checkouts
+
+        return read_checkouts(require_tenant(), tokens)
+
+    def skipped_users(self, user_ids: list[str]) -> set[str]:
+        from .saleor_api.users import skipped_users
+
+        return skipped_users(require_tenant(), user_ids)
+
+    def first_name(self, user_id: str) -> str:
+        from .saleor_api.users import first_name
+
+        return first_name(require_tenant(), user_id)
+
+    def withdraw_coupon(self, channel: str, reference: str) -> bool:
+        from .saleor_api.vouchers import withdraw_coupon
+
+        return withdraw_coupon(require_tenant(), reference)
+
+    def purchased_product(
+        self, channel: str, email: str, product: str, order: str
+    ) -> str | None:
+        from .saleor_api.orders import purchased_product
+
+        return purchased_product(require_tenant(), channel, email, product, order)
+
+    def has_any_order_of(self, user_id: str, order_ids: list[str]) -> bool:
+        from .saleor_api.orders import has_any_order_of
+
+        return has_any_order_of(require_tenant(), user_id, order_ids)
 
     def user_id_of(self, value: str) -> str:
         from .webhooks.translate import pk_of

@@ -45,6 +45,8 @@ ALLOWED_GRAPHQL_ORIGINS = [
 ]
 APP_SALEOR_TIMEOUT_SECONDS = float(os.environ.get("APP_SALEOR_TIMEOUT_SECONDS", "10"))
 APP_SALEOR_BACKOFF_SECONDS = 0.5
+# A web process notes a tenant's last webhook delivery at most this often.
+APP_WEBHOOK_HEALTH_SECONDS = float(os.environ.get("APP_WEBHOOK_HEALTH_SECONDS", "60"))
 
 ALLOWED_HOSTS = [
     host.strip()
@@ -63,6 +65,7 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "saleor_journey_plugin",
     "saleor_journey_app.tenants",
+    "saleor_journey_app.webhooks",
 ]
 MIDDLEWARE = ["django.middleware.common.CommonMiddleware"]
 # The core's tables live in one PostgreSQL schema per tenant; the router keeps

@@ -18,6 +18,7 @@ from ..host import CURRENCY, dashboard_fields
 from ..saleor_api import client
 from ..tenants.models import Tenant
 from ..tenants.schemas import activated
+from ..webhooks.health import webhook_health
 
 logger = logging.getLogger(__name__)
 CHANNELS_QUERY = "query JourneyChannels { channels { slug name currencyCode } }"
@@ -108,14 +109,25 @@ def save(tenant: Tenant, slug: str, data: dict[str, Any]) -> dict[str, Any]:
 
 
 def health(tenant: Tenant) -> dict[str, Any]:
-    """What the app knows of its webhooks: when the last fact was recorded and
-    how many in the last day. Refused deliveries are logged, not counted."""
+    """What the app knows of its webhooks: the last delivery and the refused
+    ones (``webhook_health``), and when the last fact was recorded and how many
+    in the last day."""
+    deliveries = webhook_health(tenant)
+    failure = deliveries["last_failure"]
     since = timezone.now() - timedelta(days=1)
     with activated(tenant):
         found = JourneyEvent.objects.aggregate(
             last=Max("recorded_at"), day=Count("pk", filter=Q(recorded_at__gte=since))
         )
+    delivered = deliveries["last_delivery_at"]
     return {
+        "lastDeliveryAt": delivered.isoformat() if delivered else None,
+        "failures24h": deliveries["failures_24h"],
+        "lastFailure": (
+            {"at": failure["at"].isoformat(), "reason": failure["reason"]}
+            if failure
+            else None
+        ),
         "lastEventAt": found["last"].isoformat() if found["last"] else None,
         "eventsLastDay": found["day"],
         "needsReinstall": tenant.needs_reinstall,

@@ -6,11 +6,13 @@ reference (a keyed digest, as the plugin derives it), so a retried send that
 asks again gets the same code: Saleor refuses the duplicate and the code stands.
 """
 
+from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from saleor_journey_plugin.core.host import CouponRequest
 
 from ..tenants.models import Tenant
+from ..webhooks.translate import parse_time
 from .calls import call
 
 CODE_PREFIX = "JRN-"
@@ -42,6 +44,15 @@ VOUCHER_DELETE = """
 mutation JourneyCouponDrop($id: ID!) {
   voucherDelete(id: $id) {
     errors { field code message }
+  }
+}
+"""
+VOUCHER_OF_CODE = """
+query JourneyCouponFind($code: String!) {
+  vouchers(first: 5, filter: {search: $code}) {
+    edges {
+      node { id endDate codes(first: 5) { edges { node { code used isActive } } } }
+    }
   }
 }
 """
@@ -100,6 +111,45 @@ def create_coupon(tenant: Tenant, request: CouponRequest) -> str:
     except CodeTaken:
         _mutate(tenant, VOUCHER_DELETE, "voucherDelete", {"id": voucher_id})
     return code
+
+
+def withdraw_coupon(tenant: Tenant, reference: str) -> bool:
+    """Drop the reference's voucher if its code is unused and unexpired.
+
+    Each code has a voucher of its own, so deleting the voucher withdraws the
+    code and nothing else. No voucher holding the code (withdrawn before, by a
+    call whose answer was lost): nobody can spend it, and the answer is True
+    again, as the core asks of a host whose codes live elsewhere. Saleor has
+    no conditional delete: a checkout taking the code between the read and
+    the delete keeps its discount.
+    """
+    code = coupon_code(tenant, reference)
+    voucher = _voucher_of(tenant, code)
+    if voucher is None:
+        return True
+    (found,) = [
+        edge["node"]
+        for edge in voucher["codes"]["edges"]
+        if edge["node"].get("code") == code
+    ]
+    if found.get("used") or not found.get("isActive"):
+        return False
+    end = voucher.get("endDate")
+    if end and parse_time(end) <= timezone.now():
+        return False
+    _mutate(tenant, VOUCHER_DELETE, "voucherDelete", {"id": voucher["id"]})
+    return True
+
+
+def _voucher_of(tenant: Tenant, code: str) -> dict | None:
+    """The voucher holding ``code`` (Saleor's search also matches names)."""
+    data = call(tenant, VOUCHER_OF_CODE, {"code": code})
+    for edge in (data.get("vouchers") or {}).get("edges") or []:
+        voucher = edge["node"]
+        codes = (voucher.get("codes") or {}).get("edges") or []
+        if any(found["node"].get("code") == code for found in codes):
+            return voucher
+    return None
 
 
 class CodeTaken(VoucherRefused):

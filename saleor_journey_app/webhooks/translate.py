@@ -63,7 +63,7 @@ def subject(payload: Any, subscription: Subscription) -> tuple[dict, datetime]:
         raise MalformedPayload(
             f"{subscription.typename} carries no {subscription.field}"
         )
-    return obj, _time(event.get("issuedAt"))
+    return obj, parse_time(event.get("issuedAt"))
 
 
 def events(subscription: Subscription, payload: Any) -> list[JourneyEventData]:
@@ -140,7 +140,7 @@ def order_event(
     return JourneyEventData(
         type=event_type,
         idempotency_key=keys.order_key(order_id, event_type),
-        occurred_at=_time(order.get("created")) if placed else at,
+        occurred_at=parse_time(order.get("created")) if placed else at,
         channel=_channel(order),
         touch_channel=TouchChannel.OFFLINE
         if order.get("origin") == DRAFT
@@ -181,7 +181,7 @@ def account_created(user: dict) -> JourneyEventData:
     return JourneyEventData(
         type=EventType.ACCOUNT_CREATED,
         idempotency_key=keys.account_created_key(user_id),
-        occurred_at=_time(user.get("dateJoined")),
+        occurred_at=parse_time(user.get("dateJoined")),
         user_id=user_id,
         email=_text(user.get("email")),
     )
@@ -191,7 +191,7 @@ def account_updated(user: dict) -> JourneyEventData:
     """Keyed as the plugin's hooks key it (source "hook"): by the account's
     ``updatedAt``, its email and whether it is confirmed."""
     user_id = _required_pk(user.get("id"), "User")
-    updated_at = _time(user.get("updatedAt"))
+    updated_at = parse_time(user.get("updatedAt"))
     email = _text(user.get("email"))
     return JourneyEventData(
         type=EventType.ACCOUNT_UPDATED,
@@ -203,6 +203,24 @@ def account_updated(user: dict) -> JourneyEventData:
             "hook",
         ),
         occurred_at=updated_at,
+        touch_channel=TouchChannel.API,
+        user_id=user_id,
+        email=email,
+    )
+
+
+def account_state(user: dict) -> JourneyEventData:
+    """The account as Saleor holds it now, keyed by that state (source
+    "backfill") as the plugin's backfill keys it: running a backfill again
+    records nothing new."""
+    user_id = _required_pk(user.get("id"), "User")
+    email = _text(user.get("email"))
+    return JourneyEventData(
+        type=EventType.ACCOUNT_UPDATED,
+        idempotency_key=keys.account_updated_key(
+            user_id, "state", email, bool(user.get("isConfirmed")), "backfill"
+        ),
+        occurred_at=parse_time(user.get("updatedAt")),
         touch_channel=TouchChannel.API,
         user_id=user_id,
         email=email,
@@ -284,7 +302,7 @@ def _required_pk(value: Any, kind: str) -> str:
     return pk
 
 
-def _time(value: Any) -> datetime:
+def parse_time(value: Any) -> datetime:
     try:
         moment = datetime.fromisoformat(value)
     except (TypeError, ValueError) as error:

@@ -22,7 +22,7 @@ from .. import conf
 from ..install.registration import uninstall
 from ..tenants.models import Tenant, normalize_api_url
 from ..tenants.schemas import activated
-from . import signature, translate
+from . import health, signature, translate
 from .subscriptions import APP_DELETED, BY_PATH
 
 logger = logging.getLogger(__name__)
@@ -37,12 +37,11 @@ def webhook_view(request: HttpRequest, event: str) -> HttpResponse:
     if subscription is None:
         return HttpResponse(status=404)
     limit = conf.max_webhook_bytes()
-    if _declared_length(request) > limit:
-        return _refused("body over the size limit")
+    if _declared_length(request) > limit or len(request.body) > limit:
+        too_large = "body over the size limit"
+        return _refused(too_large, _tenant_named(request), health.TOO_LARGE)
     body = request.body
-    if len(body) > limit:
-        return _refused("body over the size limit")
-    tenant = _tenant(request.headers.get(API_URL_HEADER, ""))
+    tenant = _tenant_named(request)
     if tenant is None:
         return _refused("Saleor-Api-Url names no registered Saleor")
     try:
@@ -50,7 +49,7 @@ def webhook_view(request: HttpRequest, event: str) -> HttpResponse:
             tenant.saleor_api_url, body, request.headers.get(SIGNATURE_HEADER, "")
         )
     except signature.BadSignature as error:
-        return _refused(str(error))
+        return _refused(str(error), tenant, health.SIGNATURE)
     try:
         payload = json.loads(body, parse_float=Decimal)
         if subscription is APP_DELETED:
@@ -59,16 +58,18 @@ def webhook_view(request: HttpRequest, event: str) -> HttpResponse:
     except (ValueError, AttributeError, TypeError) as error:
         # MalformedPayload is a ValueError; the others: a wrong JSON shape.
         logger.warning("Webhook %s from %s: malformed (%s)", event, tenant, error)
+        health.failed(tenant, health.PAYLOAD, event)
         return HttpResponse(status=400)
     enabled = [e for e in events if not e.channel or e.channel in tenant.channels]
     if enabled:
         with activated(tenant):
             service.record_all_and_wake(enabled)
+    health.delivered(tenant)
     return HttpResponse(status=200)
 
 
-def _tenant(raw_api_url: str) -> Tenant | None:
-    api_url = normalize_api_url(raw_api_url)
+def _tenant_named(request: HttpRequest) -> Tenant | None:
+    api_url = normalize_api_url(request.headers.get(API_URL_HEADER, ""))
     if not api_url:
         return None
     return Tenant.objects.installed().filter(saleor_api_url=api_url).first()
@@ -90,6 +91,10 @@ def _declared_length(request: HttpRequest) -> int:
         return 0
 
 
-def _refused(reason: str) -> HttpResponse:
+def _refused(reason: str, tenant: Tenant | None = None, kind: str = "") -> HttpResponse:
+    """401; noted in the health of the tenant the delivery names, if any (a
+    forged delivery naming it counts: the page shows someone is trying)."""
     logger.warning("Webhook refused: %s", reason)
+    if tenant is not None:
+        health.failed(tenant, kind, reason if kind == health.SIGNATURE else "")
     return HttpResponse(status=401)

@@ -5,6 +5,7 @@ unencoded payload, RFC 7797)."""
 
 import base64
 import json
+import re
 import threading
 import time
 from dataclasses import dataclass, field
@@ -82,6 +83,14 @@ class FakeSaleor:
     # Staff members' permissions as Saleor reports them (``me``), by email;
     # a token of anyone else gets ``me: null`` (Saleor no longer accepts it).
     staff: dict[str, list[str]] = field(default_factory=dict)
+    # Each voucher by ID: {"id", "endDate", "codes": [{"code", "used", "isActive"}]}.
+    voucher_records: dict[str, dict] = field(default_factory=dict)
+    # The store's past, as its GraphQL shows it (the backfill's and the reads'
+    # nodes): users ({"id", ..., "isStaff", "isActive", "firstName"}),
+    # checkouts and orders (each with the webhook fragment's fields and more).
+    users: list[dict] = field(default_factory=list)
+    checkouts: list[dict] = field(default_factory=list)
+    orders: list[dict] = field(default_factory=list)
     _server: ThreadingHTTPServer | None = None
 
     def __post_init__(self) -> None:
@@ -104,6 +113,10 @@ class FakeSaleor:
         self.vouchers = 0
         self.vouchers_deleted = []
         self.staff = {}
+        self.voucher_records = {}
+        self.users = []
+        self.checkouts = []
+        self.orders = []
 
     def start(self) -> "FakeSaleor":
         saleor = self
@@ -199,11 +212,24 @@ class FakeSaleor:
                     }
                 ],
             }
+        operation = re.match(r"\s*(?:query|mutation)\s+(\w+)", query)
+        reader = getattr(self, f"_{operation.group(1)}", None) if operation else None
+        if reader is not None:
+            return {"data": reader(query, variables)}
         if "updateMetadata" in query:
             return {"data": {"updateMetadata": {"errors": []}}}
         if "voucherCreate" in query:
             self.vouchers += 1
             voucher = {"id": f"Vm91Y2hlcjo{self.vouchers}"}
+            self.voucher_records[voucher["id"]] = {
+                **voucher,
+                "endDate": variables["input"].get("endDate"),
+                # Saleor 3.23 takes the code with the voucher (addCodes).
+                "codes": [
+                    {"code": code, "used": 0, "isActive": True}
+                    for code in variables["input"].get("addCodes") or []
+                ],
+            }
             return {"data": {"voucherCreate": {"voucher": voucher, "errors": []}}}
         if "voucherUpdate" in query:
             (code,) = variables["input"]["addCodes"]
@@ -211,9 +237,13 @@ class FakeSaleor:
                 error = {"field": "addCodes", "code": "UNIQUE", "message": "exists"}
                 return {"data": {"voucherUpdate": {"errors": [error]}}}
             self.codes.add(code)
+            self.voucher_records[variables["id"]]["codes"].append(
+                {"code": code, "used": 0, "isActive": True}
+            )
             return {"data": {"voucherUpdate": {"errors": []}}}
         if "voucherDelete" in query:
             self.vouchers_deleted.append(variables["id"])
+            self.voucher_records.pop(variables["id"], None)
             return {"data": {"voucherDelete": {"errors": []}}}
         if "channels {" in query:
             channel = {"slug": "default-channel", "name": "Default Channel"}
@@ -224,5 +254,110 @@ class FakeSaleor:
             return {"data": {"voucherChannelListingUpdate": {"errors": []}}}
         return {"data": None, "errors": [{"message": "unknown operation"}]}
 
+    # --- the reads, by operation name: as Saleor 3.23 answers an app with
+    # MANAGE_USERS, MANAGE_ORDERS, MANAGE_CHECKOUTS and MANAGE_DISCOUNTS ---
+
+    def _JourneyBackfillCustomers(self, query: str, variables: dict) -> dict:
+        where = variables.get("where") or {}
+        rows = [u for u in self.users if self._visible(u)]
+        for name, bound in where.items():
+            rows = [u for u in rows if u[name] >= bound["gte"]]
+        by = "dateJoined" if variables["sort"] == "CREATED_AT" else "updatedAt"
+        rows.sort(key=lambda u: (u[by], u["id"]))
+        fields = ("id", "email", "isConfirmed", "dateJoined", "updatedAt", "isStaff")
+        return {"customers": _page([_only(u, fields) for u in rows], variables)}
+
+    def _JourneyBackfillCheckouts(self, query: str, variables: dict) -> dict:
+        rows = [
+            c for c in self.checkouts if c["channel"]["slug"] == variables["channel"]
+        ]
+        since = ((variables.get("filter") or {}).get("updatedAt") or {}).get("gte")
+        if since:
+            rows = [c for c in rows if c["lastChange"][:10] >= since]
+        rows.sort(key=lambda c: c["created"])
+        return {"checkouts": _page(rows, variables)}
+
+    def _JourneyBackfillOrders(self, query: str, variables: dict) -> dict:
+        rows = [o for o in self.orders if o["channel"]["slug"] == variables["channel"]]
+        since = ((variables.get("where") or {}).get("updatedAt") or {}).get("gte")
+        if since:
+            rows = [o for o in rows if o["updatedAt"] >= since]
+        rows.sort(key=lambda o: o["created"])
+        return {"orders": _page(rows, variables)}
+
+    def _JourneyRead(self, query: str, variables: dict) -> dict:
+        found: dict[str, Any] = {}
+        for name, kind in re.findall(r"(n\d+): (\w+)\(id:", query):
+            wanted = variables[name]
+            if kind == "checkout":
+                rows = [
+                    c for c in self.checkouts if gid("Checkout", c["token"]) == wanted
+                ]
+            else:
+                rows = [u for u in self.users if u["id"] == wanted and self._visible(u)]
+            found[name] = rows[0] if rows else None
+        return found
+
+    def _JourneyCouponFind(self, query: str, variables: dict) -> dict:
+        code = variables["code"]
+        edges = [
+            {"node": {**v, "codes": {"edges": [{"node": c} for c in v["codes"]]}}}
+            for v in self.voucher_records.values()
+            if any(c["code"] == code for c in v["codes"])
+        ]
+        return {"vouchers": {"edges": edges}}
+
+    def _JourneyPaidOrders(self, query: str, variables: dict) -> dict:
+        charge, owners = variables["where"]["AND"]
+        rows = [
+            o
+            for o in self.orders
+            if o["channel"]["slug"] == variables["channel"]
+            and o["chargeStatus"] in charge["chargeStatus"]["oneOf"]
+            and any(_owns(o, owner) for owner in owners["OR"])
+        ]
+        return {"orders": _page(rows, {"first": 100, **variables})}
+
+    def _JourneyOrdersOfUser(self, query: str, variables: dict) -> dict:
+        where = variables["where"]
+        rows = [
+            o
+            for o in self.orders
+            if o["id"] in where["ids"]
+            and (o["user"] or {}).get("id") == where["user"]["eq"]
+        ]
+        return {"orders": {"totalCount": len(rows)}}
+
+    def _visible(self, user: dict) -> bool:
+        """Without MANAGE_STAFF, Saleor shows staff only if they placed orders."""
+        return not user["isStaff"] or any(
+            (o["user"] or {}).get("id") == user["id"] for o in self.orders
+        )
+
     def calls_of(self, operation: str) -> list[dict]:
         return [call for call in self.calls if operation in call["query"]]
+
+
+def gid(kind: str, pk: object) -> str:
+    return base64.b64encode(f"{kind}:{pk}".encode()).decode()
+
+
+def _page(rows: list[dict], variables: dict) -> dict:
+    """A Relay page: ``first`` rows after the cursor (a row's index)."""
+    start = int(variables.get("after") or 0)
+    end = start + variables["first"]
+    return {
+        "totalCount": len(rows),
+        "pageInfo": {"hasNextPage": end < len(rows), "endCursor": str(end)},
+        "edges": [{"node": row} for row in rows[start:end]],
+    }
+
+
+def _only(row: dict, fields: tuple[str, ...]) -> dict:
+    return {name: row[name] for name in fields}
+
+
+def _owns(order: dict, owner: dict) -> bool:
+    if "userEmail" in owner:
+        return order["userEmail"] == owner["userEmail"]["eq"]
+    return (order["user"] or {}).get("id") == owner["user"]["eq"]

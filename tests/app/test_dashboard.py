@@ -3,7 +3,9 @@ validation, and who may read it."""
 
 import json
 
-from .conftest import CHANNEL, gid
+from . import payloads as p
+from .conftest import CHANNEL, deliver, gid
+from .fake_saleor import SigningKey
 
 
 def extension_token(saleor, tenant, permissions=("MANAGE_APPS", "MANAGE_ORDERS")):
@@ -50,6 +52,27 @@ def test_the_configuration_lists_saleors_channels_with_the_plugins_defaults(
         "marketing_funnel",
     ]
     assert data["health"]["needsReinstall"] is False
+    assert data["health"]["lastDeliveryAt"] is None
+    assert data["health"]["failures24h"] == 0
+    assert data["health"]["lastFailure"] is None
+
+
+def test_the_configuration_shows_a_refused_delivery(client, saleor_a, tenant_a):
+    # given: a delivery signed with a key Saleor does not publish
+    forged = SigningKey.new("key-1")
+    order = p.event("OrderCreated", order=p.order())
+    assert deliver(
+        client, saleor_a, "order-created", order, key=forged
+    ).status_code == (401)
+
+    # when
+    health = call(client, extension_token(saleor_a, tenant_a)).json()["health"]
+
+    # then
+    assert health["failures24h"] == 1
+    assert health["lastFailure"]["reason"] == (
+        "Signature not verified: signature does not verify (BadSignatureError)"
+    )
 
 
 def test_a_bad_value_is_refused_with_the_plugins_message_and_nothing_saved(

@@ -32,8 +32,16 @@
   }
 
   function renderHealth(health) {
+    $("last-delivery").textContent = when(health.lastDeliveryAt);
     $("last-event").textContent = when(health.lastEventAt);
     $("events-day").textContent = String(health.eventsLastDay);
+    $("failures-day").textContent = String(health.failures24h);
+    $("failures-day").className = health.failures24h ? "bad" : "";
+    if (health.lastFailure) {
+      $("last-failure").textContent =
+        "Last refused: " + when(health.lastFailure.at) + " (" + health.lastFailure.reason + ")";
+      $("last-failure").hidden = false;
+    }
     $("connection").textContent = health.needsReinstall
       ? "Saleor no longer accepts the app's token: install the app again."
       : "Connected";
