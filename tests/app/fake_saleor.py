@@ -58,6 +58,7 @@ class FakeSaleor:
     codes: set[str] = field(default_factory=set)
     vouchers: int = 0
     vouchers_deleted: list[str] = field(default_factory=list)
+    voucher_of_code: dict[str, str] = field(default_factory=dict)
     _server: ThreadingHTTPServer | None = None
 
     def __post_init__(self) -> None:
@@ -79,6 +80,7 @@ class FakeSaleor:
         self.codes = set()
         self.vouchers = 0
         self.vouchers_deleted = []
+        self.voucher_of_code = {}
 
     def start(self) -> "FakeSaleor":
         saleor = self
@@ -144,16 +146,36 @@ class FakeSaleor:
         if "updateMetadata" in query:
             return {"data": {"updateMetadata": {"errors": []}}}
         if "voucherCreate" in query:
-            self.vouchers += 1
-            voucher = {"id": f"Vm91Y2hlcjo{self.vouchers}"}
-            return {"data": {"voucherCreate": {"voucher": voucher, "errors": []}}}
-        if "voucherUpdate" in query:
+            # As 3.23: the code comes with the voucher, and must be new.
             (code,) = variables["input"]["addCodes"]
             if code in self.codes:
-                error = {"field": "addCodes", "code": "UNIQUE", "message": "exists"}
-                return {"data": {"voucherUpdate": {"errors": [error]}}}
+                error = {
+                    "field": "codes",
+                    "code": "ALREADY_EXISTS",
+                    "message": "Promo code already exists.",
+                }
+                return {"data": {"voucherCreate": {"voucher": None, "errors": [error]}}}
+            self.vouchers += 1
+            voucher = {"id": f"Vm91Y2hlcjo{self.vouchers}"}
             self.codes.add(code)
-            return {"data": {"voucherUpdate": {"errors": []}}}
+            self.voucher_of_code[code] = voucher["id"]
+            return {"data": {"voucherCreate": {"voucher": voucher, "errors": []}}}
+        if "JourneyCouponFind" in query:
+            code = variables["code"]
+            edges = (
+                [
+                    {
+                        "node": {
+                            "id": self.voucher_of_code[code],
+                            "endDate": None,
+                            "codes": {"edges": [{"node": {"code": code, "used": 0}}]},
+                        }
+                    }
+                ]
+                if code in self.voucher_of_code
+                else []
+            )
+            return {"data": {"vouchers": {"edges": edges}}}
         if "voucherDelete" in query:
             self.vouchers_deleted.append(variables["id"])
             return {"data": {"voucherDelete": {"errors": []}}}
