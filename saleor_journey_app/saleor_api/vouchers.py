@@ -4,6 +4,9 @@ Each code gets a voucher of its own: single use, usage limit 1, the channel's
 value, ending when the request expires. The code is derived from the request's
 reference (a keyed digest, as the plugin derives it), so a retried send that
 asks again gets the same code: Saleor refuses the duplicate and the code stands.
+
+Saleor 3.23's ``voucherCreate`` requires the code (``code`` or ``addCodes``),
+so the voucher is made with it, and its value set next.
 """
 
 from django.utils import timezone
@@ -16,6 +19,8 @@ from ..webhooks.translate import parse_time
 from .calls import call
 
 CODE_PREFIX = "JRN-"
+# Saleor 3.23 answers a taken code with ALREADY_EXISTS (on "codes").
+CODE_EXISTS = frozenset({"ALREADY_EXISTS", "UNIQUE"})
 _CODE_SALT = "saleor_journey_app.coupon"
 
 VOUCHER_CREATE = """
@@ -29,13 +34,6 @@ mutation JourneyCoupon($input: VoucherInput!) {
 VOUCHER_CHANNEL_LISTING = """
 mutation JourneyCouponValue($id: ID!, $input: VoucherChannelListingInput!) {
   voucherChannelListingUpdate(id: $id, input: $input) {
-    errors { field code message }
-  }
-}
-"""
-VOUCHER_ADD_CODE = """
-mutation JourneyCouponCode($id: ID!, $input: VoucherInput!) {
-  voucherUpdate(id: $id, input: $input) {
     errors { field code message }
   }
 }
@@ -71,26 +69,33 @@ def coupon_code(tenant: Tenant, reference: str) -> str:
 
 
 def create_coupon(tenant: Tenant, request: CouponRequest) -> str:
-    """The voucher first, then its value, the code last: a code that exists
-    belongs to a finished voucher, so a retry that finds it taken is done
-    (and drops the voucher it had just begun)."""
+    """The voucher with its code, then its value in the channel. A retry finds
+    the code taken and sets the value on the voucher holding it (setting it
+    twice is harmless), so a voucher a failed attempt left without its value
+    is finished, never left worthless."""
     code = coupon_code(tenant, request.reference)
-    created = _mutate(
-        tenant,
-        VOUCHER_CREATE,
-        "voucherCreate",
-        {
-            "input": {
-                "name": f"Customer journey {code}",
-                "type": "ENTIRE_ORDER",
-                "discountValueType": "PERCENTAGE" if request.percentage else "FIXED",
-                "singleUse": True,
-                "usageLimit": 1,
-                "endDate": request.expires_at.isoformat(),
-            }
-        },
-    )
-    voucher_id = (created.get("voucher") or {}).get("id")
+    try:
+        created = _mutate(
+            tenant,
+            VOUCHER_CREATE,
+            "voucherCreate",
+            {
+                "input": {
+                    "name": f"Customer journey {code}",
+                    "type": "ENTIRE_ORDER",
+                    "discountValueType": "PERCENTAGE"
+                    if request.percentage
+                    else "FIXED",
+                    "singleUse": True,
+                    "usageLimit": 1,
+                    "endDate": request.expires_at.isoformat(),
+                    "addCodes": [code],
+                }
+            },
+        )
+        voucher_id = (created.get("voucher") or {}).get("id")
+    except CodeTaken:
+        voucher_id = (_voucher_of(tenant, code) or {}).get("id")
     channel = call(tenant, CHANNEL_ID, {"slug": request.channel}).get("channel") or {}
     if not voucher_id or not channel.get("id"):
         raise VoucherRefused(f"No voucher made in channel {request.channel}")
@@ -101,15 +106,6 @@ def create_coupon(tenant: Tenant, request: CouponRequest) -> str:
         "voucherChannelListingUpdate",
         {"id": voucher_id, "input": {"addChannels": [value]}},
     )
-    try:
-        _mutate(
-            tenant,
-            VOUCHER_ADD_CODE,
-            "voucherUpdate",
-            {"id": voucher_id, "input": {"addCodes": [code]}},
-        )
-    except CodeTaken:
-        _mutate(tenant, VOUCHER_DELETE, "voucherDelete", {"id": voucher_id})
     return code
 
 
@@ -159,7 +155,7 @@ class CodeTaken(VoucherRefused):
 def _mutate(tenant: Tenant, mutation: str, name: str, variables: dict) -> dict:
     result = call(tenant, mutation, variables).get(name) or {}
     errors = result.get("errors") or []
-    if errors and all(error.get("code") == "UNIQUE" for error in errors):
+    if errors and all(error.get("code") in CODE_EXISTS for error in errors):
         raise CodeTaken(f"{name}: the code exists")
     if errors:
         raise VoucherRefused(f"Saleor refused {name}: {errors}")

@@ -54,8 +54,13 @@ def pk_of(value: Any, kind: str) -> str | None:
 
 
 def subject(payload: Any, subscription: Subscription) -> tuple[dict, datetime]:
-    """The event's object (checkout, order, user, app) and when Saleor issued it."""
-    event = payload.get("event") if isinstance(payload, dict) else None
+    """The event's object (checkout, order, user, app) and when Saleor issued it.
+
+    Saleor sends the subscription's ``event`` field itself as the body, not
+    GraphQL's ``{"event": ...}`` around it
+    (``saleor/graphql/webhook/subscription_payload.py``).
+    """
+    event = payload if isinstance(payload, dict) else None
     if not isinstance(event, dict) or event.get("__typename") != subscription.typename:
         raise MalformedPayload(f"not a {subscription.typename} payload")
     obj = event.get(subscription.field)

@@ -219,28 +219,24 @@ class FakeSaleor:
         if "updateMetadata" in query:
             return {"data": {"updateMetadata": {"errors": []}}}
         if "voucherCreate" in query:
+            # As 3.23: the code comes with the voucher, and must be new.
+            (code,) = variables["input"]["addCodes"]
+            if code in self.codes:
+                error = {
+                    "field": "codes",
+                    "code": "ALREADY_EXISTS",
+                    "message": "Promo code already exists.",
+                }
+                return {"data": {"voucherCreate": {"voucher": None, "errors": [error]}}}
             self.vouchers += 1
             voucher = {"id": f"Vm91Y2hlcjo{self.vouchers}"}
+            self.codes.add(code)
             self.voucher_records[voucher["id"]] = {
                 **voucher,
                 "endDate": variables["input"].get("endDate"),
-                # Saleor 3.23 takes the code with the voucher (addCodes).
-                "codes": [
-                    {"code": code, "used": 0, "isActive": True}
-                    for code in variables["input"].get("addCodes") or []
-                ],
+                "codes": [{"code": code, "used": 0, "isActive": True}],
             }
             return {"data": {"voucherCreate": {"voucher": voucher, "errors": []}}}
-        if "voucherUpdate" in query:
-            (code,) = variables["input"]["addCodes"]
-            if code in self.codes:
-                error = {"field": "addCodes", "code": "UNIQUE", "message": "exists"}
-                return {"data": {"voucherUpdate": {"errors": [error]}}}
-            self.codes.add(code)
-            self.voucher_records[variables["id"]]["codes"].append(
-                {"code": code, "used": 0, "isActive": True}
-            )
-            return {"data": {"voucherUpdate": {"errors": []}}}
         if "voucherDelete" in query:
             self.vouchers_deleted.append(variables["id"])
             self.voucher_records.pop(variables["id"], None)

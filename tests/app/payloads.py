@@ -11,7 +11,8 @@ CHECKOUT_TOKEN = "0c7e8d7c-8c33-4c7e-9f0e-2f1d3b2a1c00"
 
 
 def event(typename: str, **fields: Any) -> dict:
-    return {"event": {"__typename": typename, "issuedAt": ISSUED, **fields}}
+    """The body: the subscription's ``event`` itself, not wrapped in ``event``."""
+    return {"__typename": typename, "issuedAt": ISSUED, **fields}
 
 
 def checkout(**overrides: Any) -> dict:

@@ -115,7 +115,7 @@ def store(django_db_blocker, client) -> Iterator[tuple[Tenant, FakeSaleor]]:
             ]
             for path, typename, fields in bodies:
                 body = p.event(typename, **fields)
-                body["event"]["issuedAt"] = now.isoformat()
+                body["issuedAt"] = now.isoformat()
                 assert deliver(client, saleor, path, body).status_code == 200
             with activated(tenant):
                 drain()

@@ -128,21 +128,21 @@ def test_a_single_use_code_is_made_once_per_reference(tenant_a, saleor_a):
         "singleUse": True,
         "usageLimit": 1,
         "endDate": "2026-03-08T09:30:00+00:00",
+        "addCodes": [first],
     }
-    listings = saleor_a.calls_of("voucherChannelListingUpdate")
-    assert listings[0]["variables"] == {
+    # One voucher; the retry found the code taken and set the value on the
+    # voucher holding it again (harmless; it finishes a half-made voucher).
+    assert saleor_a.vouchers == 1
+    assert len(saleor_a.calls_of("JourneyCouponFind")) == 1
+    value = {
         "id": "Vm91Y2hlcjo1",
         "input": {
             "addChannels": [{"channelId": "Q2hhbm5lbDox", "discountValue": "10"}]
         },
     }
-    codes = [call["variables"] for call in saleor_a.calls_of("voucherUpdate")]
-    assert codes == [
-        {"id": "Vm91Y2hlcjo1", "input": {"addCodes": [first]}},
-        {"id": "Vm91Y2hlcjo2", "input": {"addCodes": [first]}},
-    ]
-    # The retry found the code taken: its half-made voucher is dropped.
-    assert saleor_a.vouchers_deleted == ["Vm91Y2hlcjo2"]
+    listings = saleor_a.calls_of("voucherChannelListingUpdate")
+    assert [call["variables"] for call in listings] == [value, value]
+    assert saleor_a.vouchers_deleted == []
 
 
 def test_two_saleors_get_different_codes_for_one_reference(

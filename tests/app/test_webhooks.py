@@ -27,7 +27,7 @@ def keyed(*facts: tuple[str, str]) -> list[tuple[str, str]]:
 
 def test_a_signed_order_is_recorded_with_the_plugins_keys(client, saleor_a, tenant_a):
     body = p.event("OrderCreated", order=p.order(voucherCode="JRN-ABC"))
-    body["event"]["order"]["discounts"] = [
+    body["order"]["discounts"] = [
         {"type": "VOUCHER", "total": {"amount": 5.0}},
         {"type": "MANUAL", "total": {"amount": 1.0}},
     ]

@@ -76,7 +76,8 @@ if ACTIVE:
     _load_saleor_root_conftest()
     # Saleor's root conftest as a plugin: its hooks, its database set-up, and
     # (through its own pytest_plugins) all of Saleor's fixture modules.
-    pytest_plugins = [SALEOR_CONFTEST_MODULE]
+    # app_service.py: the Saleor App run beside this Saleor (test_saleor_app.py).
+    pytest_plugins = [SALEOR_CONFTEST_MODULE, "app_service"]
 else:
     collect_ignore_glob = ["test_*.py"]
 
