@@ -5,7 +5,6 @@ app's origin). The app is served by a live server with a committed tenant;
 what a person sees is asserted, and each page is photographed."""
 
 import json
-import os
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -19,20 +18,11 @@ from saleor_journey_app.tenants.models import Tenant
 from saleor_journey_app.tenants.schemas import activated, create_schema
 from saleor_journey_plugin.core.processing import drain
 
+from ..chromium import chromium
 from . import payloads as p
 from .conftest import deliver, gid
 from .fake_saleor import FakeSaleor
 
-CHROMIUM = Path(os.environ.get("JOURNEY_CHROMIUM") or "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    # The stand-in Dashboard's origin is served by Playwright, so Chromium
-    # takes it for a public site framing a loopback one and would block it.
-    "--disable-features=LocalNetworkAccessChecks",
-]
 SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
 DASHBOARD = "http://dashboard.test"
 PERMISSIONS = ["MANAGE_APPS", "MANAGE_ORDERS", "MANAGE_USERS"]
@@ -59,24 +49,10 @@ PARENT = """<!doctype html>
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    if not CHROMIUM.is_file():
-        pytest.fail(f"Chromium is not installed at {CHROMIUM}.", pytrace=False)
-    from playwright.sync_api import sync_playwright
-
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "1"
-    try:
-        with sync_playwright() as playwright:
-            chromium = playwright.chromium.launch(
-                executable_path=str(CHROMIUM), args=CHROMIUM_ARGS
-            )
-            yield chromium
-            chromium.close()
-    finally:
-        if previous is None:
-            del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
-        else:
-            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+    # The stand-in Dashboard's origin is served by Playwright, so Chromium
+    # takes it for a public site framing a loopback one and would block it.
+    with chromium("--disable-features=LocalNetworkAccessChecks") as launched:
+        yield launched
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,6 @@ The example store serves the page from pytest-django's live server (a free
 loopback port, on the test database); Playwright drives Debian's Chromium.
 """
 
-import os
 import secrets
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
@@ -22,52 +21,15 @@ from saleor_journey_plugin.core.events import (
 from saleor_journey_plugin.core.processing import drain
 from saleor_journey_plugin.core.recording import record_event
 
-# `make test` checks for it first (and installs Debian's package as root);
-# JOURNEY_CHROMIUM points the tests at another build.
-CHROMIUM = Path(os.environ.get("JOURNEY_CHROMIUM") or "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
+from ..chromium import chromium
 
-# A failure, not a skip: a run without the browser tests must not read as a
-# pass.
-CHROMIUM_MISSING = (
-    f"Chromium is not installed at {CHROMIUM}: the journey map page's browser "
-    "tests need it. Run `sudo apt-get install chromium` (Debian/Ubuntu), or "
-    "point JOURNEY_CHROMIUM at a Chromium or Chrome binary."
-)
+SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    if not CHROMIUM.is_file():
-        pytest.fail(CHROMIUM_MISSING, pytrace=False)
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API keeps an event loop running in this thread, which
-    # Django takes for async code: the tests' own database calls are not.
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "1"
-    try:
-        with sync_playwright() as playwright:
-            chromium = playwright.chromium.launch(
-                executable_path=str(CHROMIUM), args=CHROMIUM_ARGS
-            )
-            yield chromium
-            chromium.close()
-    finally:
-        if previous is None:
-            del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
-        else:
-            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+    with chromium() as launched:
+        yield launched
 
 
 @pytest.fixture(scope="session")

@@ -27,10 +27,6 @@ from saleor_journey_plugin.campaigns.steps import Coupon
 from saleor_journey_plugin.core.host import Checkout, CheckoutLine, ProductCard
 from saleor_journey_plugin.core.presets import Language
 
-from .conftest import CHROMIUM, CHROMIUM_MISSING
-
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason=CHROMIUM_MISSING)
-
 PHONE = {"width": 375, "height": 667}
 PANE = {"width": 600, "height": 900}
 LINK = "https://journey.example.com/campaigns/web/click/abc/"
