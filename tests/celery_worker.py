@@ -7,6 +7,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from django.db import connection
 
@@ -19,9 +20,16 @@ WAIT_SECONDS = 30
 
 @contextmanager
 def running_worker(
-    settings_module: str = "tests.settings", **environment: str
+    settings_module: str = "tests.settings",
+    *,
+    app: Any = None,
+    app_path: str = "example_store.celery:app",
+    **environment: str,
 ) -> Iterator[subprocess.Popen]:
-    """A worker process with ``settings_module`` and extra ``environment``."""
+    """A worker process of the Celery app at ``app_path`` (``app`` is that
+    app here, to purge and ping it), with ``settings_module`` and extra
+    ``environment``."""
+    app = app or celery_app
     settings = connection.settings_dict
     env = {
         **os.environ,
@@ -32,17 +40,19 @@ def running_worker(
             f"{settings['PORT'] or 5432}/{settings['NAME']}"
         ),
     }
-    celery_app.control.purge()
+    app.control.purge()
     publisher.reset()
-    # A request left by an earlier test names a task that was purged.
-    ProcessingRequest.objects.all().delete()
+    if app is celery_app:
+        # A request left by an earlier test names a task that was purged
+        # (a tenant's request lives in its own schema).
+        ProcessingRequest.objects.all().delete()
     process = subprocess.Popen(
         [
             sys.executable,
             "-m",
             "celery",
             "-A",
-            "example_store.celery:app",
+            app_path,
             "worker",
             "--pool=solo",
             "--without-gossip",
@@ -53,7 +63,7 @@ def running_worker(
         env=env,
     )
     try:
-        wait_until(lambda: celery_app.control.ping(timeout=0.5), "worker to start")
+        wait_until(lambda: app.control.ping(timeout=0.5), "worker to start")
         yield process
     finally:
         process.terminate()

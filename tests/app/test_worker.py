@@ -2,11 +2,8 @@
 their tenant's schema and the stage lands in that Saleor's metadata, written
 with that Saleor's token; the other tenant sees nothing."""
 
-import os
 import subprocess
-import sys
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 import pytest
 from django.db import connection
@@ -16,59 +13,21 @@ from saleor_journey_app.celery import app as celery_app
 from saleor_journey_app.tenants.models import Tenant
 from saleor_journey_app.tenants.schemas import activated, create_schema
 from saleor_journey_plugin.models import Journey
-from saleor_journey_plugin.publishing import publisher
 
+from ..celery_worker import running_worker, wait_until
 from . import payloads as p
 from .conftest import deliver, gid
 from .fake_saleor import FakeSaleor
 
 pytestmark = pytest.mark.e2e
-WAIT_SECONDS = 30
-
-
-def wait_until(condition: Callable[[], object], what: str) -> None:
-    deadline = time.monotonic() + WAIT_SECONDS
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.1)
 
 
 @pytest.fixture
 def worker(django_db_blocker) -> Iterator[subprocess.Popen]:
-    settings = connection.settings_dict
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "tests.app.settings",
-        "DATABASE_URL": (
-            f"postgres://{settings['USER']}@{settings['HOST']}:"
-            f"{settings['PORT'] or 5432}/{settings['NAME']}"
-        ),
-    }
-    celery_app.control.purge()
-    publisher.reset()
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "saleor_journey_app.celery:app",
-            "worker",
-            "--pool=solo",
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-            "--loglevel=WARNING",
-        ],
-        env=env,
-    )
-    try:
-        wait_until(lambda: celery_app.control.ping(timeout=0.5), "worker to start")
+    with running_worker(
+        "tests.app.settings", app=celery_app, app_path="saleor_journey_app.celery:app"
+    ) as process:
         yield process
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 @pytest.fixture
