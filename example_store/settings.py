@@ -12,8 +12,8 @@ import os
 import secrets
 import tempfile
 from pathlib import Path
-from urllib.parse import unquote, urlparse
 
+import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -66,20 +66,14 @@ MIDDLEWARE = ["django.middleware.common.CommonMiddleware"]
 
 
 def database_from_url(url: str) -> dict:
-    """The DATABASES entry for a postgres:// URL."""
-    parts = urlparse(url)
-    if parts.scheme not in {"postgres", "postgresql"}:
+    """The DATABASES entry for a postgres:// URL (dj-database-url, as Saleor
+    reads its own)."""
+    found = dj_database_url.parse(url)
+    if found["ENGINE"] != "django.db.backends.postgresql":
         raise ValueError(
-            f"DATABASE_URL must be a postgres:// URL, got {parts.scheme}://"
+            f"DATABASE_URL must be a postgres:// URL, got {url.split(':')[0]}://"
         )
-    return {
-        "ENGINE": "django.db.backends.postgresql",
-        "NAME": unquote(parts.path.lstrip("/")),
-        "USER": unquote(parts.username or ""),
-        "PASSWORD": unquote(parts.password or ""),
-        "HOST": parts.hostname or "",
-        "PORT": str(parts.port or ""),
-    }
+    return dict(found)
 
 
 DATABASES = {

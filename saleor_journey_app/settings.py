@@ -13,8 +13,9 @@ ALLOWED_GRAPHQL_ORIGINS   comma-separated origins that may call the journey
 """
 
 import os
-from urllib.parse import unquote, urlparse
+from urllib.parse import urlparse
 
+import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 DEBUG = os.environ.get("DEBUG", "") == "1"
@@ -74,19 +75,14 @@ DATABASE_ROUTERS = ["saleor_journey_app.tenants.routers.TenantRouter"]
 
 
 def database_from_url(url: str) -> dict:
-    parts = urlparse(url)
-    if parts.scheme not in {"postgres", "postgresql"}:
+    """The DATABASES entry for a postgres:// URL (dj-database-url, as Saleor
+    reads its own)."""
+    found = dj_database_url.parse(url)
+    if found["ENGINE"] != "django.db.backends.postgresql":
         raise ImproperlyConfigured(
-            f"DATABASE_URL must be a postgres:// URL, got {parts.scheme}://"
+            f"DATABASE_URL must be a postgres:// URL, got {url.split(':')[0]}://"
         )
-    return {
-        "ENGINE": "django.db.backends.postgresql",
-        "NAME": unquote(parts.path.lstrip("/")),
-        "USER": unquote(parts.username or ""),
-        "PASSWORD": unquote(parts.password or ""),
-        "HOST": parts.hostname or "",
-        "PORT": str(parts.port or ""),
-    }
+    return dict(found)
 
 
 DATABASES = {
