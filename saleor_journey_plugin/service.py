@@ -2,7 +2,7 @@
 
 from collections.abc import Mapping, Sequence
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from .core.events import JourneyEventData
 from .core.recording import Condition, record_events
@@ -36,12 +36,30 @@ def record_all_and_wake(
     """
     ids = record_events(events, customer_id=customer_id, only_if=only_if)
     if any(event_id is not None for event_id in ids):
-        transaction.on_commit(_wake)
+        transaction.on_commit(_wake_for_this_transaction())
     return ids
 
 
-def _wake() -> None:
-    if eager():
-        drain_after_commit()
-    else:
-        relay.poke()
+class _Wake:
+    """One transaction's wake-up: registered by each recording in it, so a
+    rolled-back savepoint cannot take it from the events outside, and run
+    once (in eager mode a drain per recording would redo the same work)."""
+
+    def __init__(self) -> None:
+        self.ran = False
+
+    def __call__(self) -> None:
+        if self.ran:
+            return
+        self.ran = True
+        if eager():
+            drain_after_commit()
+        else:
+            relay.poke()
+
+
+def _wake_for_this_transaction() -> _Wake:
+    for entry in connection.run_on_commit:
+        if isinstance(entry[1], _Wake) and not entry[1].ran:
+            return entry[1]
+    return _Wake()

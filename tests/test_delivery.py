@@ -368,3 +368,63 @@ def test_without_broker_events_are_applied_once_the_transaction_commits(
 
     # then
     assert Journey.objects.get().stage == "PURCHASE"
+
+
+def test_without_broker_a_transactions_events_are_drained_once(
+    db, django_capture_on_commit_callbacks, monkeypatch
+):
+    # given: eager Celery, and three recordings in one transaction, one of
+    # them inside a savepoint that commits
+    from django.db import transaction
+
+    from saleor_journey_plugin import service as recording_service
+
+    drains = []
+    monkeypatch.setattr(
+        recording_service, "drain_after_commit", lambda: drains.append("drain")
+    )
+    celery_app.conf.task_always_eager = True
+
+    # when
+    try:
+        with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+            service.record_and_wake(order_placed(key="order:1:placed"))
+            with transaction.atomic():
+                service.record_and_wake(order_placed(key="order:2:placed"))
+            service.record_and_wake(order_placed(key="order:3:placed"))
+    finally:
+        celery_app.conf.task_always_eager = False
+
+    # then: one drain for the three
+    assert drains == ["drain"]
+
+
+def test_a_wake_up_registered_in_a_rolled_back_savepoint_still_comes(
+    db, django_capture_on_commit_callbacks, monkeypatch
+):
+    # given: the first recording's savepoint is rolled back
+    from django.db import transaction
+
+    from saleor_journey_plugin import service as recording_service
+
+    drains = []
+    monkeypatch.setattr(
+        recording_service, "drain_after_commit", lambda: drains.append("drain")
+    )
+    celery_app.conf.task_always_eager = True
+
+    # when
+    try:
+        with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+            try:
+                with transaction.atomic():
+                    service.record_and_wake(order_placed(key="order:1:placed"))
+                    raise RuntimeError("rolled back")
+            except RuntimeError:
+                pass
+            service.record_and_wake(order_placed(key="order:2:placed"))
+    finally:
+        celery_app.conf.task_always_eager = False
+
+    # then: the event outside the savepoint still gets its drain
+    assert drains == ["drain"]
