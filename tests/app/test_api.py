@@ -6,6 +6,7 @@ import pytest
 
 from saleor_journey_app.tenants.schemas import activated
 from saleor_journey_plugin.core.processing import drain
+from saleor_journey_plugin.loyalty.models import LedgerEntry
 
 from . import payloads as p
 from .conftest import CHANNEL, deliver, gid
@@ -281,3 +282,47 @@ def test_cors_answers_a_preflight_and_names_allowed_origins(client, settings):
     assert preflight["Access-Control-Allow-Origin"] == "https://shop.example.com"
     assert "Saleor-Api-Url" in preflight["Access-Control-Allow-Headers"]
     assert "Access-Control-Allow-Origin" not in other
+
+
+def test_staff_cannot_credit_their_own_account_through_the_app(
+    client, saleor_a, tenant_a, bought
+):
+    # given: customer 42 of Saleor A is also staff there, with both permissions
+    # Saleor reports for a credit, and loyalty on in the channel
+    saleor_a.staff["kim@example.com"] = ["MANAGE_USERS", "MANAGE_DISCOUNTS"]
+    token = saleor_a.issue(42, "kim@example.com", is_staff=True)
+    saved = dict(tenant_a.channels)
+    tenant_a.channels = {CHANNEL: {**saved[CHANNEL], "loyalty_enabled": "true"}}
+    tenant_a.save(update_fields=["channels"])
+
+    # when: she gives her own account a million points
+    try:
+        response = ask(
+            client,
+            'mutation { adjustLoyaltyPoints(userId: "42", points: 1000000, '
+            'reason: "bonus") { entry { points } balance '
+            "errors { field code message } } }",
+            token,
+        )
+    finally:
+        tenant_a.channels = saved
+        tenant_a.save(update_fields=["channels"])
+
+    # then: refused, and nothing in the ledger
+    assert response.json() == {
+        "data": {
+            "adjustLoyaltyPoints": {
+                "entry": None,
+                "balance": None,
+                "errors": [
+                    {
+                        "field": "userId",
+                        "code": "OWN_ACCOUNT",
+                        "message": "Staff cannot add points to their own account.",
+                    }
+                ],
+            }
+        }
+    }
+    with activated(tenant_a):
+        assert not LedgerEntry.objects.filter(kind="adjust").exists()
