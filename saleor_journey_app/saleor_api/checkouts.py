@@ -10,6 +10,7 @@ import uuid
 from decimal import Decimal
 
 from saleor_journey_plugin.core.host import Checkout, CheckoutLine
+from saleor_journey_plugin.reports.money import parse_amount
 
 from ..tenants.models import Tenant
 from ..webhooks.translate import parse_time, pk_of
@@ -86,8 +87,7 @@ def _line(line: dict) -> CheckoutLine:
 
 
 def _amount(money: dict) -> Decimal:
-    value = money.get("amount")
-    return Decimal(str(value)) if value is not None else Decimal(0)
+    return parse_amount(money.get("amount")) or Decimal(0)
 
 
 def _is_token(value: str) -> bool:
