@@ -5,11 +5,14 @@ on whoever the message belongs to when it is used: the recipient it was sent
 to, or the account that recipient was merged into since. The click token names
 the message. Neither expires: an unsubscribe link in an old email must keep
 working (tokens made before also carry a customer id, ``c``, which is ignored).
+Both are signed for the store they were made in (``scoped_salt``).
 """
 
 from dataclasses import dataclass
 
 from django.core import signing
+
+from ..core.host import scoped_salt
 
 UNSUBSCRIBE_SALT = "saleor_journey_plugin.campaigns.unsubscribe"
 CLICK_SALT = "saleor_journey_plugin.campaigns.click"
@@ -27,7 +30,9 @@ class UnsubscribeToken:
 
 def unsubscribe_token(channel: str, message_id: int) -> str:
     return signing.dumps(
-        {"ch": channel, "m": message_id}, salt=UNSUBSCRIBE_SALT, compress=True
+        {"ch": channel, "m": message_id},
+        salt=scoped_salt(UNSUBSCRIBE_SALT),
+        compress=True,
     )
 
 
@@ -43,7 +48,7 @@ def read_unsubscribe_token(token: str) -> UnsubscribeToken:
 
 
 def click_token(message_id: int) -> str:
-    return signing.dumps({"m": message_id}, salt=CLICK_SALT, compress=True)
+    return signing.dumps({"m": message_id}, salt=scoped_salt(CLICK_SALT), compress=True)
 
 
 def read_click_token(token: str) -> int:
@@ -56,7 +61,7 @@ def read_click_token(token: str) -> int:
 
 def _load(token: str, salt: str) -> dict:
     try:
-        data = signing.loads(token, salt=salt)
+        data = signing.loads(token, salt=scoped_salt(salt))
     except signing.BadSignature as error:
         raise InvalidToken("Invalid signature.") from error
     if not isinstance(data, dict):

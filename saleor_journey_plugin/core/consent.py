@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from ..models import JourneyEvent
 from .events import EventType, JourneyEventData, TouchChannel
+from .host import scoped_salt
 
 SALT = "saleor_journey_plugin.opt_in"
 VALID_FOR = timedelta(days=7)
@@ -26,7 +27,7 @@ class ExpiredConfirmation(InvalidConfirmation):
 
 
 def confirmation_token(request_event_id: int) -> str:
-    return signing.dumps(request_event_id, salt=SALT)
+    return signing.dumps(request_event_id, salt=scoped_salt(SALT))
 
 
 def confirmed_opt_in(token: str, now: datetime | None = None) -> JourneyEventData:
@@ -35,7 +36,7 @@ def confirmed_opt_in(token: str, now: datetime | None = None) -> JourneyEventDat
     Keyed by the request, so following the link twice counts once.
     """
     try:
-        request_id = signing.loads(token, salt=SALT, max_age=VALID_FOR)
+        request_id = signing.loads(token, salt=scoped_salt(SALT), max_age=VALID_FOR)
     except signing.SignatureExpired as error:
         raise ExpiredConfirmation(str(error)) from error
     except signing.BadSignature as error:

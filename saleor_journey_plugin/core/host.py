@@ -293,6 +293,14 @@ class Host:
         raise NotImplementedError(f"{type(self).__name__} serves no campaign links.")
 
 
+def scoped_salt(salt: str) -> str:
+    """The signing salt of a link for the store this thread acts for: where a
+    host serves several stores (the App's tenants), a link signed for one is
+    forged in another, whose rows may have the same ids."""
+    scope = get_host().scope()
+    return salt if scope is None else f"{salt}:{scope}"
+
+
 @cache
 def get_host() -> Host:
     path = getattr(settings, "JOURNEY_HOST", "")
