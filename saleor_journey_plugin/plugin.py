@@ -7,13 +7,11 @@ from django.http import HttpResponse, HttpResponseNotFound
 from saleor.plugins.base_plugin import BasePlugin, ConfigurationTypeField
 from saleor.plugins.error_codes import PluginErrorCode
 
-from .campaigns import views as campaign_views
 from .core.events import EventType
 from .core.fields import FieldKind
-from .double_opt_in import message as opt_in_message
-from .double_opt_in import views as opt_in_views
 from .graphql.views import graphql_response
 from .journey_map_page.views import map_asset, map_page
+from .links import EMAIL_LINKS
 from .reviews.views import review_webhook
 from .saleor_adapter import config, refunds, translate
 from .saleor_adapter.host import PLUGIN_ID
@@ -23,12 +21,6 @@ GRAPHQL_PATH = "graphql"
 MAP_PATH = "map"
 MAP_ASSETS = "map/assets/"
 REVIEWS_PATH = "webhooks/reviews"
-CAMPAIGN_LINKS = {
-    "unsubscribe": campaign_views.unsubscribe,
-    "click": campaign_views.click,
-    # Not a campaign's, but a link in an email all the same (double opt-in).
-    opt_in_message.LINK: opt_in_views.confirm,
-}
 
 
 class JourneyPlugin(BasePlugin):
@@ -153,8 +145,8 @@ class JourneyPlugin(BasePlugin):
         if route == REVIEWS_PATH:
             return review_webhook(request, self.channel.slug)
         link, _, token = route.partition("/")
-        if link in CAMPAIGN_LINKS and token and "/" not in token:
-            return CAMPAIGN_LINKS[link](request, self.channel.slug, token)
+        if link in EMAIL_LINKS and token and "/" not in token:
+            return EMAIL_LINKS[link](request, self.channel.slug, token)
         return HttpResponseNotFound()
 
     def _base_url(self, request, path: str) -> str:
