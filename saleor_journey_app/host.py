@@ -15,6 +15,7 @@ from saleor_journey_plugin.core.host import (
     Checkout,
     CouponRequest,
     Host,
+    ProductCard,
     Viewer,
 )
 
@@ -129,6 +130,30 @@ class AppHost(Host):
         from .webhooks.translate import pk_of
 
         return pk_of(value, "User") or value
+
+    # What the emails show of the shop, and where their links go.
+    def product_cards(
+        self, channel: str, product_ids: list[str]
+    ) -> dict[str, ProductCard]:
+        from .saleor_api.products import product_cards
+
+        return product_cards(require_tenant(), channel, product_ids)
+
+    def store_name(self, channel: str) -> str:
+        from .saleor_api.shop import shop_of
+
+        return shop_of(require_tenant()).name or channel
+
+    def postal_address(self, channel: str) -> tuple[str, ...]:
+        from .saleor_api.shop import shop_of
+
+        return shop_of(require_tenant()).postal_address
+
+    def public_url(self, channel: str, path: str) -> str:
+        from . import conf
+        from .public.urls import email_link_path
+
+        return conf.app_url() + email_link_path(require_tenant(), channel, path)
 
 
 def dashboard_fields(fields: dict[str, Any]) -> dict[str, Any]:

@@ -10,12 +10,17 @@ APP_DASHBOARD_ORIGINS   space-separated origins of the Saleor Dashboards that
                may frame the app's pages (CSP frame-ancestors; default *)
 ALLOWED_GRAPHQL_ORIGINS   comma-separated origins that may call the journey
                API from a browser, as Saleor's own setting (default *)
+EMAIL_URL      where campaign emails go, read as Saleor reads its own
+               (smtp://user:password@host:587/?tls=True; default console://,
+               which prints them)
+DEFAULT_FROM_EMAIL   the sender when a channel names none
 """
 
 import os
 from urllib.parse import urlparse
 
 import dj_database_url
+import dj_email_url
 from django.core.exceptions import ImproperlyConfigured
 
 DEBUG = os.environ.get("DEBUG", "") == "1"
@@ -90,6 +95,19 @@ DATABASES = {
         os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/journey_app")
     )
 }
+
+_email = dj_email_url.parse(os.environ.get("EMAIL_URL") or "console://")
+EMAIL_BACKEND = _email["EMAIL_BACKEND"]
+EMAIL_HOST = _email["EMAIL_HOST"]
+EMAIL_PORT = _email["EMAIL_PORT"]
+EMAIL_HOST_USER = _email["EMAIL_HOST_USER"]
+EMAIL_HOST_PASSWORD = _email["EMAIL_HOST_PASSWORD"]
+EMAIL_USE_TLS = _email["EMAIL_USE_TLS"]
+EMAIL_USE_SSL = _email["EMAIL_USE_SSL"]
+EMAIL_TIMEOUT = _email["EMAIL_TIMEOUT"] or 30
+DEFAULT_FROM_EMAIL = os.environ.get(
+    "DEFAULT_FROM_EMAIL", EMAIL_HOST_USER or "noreply@example.com"
+)
 
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "redis://127.0.0.1:6379/0")
 CELERY_TASK_SERIALIZER = "json"

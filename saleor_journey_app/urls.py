@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from .api.views import graphql_view
 from .dashboard import views as dashboard
@@ -18,4 +18,6 @@ urlpatterns = [
     path("app/static/<str:name>", dashboard.static),
     path("app/api/configuration", dashboard.configuration_api),
     path("app/api/channels", dashboard.channels_api),
+    # Emails' links and the review service's webhook, per tenant.
+    path("", include("saleor_journey_app.public.urls")),
 ]

@@ -21,6 +21,7 @@ else:
 
     from saleor_journey_app import jwks
     from saleor_journey_app.auth import staff
+    from saleor_journey_app.saleor_api import shop
     from saleor_journey_app.tenants.models import Tenant
     from saleor_journey_app.tenants.schemas import create_schema
 
@@ -56,6 +57,7 @@ else:
     def _fresh_keys(saleors):
         jwks.forget_keys()
         staff.forget()
+        shop.forget()
         for saleor in saleors:
             saleor.reset()
 

@@ -91,6 +91,11 @@ class FakeSaleor:
     users: list[dict] = field(default_factory=list)
     checkouts: list[dict] = field(default_factory=list)
     orders: list[dict] = field(default_factory=list)
+    # The shop (``shop { name companyAddress }``) and its products as a shopper
+    # of a channel sees them, by slug: {"id", "name", "slug", "pricing",
+    # "thumbnail", "variants": [variant IDs], "channels": [slugs]}.
+    shop: dict = field(default_factory=dict)
+    products: list[dict] = field(default_factory=list)
     _server: ThreadingHTTPServer | None = None
 
     def __post_init__(self) -> None:
@@ -117,6 +122,8 @@ class FakeSaleor:
         self.users = []
         self.checkouts = []
         self.orders = []
+        self.shop = {}
+        self.products = []
 
     def start(self) -> "FakeSaleor":
         saleor = self
@@ -323,6 +330,35 @@ class FakeSaleor:
             and (o["user"] or {}).get("id") == where["user"]["eq"]
         ]
         return {"orders": {"totalCount": len(rows)}}
+
+    def _JourneyShop(self, query: str, variables: dict) -> dict:
+        return {"shop": self.shop}
+
+    def _JourneyProducts(self, query: str, variables: dict) -> dict:
+        found: dict[str, Any] = {}
+        for name, field_name, argument in re.findall(
+            r"(n\d+): (\w+)\((\w+): \$n\d+", query
+        ):
+            wanted = variables[name]
+            rows = [
+                product
+                for product in self.products
+                if variables["channel"] in product["channels"]
+                and (
+                    wanted in product["variants"]
+                    if field_name == "productVariant"
+                    else product[argument] == wanted
+                )
+            ]
+            node = (
+                {k: v for k, v in rows[0].items() if k not in ("variants", "channels")}
+                if rows
+                else None
+            )
+            if field_name == "productVariant" and node is not None:
+                node = {"product": node}
+            found[name] = node
+        return found
 
     def _visible(self, user: dict) -> bool:
         """Without MANAGE_STAFF, Saleor shows staff only if they placed orders."""

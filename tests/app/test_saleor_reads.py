@@ -14,6 +14,7 @@ from saleor_journey_plugin.core.host import (
     Checkout,
     CheckoutLine,
     CouponRequest,
+    ProductCard,
     get_host,
 )
 from saleor_journey_plugin.core.processing import drain
@@ -273,3 +274,96 @@ def test_a_guests_order_is_the_accounts_once_saleor_shows_it_there(tenant_a, sal
         assert get_host().has_any_order_of("43", [placed]) is False
         assert get_host().has_any_order_of("42", ["junk"]) is False
     assert len(saleor_a.calls_of("JourneyOrdersOfUser")) == 3
+
+
+def product_node(pk, slug, *, amount=None, channels=("default-channel",)):
+    pricing = (
+        {"priceRange": {"start": {"gross": {"amount": amount, "currency": "USD"}}}}
+        if amount is not None
+        else None
+    )
+    return {
+        "id": gid("Product", pk),
+        "name": slug.replace("-", " ").title(),
+        "slug": slug,
+        "pricing": pricing,
+        "thumbnail": {"url": f"https://cdn.test/{slug}-256.png"},
+        "variants": [gid("ProductVariant", pk * 10)],
+        "channels": list(channels),
+    }
+
+
+def test_products_are_read_as_a_shopper_of_the_channel_sees_them(tenant_a, saleor_a):
+    # given: a shirt on sale in the channel, socks without a price there, and
+    # a hat sold only in another channel
+    saleor_a.products = [
+        product_node(72, "linen-shirt", amount=45.0),
+        product_node(73, "wool-socks"),
+        product_node(74, "sun-hat", amount=20.0, channels=("other-channel",)),
+    ]
+    asked = [
+        PRODUCT,  # the shirt, by product ID
+        gid("ProductVariant", 720),  # the shirt, by a variant's ID
+        "linen-shirt",  # the shirt, by slug
+        "wool-socks",
+        "sun-hat",
+        gid("Product", "x"),  # no integer key: not asked at all
+        "no-such-product",
+    ]
+
+    with activated(tenant_a):
+        cards = get_host().product_cards("default-channel", asked)
+
+    # then: the shirt under each of its names; the rest left out; one request
+    shirt = ProductCard(
+        id=PRODUCT,
+        name="Linen Shirt",
+        slug="linen-shirt",
+        price=Decimal("45.0"),
+        currency="USD",
+        image_url="https://cdn.test/linen-shirt-256.png",
+    )
+    assert cards == {
+        PRODUCT: shirt,
+        gid("ProductVariant", 720): shirt,
+        "linen-shirt": shirt,
+    }
+    [call] = saleor_a.calls_of("JourneyProducts")
+    assert sorted(call["variables"].values()) == sorted(
+        [
+            "default-channel",
+            PRODUCT,
+            gid("ProductVariant", 720),
+            "linen-shirt",
+            "wool-socks",
+            "sun-hat",
+            "no-such-product",
+        ]
+    )
+
+
+def test_the_shops_name_and_address_are_read_once_for_many_emails(tenant_a, saleor_a):
+    saleor_a.shop = {
+        "name": "Maru Store",
+        "companyAddress": {
+            "firstName": "",
+            "lastName": "",
+            "companyName": "Maru GmbH",
+            "streetAddress1": "Torstraße 1",
+            "streetAddress2": "Hof 2",
+            "city": "Berlin",
+            "cityArea": "",
+            "postalCode": "10119",
+            "country": {"code": "DE"},
+            "countryArea": "",
+        },
+    }
+    host = get_host()
+    with activated(tenant_a):
+        names = {host.store_name("default-channel") for _ in range(3)}
+        address = host.postal_address("default-channel")
+
+    assert names == {"Maru Store"}
+    # laid out by Germany's rules (postal code before the city)
+    assert address == ("Maru GmbH", "Torstraße 1", "Hof 2", "10119 BERLIN", "GERMANY")
+    assert len(saleor_a.calls_of("JourneyShop")) == 1

@@ -37,6 +37,8 @@ import requests
 from django.core.management import call_command
 from psycopg import sql
 
+from tests.smtp_inbox import Inbox, smtp_server
+
 REPO = Path(__file__).resolve().parents[2]
 APP_DATABASE_URL = os.environ.get(
     "APP_TEST_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/journey_app_saleor"
@@ -102,6 +104,8 @@ class AppService:
     saleor_api_url: str
     env: dict[str, str]
     logs: Path
+    # What the app's emails reach: a real SMTP server in this process.
+    inbox: Inbox
 
     @property
     def manifest_url(self) -> str:
@@ -191,6 +195,13 @@ def app_service(
     url = f"http://127.0.0.1:{port}"
     api_url = saleor_api_url(live_server.url)
     logs = tmp_path_factory.mktemp("app") / "app.log"
+    with smtp_server() as (inbox, smtp_port):
+        yield from _serve(url, port, api_url, logs, inbox, smtp_port)
+
+
+def _serve(
+    url: str, port: int, api_url: str, logs: Path, inbox: Inbox, smtp_port: int
+) -> Iterator[AppService]:
     env = {
         **os.environ,
         "PYTHONPATH": os.pathsep.join(
@@ -203,10 +214,14 @@ def app_service(
         "APP_PORT": str(port),
         "APP_URL": url,
         "APP_ALLOWED_SALEOR_URLS": api_url,
+        "EMAIL_URL": f"smtp://127.0.0.1:{smtp_port}/",
+        "DEFAULT_FROM_EMAIL": "shop@example.com",
         "LOG_LEVEL": "INFO",
     }
     _drop_database(APP_DATABASE_URL)
-    service = AppService(url=url, saleor_api_url=api_url, env=env, logs=logs)
+    service = AppService(
+        url=url, saleor_api_url=api_url, env=env, logs=logs, inbox=inbox
+    )
     service.command("journey_app_migrate", "-v0")
     python = app_python()
     subprocess.run(

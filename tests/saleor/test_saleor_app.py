@@ -9,6 +9,7 @@ and its JWS signature.
 """
 
 import json
+import re
 
 import graphene
 import pytest
@@ -310,30 +311,29 @@ mutation($id: ID, $promoCode: String!) {
   }
 }
 """
-# Run in the app's own process, as its campaign sweep asks the host for a
-# reminder's coupon: the tenant's AppHost.create_coupon, over Saleor's GraphQL
-# with the app token.
-CREATE_COUPON = """
+CUSTOMER_CREATE = """
+mutation($input: UserCreateInput!) {
+  customerCreate(input: $input) { user { id } errors { field code message } }
+}
+"""
+# Run in the app's own process, as beat runs the campaign sweep for each
+# tenant, at the time the reminder is due.
+SWEEP = """
 from datetime import timedelta
-from decimal import Decimal
-from django.utils import timezone
-from saleor_journey_app.host import AppHost
 from saleor_journey_app.tenants.models import Tenant
 from saleor_journey_app.tenants.schemas import activated
-from saleor_journey_plugin.core.host import CouponRequest
+from saleor_journey_plugin.campaigns.models import CampaignMessage
+from saleor_journey_plugin.campaigns.sweep import sweep
 
-tenant = Tenant.objects.get(saleor_api_url={api_url!r})
-request = CouponRequest(
-    channel={channel!r},
-    reference="abandoned_checkout:acceptance:2",
-    value=Decimal("10"),
-    percentage=True,
-    currency="USD",
-    expires_at=timezone.now() + timedelta(days=7),
-)
-with activated(tenant):
-    print(AppHost().create_coupon(request))
+with activated(Tenant.objects.get(saleor_api_url={api_url!r})):
+    message = CampaignMessage.objects.get(status="scheduled")
+    print(sweep(now=message.due_at + timedelta(minutes=1)))
 """
+CAMPAIGNS = (
+    "abandoned_checkout_enabled=true",
+    "abandoned_checkout_steps=1h:10%",
+    "checkout_url_template=https://shop.example.com/checkout/{token}",
+)
 
 
 def add_promo_code(client, checkout, code):
@@ -344,49 +344,88 @@ def add_promo_code(client, checkout, code):
     return get_graphql_content(response)["data"]["checkoutAddPromoCode"]
 
 
-def test_a_code_the_app_creates_in_saleor_is_taken_once_and_refused_after(
+def test_a_reminder_carries_a_code_the_app_made_that_saleor_takes_once(
     installed_app,
     app_service,
-    customer_user,
-    user_api_client,
+    staff_api_client,
+    permission_manage_users,
     channel_USD,
     product,
     checkout_delivery,
 ):
+    from saleor.account.models import User
     from saleor.discount.models import VoucherCode
+    from saleor.graphql.tests.fixtures import ApiClient
 
-    # given: the app made a reminder's code in Saleor (voucherCreate with the
-    # app token), and made the same code again when the send was retried
-    script = CREATE_COUPON.format(
-        api_url=app_service.saleor_api_url, channel=channel_USD.slug
+    # given: reminders with a 10% code an hour after a checkout is left, and a
+    # customer that staff created in Saleor (CUSTOMER_CREATED told the app)
+    app_service.command(
+        "journey_app_channel",
+        app_service.saleor_api_url,
+        channel_USD.slug,
+        "currency=USD",
+        *CAMPAIGNS,
     )
-    code = app_service.command("shell", "-v0", "-c", script).strip()
-    again = app_service.command("shell", "-v0", "-c", script).strip()
-    assert code.startswith("JRN-")
-    assert again == code
+    staff_api_client.user.user_permissions.add(permission_manage_users)
+    created = staff_api_client.post_graphql(
+        CUSTOMER_CREATE,
+        {
+            "input": {
+                "email": "robin@example.com",
+                "firstName": "Robin",
+                "channel": channel_USD.slug,
+            }
+        },
+    )
+    assert get_graphql_content(created)["data"]["customerCreate"]["errors"] == []
+    robin = User.objects.get(email="robin@example.com")
+    shopper = ApiClient(user=robin)
+
+    # when: Robin leaves a checkout, and the app's sweep runs when the
+    # reminder is due
+    left = start_checkout(shopper, channel_USD, product.variants.first(), robin.email)
+    wait_until(lambda: metadata_stage(robin), "the checkout's stage in Saleor")
+    swept = app_service.command(
+        "shell", "-v0", "-c", SWEEP.format(api_url=app_service.saleor_api_url)
+    )
+
+    # then: the reminder reached Robin's inbox, with a code the app made in
+    # Saleor (single use, the channel's 10%) and a button back to the app
+    assert swept.strip() == "{'sent': 1}"
+    [reminder] = app_service.inbox.wait_for(1)
+    assert reminder["To"] == "robin@example.com"
+    text = reminder.get_body(("plain",)).get_content()
+    assert "Robin" in text
     stored = VoucherCode.objects.select_related("voucher").get()
-    voucher = stored.voucher
-    assert (stored.code, voucher.single_use, voucher.usage_limit) == (code, True, 1)
+    code, voucher = stored.code, stored.voucher
+    assert code.startswith("JRN-") and code in text
+    assert (voucher.single_use, voucher.usage_limit) == (True, 1)
     assert [
         (listing.channel.slug, listing.discount_value)
         for listing in voucher.channel_listings.all()
     ] == [(channel_USD.slug, 10)]
-
-    # when: the customer enters it in a checkout and places the order
-    first = start_checkout(
-        user_api_client, channel_USD, product.variants.first(), customer_user.email
+    html = reminder.get_body(("html",)).get_content()
+    [button] = {
+        link
+        for link in re.findall(r'href="([^"]+)"', html)
+        if link.startswith(f"{app_service.url}/t/") and "/click/" in link
+    }
+    followed = requests.get(button, allow_redirects=False, timeout=10)
+    assert followed.status_code == 302
+    assert followed.headers["Location"].startswith(
+        f"https://shop.example.com/checkout/{left.token}?"
     )
-    taken = add_promo_code(user_api_client, first, code)
+
+    # when: Robin enters the code in the checkout and places the order
+    taken = add_promo_code(shopper, left, code)
     assert taken["errors"] == []
     assert taken["checkout"]["voucherCode"] == code
-    make_payable(first, checkout_delivery)
-    complete(user_api_client, first)
+    make_payable(left, checkout_delivery)
+    complete(shopper, left)
 
     # then: Saleor refuses the used code on the next checkout
-    second = start_checkout(
-        user_api_client, channel_USD, product.variants.first(), customer_user.email
-    )
-    refused = add_promo_code(user_api_client, second, code)
+    second = start_checkout(shopper, channel_USD, product.variants.first(), robin.email)
+    refused = add_promo_code(shopper, second, code)
     assert [(e["field"], e["code"]) for e in refused["errors"]] == [
         ("promoCode", "INVALID")
     ]
