@@ -283,6 +283,8 @@ def test_a_reminder_shows_saleors_thumbnail_the_first_name_and_money_as_written(
     )
     customer_user.first_name = "Jane"
     customer_user.save(update_fields=["first_name"])
+    address.street_address_2 = "lok. 3"
+    address.save(update_fields=["street_address_2"])
     site_settings.company_address = address
     site_settings.save(update_fields=["company_address"])
     journey_config(
@@ -340,7 +342,8 @@ def test_a_reminder_shows_saleors_thumbnail_the_first_name_and_money_as_written(
         text
     )
     assert "Total: $" in text
-    postal = "John Doe, Mirumee Software, Tęczowa 7, 53-601 WROCŁAW, POLAND"
+    # (each street line its own part)
+    postal = "John Doe, Mirumee Software, Tęczowa 7, lok. 3, 53-601 WROCŁAW, POLAND"
     assert text.rstrip().endswith(postal)
     assert postal in html
 
