@@ -44,6 +44,9 @@ APP_DATABASE_URL = os.environ.get(
     "APP_TEST_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/journey_app_saleor"
 )
 APP_BROKER_URL = os.environ.get("APP_TEST_BROKER_URL", "redis://127.0.0.1:6379/12")
+SALEOR_BROKER_URL = os.environ.get(
+    "SALEOR_TEST_BROKER_URL", "redis://127.0.0.1:6379/10"
+)
 WEBHOOK_PLUGIN = "saleor.plugins.webhook.plugin.WebhookPlugin"
 WAIT_SECONDS = 30
 
@@ -166,6 +169,45 @@ def saleor_for_app(live_server, settings):
     settings.PUBLIC_URL = live_server.url
     settings.PLUGINS = [*settings.PLUGINS, WEBHOOK_PLUGIN]
     return live_server
+
+
+@pytest.fixture
+def saleor_worker(saleor_for_app, settings):
+    """Saleor's own Celery worker: Saleor's Celery app, not eager, on Redis,
+    run by a worker thread. Webhook deliveries then leave from it (the
+    ``send_webhook_request_async`` task), as from a deployment's worker, not
+    inside the mutation that triggered them."""
+    from celery.contrib.testing.worker import start_worker
+    from saleor.celeryconf import app
+
+    keys = ("CELERY_TASK_ALWAYS_EAGER", "CELERY_BROKER_URL")
+    saved = {key: app.conf.get(key) for key in keys}
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    app.conf["CELERY_TASK_ALWAYS_EAGER"] = False
+    app.conf["CELERY_BROKER_URL"] = SALEOR_BROKER_URL
+    # As a deployment's worker, it consumes the queues Saleor's settings name
+    # (its test settings send checkout events to a queue of their own).
+    queues = sorted(
+        {app.conf.task_default_queue}
+        | {
+            name
+            for name in (
+                settings.WEBHOOK_CELERY_QUEUE_NAME,
+                settings.WEBHOOK_DEFERRED_PAYLOAD_QUEUE_NAME,
+                settings.CHECKOUT_WEBHOOK_EVENTS_CELERY_QUEUE_NAME,
+                settings.ORDER_WEBHOOK_EVENTS_CELERY_QUEUE_NAME,
+            )
+            if name
+        }
+    )
+    app.control.purge()
+    try:
+        with start_worker(app, pool="solo", perform_ping_check=False, queues=queues):
+            yield app
+    finally:
+        app.control.purge()
+        for key, value in saved.items():
+            app.conf[key] = value
 
 
 @pytest.fixture(scope="module")

@@ -2,10 +2,11 @@
 fed by Saleor's own signed webhooks, writing back with its app token.
 
 The app runs as a separate service (gunicorn and a Celery worker on its own
-database, ``app_service.py``); Saleor runs here, on a live server. Saleor's
-webhook deliveries run eagerly inside the mutations that trigger them (Saleor's
-test settings), each one a real HTTP POST with Saleor's subscription payload
-and its JWS signature.
+database, ``app_service.py``); Saleor runs here, on a live server. Where a
+test takes ``saleor_worker``, Saleor's webhook deliveries leave from Saleor's
+own Celery worker (on Redis, not eager); elsewhere they run eagerly inside the
+mutations that trigger them (Saleor's test settings). Each is a real HTTP POST
+with Saleor's subscription payload and its JWS signature.
 """
 
 import json
@@ -114,6 +115,7 @@ def metadata_stage(user):
 
 def test_saleor_installs_the_app_and_a_customers_checkout_and_order_move_the_stage(
     installed_app,
+    saleor_worker,
     app_service,
     customer_user,
     user_api_client,
@@ -161,8 +163,8 @@ def test_saleor_installs_the_app_and_a_customers_checkout_and_order_move_the_sta
         user_api_client, channel_USD, product.variants.first(), customer_user.email
     )
 
-    # then: CHECKOUT_CREATED reached the app signed, its stage moved, and the
-    # app wrote it into the customer's metadata in Saleor
+    # then: CHECKOUT_CREATED reached the app signed, from Saleor's worker,
+    # its stage moved, and the app wrote it into the customer's metadata
     wait_until(lambda: metadata_stage(customer_user), "the checkout's stage in Saleor")
     assert metadata_stage(customer_user) == "consideration"
     assert app_service.tenant_rows(
@@ -346,6 +348,7 @@ def add_promo_code(client, checkout, code):
 
 def test_a_reminder_carries_a_code_the_app_made_that_saleor_takes_once(
     installed_app,
+    saleor_worker,
     app_service,
     staff_api_client,
     permission_manage_users,
@@ -384,7 +387,7 @@ def test_a_reminder_carries_a_code_the_app_made_that_saleor_takes_once(
     # when: Robin leaves a checkout, and the app's sweep runs when the
     # reminder is due
     left = start_checkout(shopper, channel_USD, product.variants.first(), robin.email)
-    wait_until(lambda: metadata_stage(robin), "the checkout's stage in Saleor")
+    wait_until(lambda: metadata_stage(robin) == "consideration", "the checkout's stage")
     swept = app_service.command(
         "shell", "-v0", "-c", SWEEP.format(api_url=app_service.saleor_api_url)
     )
