@@ -1,4 +1,4 @@
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from .api.views import graphql_view
 from .dashboard import views as dashboard
@@ -10,11 +10,12 @@ urlpatterns = [
     path("api/register", register_view, name="app-register"),
     path("api/webhooks/<slug:event>", webhook_view, name="app-webhook"),
     path("graphql/<slug:channel>/", graphql_view, name="app-graphql"),
-    # The Dashboard's pages (the manifest's appUrl and extensions).
-    path("app/", dashboard.configuration_page, name="app-configuration"),
-    path("app/map/", dashboard.map_page, name="app-map"),
+    # The Dashboard's pages (the manifest's appUrl and extensions). The
+    # Dashboard frames them without the trailing slash (see install/manifest.py).
+    re_path(r"^app/?$", dashboard.configuration_page, name="app-configuration"),
+    re_path(r"^app/map/?$", dashboard.map_page, name="app-map"),
     path("app/map/assets/<str:name>", dashboard.map_asset),
-    path("app/widgets/customer/", dashboard.customer_widget, name="app-widget"),
+    re_path(r"^app/widgets/customer/?$", dashboard.customer_widget, name="app-widget"),
     path("app/static/<str:name>", dashboard.static),
     path("app/api/configuration", dashboard.configuration_api),
     path("app/api/channels", dashboard.channels_api),

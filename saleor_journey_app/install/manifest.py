@@ -3,6 +3,23 @@
 Saleor 3.23 reads an extension's place from ``mount`` and ``target`` and its
 options from ``options`` (the GraphQL type shows them as ``mountName``,
 ``targetName`` and ``settings``).
+
+How saleor-dashboard 3.23 opens them decides their URLs:
+
+- An ``APP_PAGE``'s ``url`` is a path under ``appUrl``: the Dashboard shows it
+  at ``/extensions/app/<id><url>`` and frames ``urlJoin(appUrl, url)``
+  (``ExtensionsUrls.resolveAppCompleteUrlFromDashboardUrl`` in
+  ``src/extensions/urls.ts``), so ``/map/`` is ``<appUrl>map``; ``/app/map/``
+  would be ``/app/app/map``.
+- A ``WIDGET`` is framed with GET unless ``widgetTarget.method`` is ``POST``
+  (``AppWidgetExtensionItem.tsx``); GET appends ``?domain, saleorApiUrl, id,
+  customerId, featureFlags, theme`` (``resolveAppIframeUrl``) and hands the
+  token over by the AppBridge handshake, POST would put ``accessToken`` in a
+  form body the page would have to render on the server.
+
+``urlJoin`` (url-join 4) drops the slash before ``?``, so the Dashboard asks
+for ``/app``, ``/app/map`` and ``/app/widgets/customer``; the app serves
+them with or without it.
 """
 
 import saleor_journey_plugin
@@ -48,7 +65,7 @@ def manifest() -> dict:
                 "label": "Customer journeys",
                 "mount": "NAVIGATION_CUSTOMERS",
                 "target": "APP_PAGE",
-                "url": "/app/map/",
+                "url": "/map/",
                 "permissions": ["MANAGE_USERS"],
             },
             {
@@ -58,6 +75,9 @@ def manifest() -> dict:
                 "target": "WIDGET",
                 "url": f"{base}/app/widgets/customer/",
                 "permissions": ["MANAGE_USERS"],
+                # Said outright: a widget without a method is framed with GET,
+                # but the Dashboard's defaults for absent options say POST
+                # (appExtensionManifestOptionsSchemaWithDefault).
                 "options": {"widgetTarget": {"method": "GET"}},
             },
         ],

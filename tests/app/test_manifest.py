@@ -54,7 +54,7 @@ def test_the_manifest(client):
             "label": "Customer journeys",
             "mount": "NAVIGATION_CUSTOMERS",
             "target": "APP_PAGE",
-            "url": "/app/map/",
+            "url": "/map/",
             "permissions": ["MANAGE_USERS"],
         },
         {

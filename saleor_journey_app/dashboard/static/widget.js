@@ -1,6 +1,9 @@
 /* The customer widget: stage, history and points of the customer the
- * Dashboard shows (its customerId in this page's URL), in every channel the
- * journey is on in. */
+ * Dashboard shows, in every channel the journey is on in. The Dashboard names
+ * the customer in this page's URL, ?customerId=<User ID> (saleor-dashboard
+ * 3.23 CustomerDetailsPage.tsx passes params {customerId} to AppWidgets, and
+ * AppIFrame.tsx appends them with ExtensionsUrls.resolveAppIframeUrl), and
+ * sizes the frame to the height this page reports. */
 (function () {
   "use strict";
   var bridge = window.JourneyBridge;
@@ -97,6 +100,7 @@
     }, function () { notice("The app could not be reached.", "error"); });
   }
 
+  bridge.fitHeight($("widget"));
   if (!bridge.inFrame) notice("Open a customer in Saleor's Dashboard to see their journey.");
   var loaded = false;
   bridge.onToken(function () { if (!loaded) { loaded = true; load(); } });
