@@ -8,12 +8,14 @@ from datetime import timedelta
 from typing import Any
 
 from django.db.models import Count, Max, Q
+from django.urls import reverse
 from django.utils import timezone
 
 from saleor_journey_plugin import configuration
 from saleor_journey_plugin.core.fields import FieldKind
 from saleor_journey_plugin.models import JourneyEvent
 
+from .. import conf
 from ..host import CURRENCY, dashboard_fields
 from ..saleor_api import client
 from ..tenants.models import Tenant
@@ -68,9 +70,19 @@ def channels(tenant: Tenant) -> list[dict[str, Any]]:
         if stored.get(CURRENCY):
             found[slug]["currency"] = stored[CURRENCY]
     return [
-        {**channel, **_values(tenant, channel["slug"])}
+        {
+            **channel,
+            **_values(tenant, channel["slug"]),
+            "reviewWebhookUrl": review_webhook_url(tenant, channel["slug"]),
+        }
         for channel in sorted(found.values(), key=lambda c: c["slug"])
     ]
+
+
+def review_webhook_url(tenant: Tenant, channel: str) -> str:
+    """Where the channel's review service posts (the app serves it)."""
+    path = reverse("app-reviews", kwargs={"tenant": tenant.pk, "channel": channel})
+    return conf.app_url() + path
 
 
 def save(tenant: Tenant, slug: str, data: dict[str, Any]) -> dict[str, Any]:

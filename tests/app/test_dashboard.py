@@ -43,6 +43,9 @@ def test_the_configuration_lists_saleors_channels_with_the_plugins_defaults(
     assert channel["slug"] == CHANNEL
     assert channel["currency"] == "USD"
     assert channel["enabled"] is True
+    assert channel["reviewWebhookUrl"] == (
+        f"http://app.test/t/{tenant_a.pk}/reviews/{CHANNEL}/"
+    )
     fields = {field["name"]: field for field in data["fields"]}
     assert fields["stage_preset"]["default"] == "standard"
     assert fields["stage_preset"]["choices"] == [

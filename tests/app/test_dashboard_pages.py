@@ -404,6 +404,9 @@ def test_the_configuration_page_shows_and_validates_the_fields(
     assert app.locator("#channel option").all_inner_texts() == ["Default Channel · on"]
     assert app.locator("#enabled").is_checked()
     assert app.locator("#currency").input_value() == "USD"
+    assert app.locator("#review-url").inner_text() == (
+        f"http://app.test/t/{tenant.pk}/reviews/{p.CHANNEL}/"
+    )
     assert app.locator("#field-stage_preset").input_value() == "standard"
     assert app.locator("#field-lapse_after_days").input_value() == "90"
     assert app.locator("#field-loyalty_enabled").is_checked()

@@ -81,6 +81,7 @@
     var channel = state.data.channels.filter(function (c) { return c.slug === state.channel; })[0];
     $("enabled").checked = channel.enabled;
     $("currency").value = channel.currency || "";
+    $("review-url").textContent = channel.reviewWebhookUrl;
     var box = $("fields");
     box.textContent = "";
     state.data.fields.forEach(function (field) {
