@@ -3,13 +3,15 @@ into Saleor's user metadata. Prints figures; asserts nothing about speed (see
 benchmarks/README.md).
 
 The app runs as its own service (gunicorn, a Celery worker; app_service.py);
-Saleor runs here on a live server and delivers its webhooks eagerly, inside the
-mutation (its test settings). For each of BENCH_APP_CUSTOMERS customers, timed
+Saleor runs here on a live server, and its webhooks leave from Saleor's own
+Celery worker (a worker thread on Redis, ``saleor_worker``), as in a
+deployment. For each of BENCH_APP_CUSTOMERS customers, timed
 from the start of the mutation until ``journey_stage`` is read back from
 Saleor's database (polled every 10 ms): checkoutCreate (signed
 CHECKOUT_CREATED, stage CONSIDERATION) and checkoutComplete (ORDER_CREATED and
-ORDER_FULLY_PAID, stage PURCHASE). Each includes Saleor's own mutation, the
-delivery, the relay's wake-up, the worker's drain and its updateMetadata call.
+ORDER_FULLY_PAID, stage PURCHASE). Each includes Saleor's own mutation, its
+worker's delivery, the app's relay wake-up, the app worker's drain and its
+updateMetadata call.
 
 Run from the repository root with Saleor's virtualenv, as the Saleor suite:
 
@@ -70,7 +72,13 @@ def _figures(samples: list[float]) -> str:
 
 
 def test_mutation_to_visible_stage(
-    installed_app, app_service, api_client, channel_USD, product, checkout_delivery
+    installed_app,
+    saleor_worker,
+    app_service,
+    api_client,
+    channel_USD,
+    product,
+    checkout_delivery,
 ):
     from saleor.warehouse.models import Stock
 
