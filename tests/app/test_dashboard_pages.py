@@ -482,6 +482,8 @@ def test_the_journey_map_page_draws_the_report(browser, app_server, store):
     assert "Revenue" in text
     assert "$50.00" in text
     assert app.locator("#signin").is_hidden()
+    # the Dashboard signed the page in: nothing to sign out of
+    assert app.locator("#sign-out").is_hidden()
     shoot(page, "app-journey-map")
 
     # The map reads its token from sessionStorage at each call.

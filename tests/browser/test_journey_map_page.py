@@ -208,6 +208,8 @@ def test_staff_see_the_apis_figures_for_each_period_and_language(
     current = assert_page_matches_api(page, live_server, token, dates)
     assert sum(s["customers"] for s in current["funnel"]["steps"]) > 0
     assert page.locator("#cohorts table tbody tr").count() >= 1
+    # signed in on the page itself, so it offers to sign out
+    assert page.is_visible("#sign-out")
     page.screenshot(path=str(screenshots / "desktop-30-days.png"), full_page=True)
 
     # when they pick the last 7 days

@@ -900,6 +900,9 @@
       var value = $("token-input").value.trim().replace(/^Bearer\s+/i, "");
       if (value) { $("token-input").value = ""; useToken(value); }
     });
+    // A host that signs the page in itself (the Saleor App, with the
+    // Dashboard's token) names no sign-in: there is nothing to sign out of.
+    show($("sign-out"), Boolean(CONFIG.signin));
     $("sign-out").addEventListener("click", function () {
       setToken(null);
       showSignIn(null);
