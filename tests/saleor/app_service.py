@@ -185,6 +185,7 @@ def saleor_worker(saleor_for_app, settings):
     settings.CELERY_TASK_ALWAYS_EAGER = False
     app.conf["CELERY_TASK_ALWAYS_EAGER"] = False
     app.conf["CELERY_BROKER_URL"] = SALEOR_BROKER_URL
+    _forget_connections(app)
     # As a deployment's worker, it consumes the queues Saleor's settings name
     # (its test settings send checkout events to a queue of their own).
     queues = sorted(
@@ -208,6 +209,18 @@ def saleor_worker(saleor_for_app, settings):
         app.control.purge()
         for key, value in saved.items():
             app.conf[key] = value
+        _forget_connections(app)
+
+
+def _forget_connections(app) -> None:
+    """Drop the app's pooled broker connections, as Celery does after a fork:
+    an earlier test's publish (``send_task`` publishes even when eager) made
+    the pool with the broker of the time, and Saleor's deliveries would go
+    there rather than to the worker's."""
+    app._pool = None
+    amqp = app.__dict__.get("amqp")  # a cached property, absent until used
+    if amqp is not None:
+        amqp._producer_pool = None
 
 
 @pytest.fixture(scope="module")

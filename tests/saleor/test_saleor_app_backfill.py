@@ -250,3 +250,51 @@ def test_the_app_withdraws_an_unused_code_and_keeps_a_used_one(
     assert vouchers.withdraw_coupon(tenant, "redeem:1") is True  # a retry
     assert vouchers.withdraw_coupon(tenant, "redeem:2") is False
     assert Voucher.objects.filter(codes__code=used).count() == 1
+
+
+def test_the_apps_shop_and_product_reads_answer_as_the_plugins(
+    journey_active,
+    channel_USD,
+    product,
+    product_with_image,
+    site_settings,
+    address,
+    app_reads,
+    monkeypatch,
+):
+    from types import SimpleNamespace
+
+    from saleor_journey_app.saleor_api import products, shop
+
+    monkeypatch.setattr(products, "call", app_history.call)
+    monkeypatch.setattr(shop, "call", app_history.call)
+    shop.forget()
+    tenant = SimpleNamespace(pk=-1)  # the reads' cache key; the call is this Saleor
+    host = SaleorHost()
+    # given: the shop's company address, with a second street line
+    address.street_address_2 = "lok. 3"
+    address.save(update_fields=["street_address_2"])
+    site_settings.company_address = address
+    site_settings.save(update_fields=["company_address"])
+
+    # then: the shop reads as the plugin reads it from Saleor's tables
+    found = shop.shop_of(tenant)
+    assert found.name == host.store_name(channel_USD.slug)
+    assert found.postal_address == host.postal_address(channel_USD.slug)
+    assert "lok. 3" in found.postal_address
+
+    # and so do products, by each name a storefront tracks them by
+    variant = product.variants.first()
+    asked = [
+        graphene.Node.to_global_id("Product", product.pk),
+        graphene.Node.to_global_id("ProductVariant", variant.pk),
+        product.slug,
+        graphene.Node.to_global_id("Product", product_with_image.pk),
+        graphene.Node.to_global_id("Product", 2**31 - 2),
+        "no-such-slug",
+    ]
+    cards = products.product_cards(tenant, channel_USD.slug, asked)
+    assert cards == host.product_cards(channel_USD.slug, asked)
+    assert set(cards) == set(asked[:4])
+    assert cards[product.slug].price == variant.channel_listings.get().price_amount
+    assert cards[asked[3]].image_url.startswith("http")
