@@ -164,7 +164,7 @@ def main() -> None:
         f"{applied / drain_seconds:,.0f} events/s ({drain_seconds:.2f} s, "
         f"{journeys} journeys)",
     )
-    table.note("target: handler p50 under 20 ms (spec saleor-app.md)")
+    table.note("target: handler p50 under 20 ms (docs/app.md, Webhooks in)")
     print(table.render())
 
 
