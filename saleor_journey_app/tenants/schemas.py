@@ -80,6 +80,12 @@ def create_schema(tenant: "Tenant") -> None:
         call_command("migrate", "saleor_journey_plugin", verbosity=0)
 
 
+def drop_schema(tenant: "Tenant") -> None:
+    """Erase the tenant's journey data: its schema and every table in it."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP SCHEMA IF EXISTS {_quoted(tenant.schema)} CASCADE")
+
+
 def migrate_all() -> int:
     """Migrate every tenant's schema (after a deploy); the count migrated."""
     from .models import Tenant

@@ -7,11 +7,12 @@ import pytest
 from django.db import connection
 from django.db.utils import ProgrammingError
 
+from saleor_journey_app.tenants.models import Tenant
 from saleor_journey_app.tenants.schemas import NoTenant, activated
 from saleor_journey_plugin.core.host import get_host
 from saleor_journey_plugin.core.processing import drain
 from saleor_journey_plugin.core.queries import find_customer
-from saleor_journey_plugin.models import Journey, JourneyEvent
+from saleor_journey_plugin.models import Customer, Journey, JourneyEvent
 from saleor_journey_plugin.reports.kpis import revenue
 from saleor_journey_plugin.reports.period import Period
 
@@ -91,3 +92,43 @@ def test_each_tenant_has_its_own_channel_settings(tenant_a, tenant_b):
     assert first is not None and second is not None
     assert (first.preset, first.currency) == ("standard", "USD")
     assert (second.preset, second.currency) == ("hubspot", "KRW")
+
+
+def _schemas() -> set[str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT nspname FROM pg_namespace WHERE nspname LIKE 'tenant_%'")
+        return {name for (name,) in cursor.fetchall()}
+
+
+def test_an_uninstalled_saleors_data_is_erased_on_request_only(db, tenant_a):
+    from django.core.management import CommandError, call_command
+    from django.utils import timezone
+
+    from saleor_journey_app.tenants.schemas import create_schema
+
+    # given: a Saleor that installed the app, recorded a customer, then
+    # uninstalled it (its token forgotten, its data kept)
+    gone = Tenant.objects.create(
+        saleor_api_url="http://saleor-c.test/graphql/", registered_at=timezone.now()
+    )
+    create_schema(gone)
+    with activated(gone):
+        Customer.objects.create(user_id="5", email="c@example.com")
+    schemas = _schemas()
+    assert {gone.schema, tenant_a.schema} <= schemas
+
+    # when: staff ask to erase it without --yes, or to erase an installed one
+    with pytest.raises(CommandError, match="--yes"):
+        call_command("journey_app_erase", gone.saleor_api_url)
+    with pytest.raises(CommandError, match="still installed"):
+        call_command("journey_app_erase", tenant_a.saleor_api_url, "--yes")
+
+    # then: nothing is erased
+    assert _schemas() == schemas
+
+    # when: they confirm it
+    call_command("journey_app_erase", gone.saleor_api_url, "--yes")
+
+    # then: its schema and row are gone; the installed Saleor's are untouched
+    assert _schemas() == schemas - {gone.schema}
+    assert not Tenant.objects.filter(pk=gone.pk).exists()
