@@ -88,8 +88,9 @@ def unsubscribe(token: str, channel: str, now: datetime | None = None) -> bool:
 
 def click(token: str, channel: str, now: datetime | None = None) -> str:
     """Count the click and return where it goes (never a URL from the request)."""
+    clicked = read_click_token(token)
     message = CampaignMessage.objects.filter(
-        pk=read_click_token(token), channel=channel
+        pk=clicked.message_id, channel=channel
     ).first()
     if message is None:
         raise InvalidToken("This link names nothing in this channel.")
@@ -113,5 +114,8 @@ def click(token: str, channel: str, now: datetime | None = None) -> str:
                 message.customer_id,
             )
     return destination(
-        named(message.kind), message.subject, campaign_settings.of(settings)
+        named(message.kind),
+        message.subject,
+        campaign_settings.of(settings),
+        product=clicked.product,
     )

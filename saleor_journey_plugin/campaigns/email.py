@@ -75,10 +75,14 @@ def _facts(
     )
 
 
-def destination(kind: CampaignKind, subject: str, campaigns: CampaignSettings) -> str:
+def destination(
+    kind: CampaignKind, subject: str, campaigns: CampaignSettings, product: str = ""
+) -> str:
     """Where a click goes: the kind's page of the channel's configured
-    storefront, tagged as the campaign's."""
-    return tagged(kind.link(subject, campaigns), kind.value)
+    storefront (the product's, for a product's link), tagged as the
+    campaign's."""
+    page = kind.product_link(product, campaigns) if product else None
+    return tagged(page or kind.link(subject, campaigns), kind.value)
 
 
 def without_addresses(error: Exception) -> str:

@@ -3,8 +3,9 @@
 The unsubscribe token names the channel and the message it came in, and acts
 on whoever the message belongs to when it is used: the recipient it was sent
 to, or the account that recipient was merged into since. The click token names
-the message. Neither expires: an unsubscribe link in an old email must keep
-working (tokens made before also carry a customer id, ``c``, which is ignored).
+the message, and the product where the link is a product's. Neither expires:
+an unsubscribe link in an old email must keep working (tokens made before also
+carry a customer id, ``c``, which is ignored).
 Both are signed for the store they were made in (``scoped_salt``).
 """
 
@@ -47,14 +48,24 @@ def read_unsubscribe_token(token: str) -> UnsubscribeToken:
         raise InvalidToken("Malformed token.") from error
 
 
-def click_token(message_id: int) -> str:
-    return signing.dumps({"m": message_id}, salt=scoped_salt(CLICK_SALT), compress=True)
+@dataclass(frozen=True)
+class ClickToken:
+    message_id: int
+    # The slug of the product whose link it is; "" for the email's button.
+    product: str = ""
 
 
-def read_click_token(token: str) -> int:
+def click_token(message_id: int, product: str = "") -> str:
+    data: dict[str, int | str] = {"m": message_id}
+    if product:
+        data["p"] = product
+    return signing.dumps(data, salt=scoped_salt(CLICK_SALT), compress=True)
+
+
+def read_click_token(token: str) -> ClickToken:
     data = _load(token, CLICK_SALT)
     try:
-        return int(data["m"])
+        return ClickToken(message_id=int(data["m"]), product=str(data.get("p") or ""))
     except (KeyError, TypeError, ValueError) as error:
         raise InvalidToken("Malformed token.") from error
 

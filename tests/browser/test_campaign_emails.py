@@ -123,7 +123,7 @@ def viewed(
         for number, line in enumerate(lines, start=1)
     ]
     return product_lines(
-        cards, "https://shop.example.com/p/{slug}", "browse_abandonment", language
+        cards, lambda card: f"https://journey.example.com/click/{card.slug}/", language
     )
 
 

@@ -108,25 +108,59 @@ def test_a_subscriber_who_viewed_two_products_gets_one_email_with_both(
         "Still thinking it over? What you looked at in Example Store"
     )
     lines = text(mail).splitlines()
-    assert lines[:10] == [
+    clicks = "https://journey.example.com/campaigns/web-usd/click/"
+    assert [line for line in lines[:10] if not line.startswith(clicks)] == [
         "Hi there,",
         "",
         "Thanks for stopping by Example Store. Here is what caught your eye, "
         "in case you want another look.",
         "",
         "Linen shirt: $59.00",
-        f"https://shop.example.com/products/linen-shirt?{UTM}",
         "",
         "Canvas tote: $18.00",
-        f"https://shop.example.com/products/canvas-tote?{UTM}",
         "",
     ]
-    assert lines[10].startswith(
-        "Continue shopping: https://journey.example.com/campaigns/web-usd/click/"
-    )
+    # each product's link and the button go through the click link
+    assert lines[5].startswith(clicks) and lines[8].startswith(clicks)
+    assert lines[10].startswith("Continue shopping: " + clicks)
     body = html(mail)
     assert body.index("Linen shirt") < body.index("Canvas tote")
     assert body.count(">See it again</a>") == 2
+
+
+def test_a_click_on_a_product_is_counted_and_lands_on_its_page(
+    browse_on, inbox, client
+):
+    # given: the email of two products viewed
+    account()
+    two_products_viewed()
+    sweep(now=T0 + 5 * HOUR)
+    [mail] = inbox.messages
+    base = "https://journey.example.com"
+    shirt, tote = [
+        line.removeprefix(base)
+        for line in text(mail).splitlines()
+        if line.startswith(f"{base}/campaigns/web-usd/click/")
+    ]
+
+    # when: Sam follows the tote's link, then someone swaps the product in a
+    # link's token
+    followed = client.get(tote)
+    token = tote.rstrip("/").rsplit("/", 1)[1]
+    payload, _, signature = token.partition(":")
+    forged = client.get(tote.replace(token, f"{payload[:-4]}AAAA:{signature}"))
+
+    # then: the click is counted once, on the email, and lands on the tote's
+    # page tagged as the campaign's; the forged link goes nowhere
+    assert followed.status_code == 302
+    assert followed["Location"] == (
+        f"https://shop.example.com/products/canvas-tote?{UTM}"
+    )
+    assert forged.status_code == 400
+    [message] = CampaignMessage.objects.all()
+    assert list(message.clicks.values_list("message_id", flat=True)) == [message.pk]
+    assert JourneyEvent.objects.filter(type=E.EMAIL_CLICKED.value).count() == 1
+    assert shirt != tote
 
 
 def test_at_most_three_products_the_most_viewed_first(browse_on, inbox):

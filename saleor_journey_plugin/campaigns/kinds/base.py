@@ -118,6 +118,11 @@ class CampaignKind(ABC):
         """Where the email's link goes: a page of the channel's configured
         storefront, never a URL from a request."""
 
+    def product_link(self, slug: str, campaigns: "CampaignSettings") -> str | None:
+        """Where a product's link in its emails goes (a storefront page);
+        None for a kind whose emails link no products (``link`` then)."""
+        return None
+
     def variables(
         self, message: "CampaignMessage", settings: "ChannelSettings", host: "Host"
     ) -> dict[str, Any]:

@@ -8,7 +8,7 @@ anonymous caller can put anything in it.
 """
 
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
@@ -20,7 +20,8 @@ from ...core.presets import Language
 from ...models import Customer, JourneyEvent
 from ..mail.money import money
 from ..models import CampaignMessage, MessageStatus
-from .base import CampaignKind, named, storefront_home, storefront_page, tagged
+from ..tokens import click_token
+from .base import CampaignKind, named, storefront_home, storefront_page
 
 if TYPE_CHECKING:
     from ...core.host import ChannelSettings, Host
@@ -90,17 +91,27 @@ class BrowseAbandonment(CampaignKind):
         # The button leads to the shop; each product links to its own page.
         return storefront_home(campaigns)
 
+    def product_link(self, slug: str, campaigns: "CampaignSettings") -> str:
+        return storefront_page(
+            campaigns.options[PRODUCT_URL_TEMPLATE], PLACEHOLDER, slug
+        )
+
     def variables(
         self, message: CampaignMessage, settings: "ChannelSettings", host: "Host"
     ) -> dict[str, Any]:
         assert settings.campaigns is not None  # a message being sent is on
-        page = settings.campaigns.options[PRODUCT_URL_TEMPLATE]
         viewed = _views([message])[message.pk]
+
+        def followed(card: ProductCard) -> str:
+            # Through the click link, so a product's click counts as the
+            # button's does; it lands on product_link's page.
+            token = click_token(message.pk, card.slug)
+            return host.public_url(message.channel, f"click/{token}/")
+
         return {
             "products": product_lines(
                 _shown(viewed, host.product_cards(message.channel, viewed.asked())),
-                page,
-                self.value,
+                followed,
                 settings.campaigns.language,
             )
         }
@@ -123,7 +134,9 @@ class BrowseAbandonment(CampaignKind):
 
 
 def product_lines(
-    cards: Sequence[ProductCard], page: str, kind: str, language: Language
+    cards: Sequence[ProductCard],
+    link: Callable[[ProductCard], str],
+    language: Language,
 ) -> list[dict[str, str]]:
     """Products as the templates show them: the one place a product card
     becomes template variables."""
@@ -135,7 +148,7 @@ def product_lines(
             ),
             "currency": card.currency if card.price is not None else "",
             "image_url": card.image_url,
-            "url": tagged(storefront_page(page, PLACEHOLDER, card.slug), kind),
+            "url": link(card),
         }
         for card in cards
     ]
