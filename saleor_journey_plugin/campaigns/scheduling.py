@@ -4,6 +4,12 @@ A follower of the applied events (``core/followers.py``): each trigger inserts
 one row per step, keyed by (channel, kind, subject, step), so a redelivered or
 replayed trigger schedules nothing twice. A later checkout change moves the
 steps of that checkout not sent yet: they count from its last change.
+
+A trigger read from the store's past (``journey_backfill``, the App's backfill)
+schedules only the steps still to come: a reminder whose time had passed
+before the store learned of it would be about last month's cart, or one the
+plugin sent already when a store moves to the App. A live hook telling late
+(a drain that was down) still gets every step.
 """
 
 from collections import defaultdict
@@ -14,6 +20,7 @@ from typing import Any, cast
 from django.db import connection
 from django.utils import timezone
 
+from ..core.backfill import FROM_HISTORY
 from ..core.host import get_host
 from ..models import JourneyEvent
 from . import settings as campaign_settings
@@ -80,18 +87,21 @@ class Scheduler:
                 if campaigns is not None and kind in campaigns.enabled:
                     on[kind].append(event)
         rows: dict[bool, list[tuple[Any, ...]]] = {True: [], False: []}
+        now = timezone.now()
         for kind, triggered in on.items():
             subjects = kind.subjects(triggered)
             for event in triggered:
                 subject = subjects.get(event.pk)
                 if not subject:
                     continue
+                past = (event.payload or {}).get(FROM_HISTORY) is True
                 steps = cast(CampaignSettings, settings[event.channel]).steps[kind]
                 for number, step in enumerate(steps, start=1):
+                    due_at = event.occurred_at + step.delay
+                    if past and due_at <= now:
+                        continue
                     rows[kind.reschedules].append(
-                        _row(
-                            event, kind, subject, number, event.occurred_at + step.delay
-                        )
+                        _row(event, kind, subject, number, due_at)
                     )
         for pushes, batch in rows.items():
             if batch:

@@ -26,7 +26,7 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from itertools import islice
 from typing import Any, TextIO
@@ -42,6 +42,10 @@ from .recording import record_event, stored_key
 from .stage_changes import report_stage_changes
 
 BATCH_SIZE = 500
+# Marks a fact recorded from the store's past (in its payload): followers that
+# act on the present (the campaigns' reminders) act on it only where its time
+# is still to come. A fact the hooks already logged keeps their payload.
+FROM_HISTORY = "from_history"
 # Journeys checked (and rebuilt) per transaction: each holds the processors'
 # batch lock, so live events wait at most for this many replays.
 CHECK_CHUNK = 100
@@ -231,7 +235,8 @@ def _record(batch: Sequence[JourneyEventData], summary: Summary) -> list[int]:
     """Record a batch in one transaction; return the ids of all its events."""
     with transaction.atomic():
         for data in batch:
-            if record_event(data) is None:
+            marked = replace(data, payload={**data.payload, FROM_HISTORY: True})
+            if record_event(marked) is None:
                 summary.existing[data.type.value] += 1
             else:
                 summary.new[data.type.value] += 1
