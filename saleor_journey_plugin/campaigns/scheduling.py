@@ -8,8 +8,11 @@ steps of that checkout not sent yet: they count from its last change.
 A trigger read from the store's past (``journey_backfill``, the App's backfill)
 schedules only the steps still to come: a reminder whose time had passed
 before the store learned of it would be about last month's cart, or one the
-plugin sent already when a store moves to the App. A live hook telling late
-(a drain that was down) still gets every step.
+plugin sent already when a store moves to the App. So does a trigger folded
+again by a rewrite (a visitor's views becoming the account's at sign-in, a
+guest merged, a journey rebuilt): views from minutes ago still make their
+email, views from last spring make none. A live hook telling late (a drain
+that was down) still gets every step.
 """
 
 from collections import defaultdict
@@ -21,6 +24,7 @@ from django.db import connection
 from django.utils import timezone
 
 from ..core.backfill import FROM_HISTORY
+from ..core.followers import is_refold
 from ..core.host import get_host
 from ..models import JourneyEvent
 from . import settings as campaign_settings
@@ -57,10 +61,10 @@ _PUSH = (
 
 class Scheduler:
     def fold(self, event_ids: Sequence[int], sign: int) -> None:
-        # Only new events schedule; a rewrite (merge, rebuild) folds its
-        # events again with sign 1 and the unique key keeps that harmless.
+        # A rewrite unfolds its events (sign -1): scheduled steps stay.
         if sign != 1:
             return
+        refold = is_refold(event_ids)
         events = list(
             JourneyEvent.objects.filter(
                 pk__in=list(event_ids),
@@ -94,7 +98,7 @@ class Scheduler:
                 subject = subjects.get(event.pk)
                 if not subject:
                     continue
-                past = (event.payload or {}).get(FROM_HISTORY) is True
+                past = refold or (event.payload or {}).get(FROM_HISTORY) is True
                 steps = cast(CampaignSettings, settings[event.channel]).steps[kind]
                 for number, step in enumerate(steps, start=1):
                     due_at = event.occurred_at + step.delay
