@@ -96,7 +96,10 @@ def compute_loyalty(
         channel=channel, occurred_at__lt=period.end_utc
     )
     ledger = before_end.aggregate(
-        outstanding=Sum("points"), members=Count("customer", distinct=True)
+        outstanding=Sum("points"),
+        # A refund recorded before its order earned leaves a 0-point entry (for
+        # the earning to take back later): it makes nobody a member.
+        members=Count("customer", distinct=True, filter=~Q(points=0)),
     )
     outstanding = ledger["outstanding"] or 0
     return LoyaltyReport(

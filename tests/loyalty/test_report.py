@@ -298,3 +298,31 @@ def test_the_period_sums_read_the_channel_time_index(db):
 
     # then
     assert "journey_loyalty_channel_time" in plan
+
+
+def test_a_refund_before_any_points_makes_no_member(db):
+    # given: Ann holds points; Bob's order was refunded before it earned (the
+    # ledger keeps a 0-point reversal for the earning to take back later)
+    ann, bob = person("ann"), person("bob")
+    ledger.adjust(CHANNEL, ann, 300, "welcome", "7", "a1", at=MARCH.start_utc)
+    ledger.reverse_for_refund(
+        CHANNEL,
+        bob,
+        "order-9",
+        Decimal("20"),
+        Decimal("40"),
+        "refund-1",
+        MARCH.start_utc,
+    )
+    assert (
+        LedgerEntry.objects.filter(customer_id=bob)
+        .values_list("points", flat=True)
+        .get()
+        == 0
+    )
+
+    # when
+    report = compute_loyalty(CHANNEL, MARCH, currency="USD")
+
+    # then: Ann is the one member, in the first tier
+    assert (report.members, report.tiers) == (1, tiers(1, 0, 0))
