@@ -18,6 +18,7 @@ from ..webhooks.translate import pk_of
 from .batch import CHUNK
 from .calls import call
 
+_MAX_INT = 2**31 - 1
 FRAGMENT = """
 fragment JourneyProductCard on Product {
   id
@@ -49,12 +50,13 @@ def product_cards(
 def _field(value: str) -> tuple[str, str, str] | None:
     """(field, argument, its type) that looks ``value`` up: a product's or
     variant's ID, else a slug. None when it can name nothing: such an ID
-    without an integer key, which Saleor would answer with an error for the
-    whole request."""
+    without an integer key Saleor's int4 keys can hold, which Saleor would
+    answer with an error for the whole request."""
     for kind, field in (("ProductVariant", "productVariant"), ("Product", "product")):
         pk = pk_of(value, kind)
         if pk is not None:
-            return (field, "id", "ID!") if pk.isascii() and pk.isdigit() else None
+            valid = pk.isascii() and pk.isdigit() and 0 < int(pk) <= _MAX_INT
+            return (field, "id", "ID!") if valid else None
     return ("product", "slug", "String!") if value.strip() else None
 
 

@@ -308,6 +308,7 @@ def test_products_are_read_as_a_shopper_of_the_channel_sees_them(tenant_a, saleo
         "wool-socks",
         "sun-hat",
         gid("Product", "x"),  # no integer key: not asked at all
+        gid("Product", 2**31),  # beyond Saleor's keys: not asked either
         "no-such-product",
     ]
 
