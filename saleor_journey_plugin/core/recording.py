@@ -149,7 +149,7 @@ def _json_insert(
     now: datetime,
     conditions: Mapping[str, Condition],
 ) -> tuple[str, list[Any]]:
-    recorded_at = _TIME.get_prep_value(now).isoformat()
+    recorded_at = _iso(now)
     rows = [
         _json_row(data, key, customer_id, recorded_at)
         for data, key in zip(events, keys, strict=True)
@@ -165,6 +165,13 @@ def _json_insert(
     return f"{_FROM_JSON}{where if cases else ''}{_RETURNING}", params
 
 
+def _iso(moment: datetime) -> str:
+    # An aware time goes as it is; a naive one as Django would store it.
+    if moment.tzinfo is None:
+        moment = _TIME.get_prep_value(moment)
+    return moment.isoformat()
+
+
 def _json_row(
     data: JourneyEventData, key: str, customer_id: int | None, recorded_at: str
 ) -> dict[str, Any]:
@@ -176,7 +183,7 @@ def _json_row(
         "user_id": str(data.user_id or ""),
         "email": normalize_email(data.email),
         "visitor_id": data.visitor_id,
-        "occurred_at": _TIME.get_prep_value(data.occurred_at).isoformat(),
+        "occurred_at": _iso(data.occurred_at),
         "recorded_at": recorded_at,
         "touch_channel": data.touch_channel.value,
         "utm_source": source.utm_source[:255],
