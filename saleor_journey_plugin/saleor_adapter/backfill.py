@@ -86,7 +86,8 @@ class History:
             + checkouts_in(self.channels, self.since).count()
             + orders.count()
             + orders.filter(
-                Q(charge_status__in=translate.FULLY_CHARGED) | Q(events__type__in=PAID_EVENTS)
+                Q(charge_status__in=translate.FULLY_CHARGED)
+                | Q(events__type__in=PAID_EVENTS)
             )
             .distinct()
             .count()

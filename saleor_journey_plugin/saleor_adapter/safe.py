@@ -47,7 +47,8 @@ def record(
 
     With ``written``, skip the events it holds, and add those now stored.
     """
-    committed = written is not None and not connection.in_atomic_block
+    # Outside a transaction the INSERT commits as it runs.
+    remember = None if connection.in_atomic_block else written
     with _guarded():
         found = [
             event
@@ -57,9 +58,9 @@ def record(
         ]
         if found:
             service.record_all_and_wake(found)
-            if committed:
+            if remember is not None:
                 # Inserted or already there: the key is stored either way.
-                written.add(event.idempotency_key for event in found)
+                remember.add(event.idempotency_key for event in found)
 
 
 def record_order(
