@@ -26,6 +26,7 @@ class Written:
     it ran, while inside a transaction a rollback could still take it back.
     """
 
+    # A request's hooks name a few facts; the oldest go first.
     LIMIT = 16
 
     def __init__(self) -> None:
