@@ -1,5 +1,6 @@
 """The Saleor plugin: thin hooks that record journey events and hand off to Celery."""
 
+from functools import cached_property
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -15,7 +16,13 @@ from .links import EMAIL_LINKS
 from .reviews.views import review_webhook
 from .saleor_adapter import config, refunds, translate
 from .saleor_adapter.host import PLUGIN_ID
-from .saleor_adapter.safe import never_raises, record, record_checkout
+from .saleor_adapter.safe import (
+    Written,
+    never_raises,
+    record,
+    record_checkout,
+    record_order,
+)
 
 GRAPHQL_PATH = "graphql"
 MAP_PATH = "map"
@@ -99,12 +106,17 @@ class JourneyPlugin(BasePlugin):
     def checkout_fully_paid(self, checkout, webhooks=None):
         record([translate.checkout_paid_event(checkout, self._channel)])
 
+    @cached_property
+    def _written(self) -> Written:
+        # Saleor loads its plugins per request (and per task): so is this.
+        return Written()
+
     def _order(self, order, event_type: EventType) -> None:
-        record([translate.order_event(order, event_type, self._channel)])
+        record_order(order, event_type, self._channel, self._written)
 
     @never_raises
     def order_created(self, order, webhooks=None):
-        self._order(order, EventType.ORDER_PLACED)
+        record(translate.order_created_events(order, self._channel), self._written)
 
     @never_raises
     def order_fully_paid(self, order, webhooks=None):

@@ -1,10 +1,16 @@
 """Several events in one INSERT: duplicates skipped, conditions asked by it."""
 
+from dataclasses import replace
+
+import pytest
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
+from django.test.utils import CaptureQueriesContext, override_settings
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from saleor_journey_plugin.core.events import EventType, JourneyEventData
 from saleor_journey_plugin.core.recording import (
+    KEY_SALT,
     Condition,
     record_event,
     record_events,
@@ -95,3 +101,32 @@ def test_a_customer_given_by_the_caller_is_kept(db, store):
 
     # then
     assert JourneyEvent.objects.get(pk=event_id).customer_id == customer_id
+
+
+def test_stored_keys_are_hmacs_of_the_site_secret_as_migration_0005_wrote_them():
+    # Migration 0005 hashed the keys already logged with Django's
+    # salted_hmac(KEY_SALT, key, "sha256"); a redelivery must find them.
+    def salted(secret: str, key: str) -> str:
+        return salted_hmac(KEY_SALT, key, secret, algorithm="sha256").hexdigest()
+
+    with override_settings(SECRET_KEY="first secret"):
+        first = stored_key("order:\u00e9t\u00e9:placed")
+    with override_settings(SECRET_KEY="second secret"):
+        second = stored_key("order:\u00e9t\u00e9:placed")
+
+    assert first == salted("first secret", "order:\u00e9t\u00e9:placed")
+    assert second == salted("second secret", "order:\u00e9t\u00e9:placed")
+    assert first != second
+
+
+def test_a_naive_time_is_stored_as_django_stores_one(db):
+    # given: an event whose time has no zone (an adapter's mistake)
+    naive = T0.replace(tzinfo=None)
+
+    # when: it is recorded (Django warns of it, as for a model's save)
+    with pytest.warns(RuntimeWarning, match="naive datetime"):
+        [event_id] = record_events([replace(_event("naive:1"), occurred_at=naive)])
+
+    # then: it is the same wall time in the site's time zone
+    stored = JourneyEvent.objects.get(pk=event_id).occurred_at
+    assert stored == timezone.make_aware(naive)

@@ -39,7 +39,7 @@ from django.db.models.functions import Coalesce, Greatest
 from saleor.account.models import User
 from saleor.checkout import CheckoutChargeStatus
 from saleor.checkout.models import Checkout, CheckoutLine
-from saleor.order import FulfillmentStatus, OrderChargeStatus, OrderEvents, OrderStatus
+from saleor.order import FulfillmentStatus, OrderEvents, OrderStatus
 from saleor.order.models import Fulfillment, Order, OrderEvent
 from saleor.payment import TransactionEventType, TransactionKind
 from saleor.payment.models import Transaction, TransactionEvent
@@ -51,7 +51,6 @@ from .redemptions import order_discounts
 CHUNK_SIZE = 1000
 
 PAID_EVENTS = [OrderEvents.ORDER_FULLY_PAID, OrderEvents.ORDER_MARKED_AS_PAID]
-FULLY_CHARGED = [OrderChargeStatus.FULL, OrderChargeStatus.OVERCHARGED]
 CHECKOUT_FULLY_CHARGED = [CheckoutChargeStatus.FULL, CheckoutChargeStatus.OVERCHARGED]
 # Orders that were fully fulfilled at some point (a return comes after it).
 FULFILLED = [
@@ -87,7 +86,8 @@ class History:
             + checkouts_in(self.channels, self.since).count()
             + orders.count()
             + orders.filter(
-                Q(charge_status__in=FULLY_CHARGED) | Q(events__type__in=PAID_EVENTS)
+                Q(charge_status__in=translate.FULLY_CHARGED)
+                | Q(events__type__in=PAID_EVENTS)
             )
             .distinct()
             .count()
@@ -177,7 +177,7 @@ def order_history(order: Any) -> list[JourneyEventData]:
     milestones: list[tuple[EventType, datetime]] = [
         (EventType.ORDER_PLACED, order.created_at)
     ]
-    if order.paid_at or order.charge_status in FULLY_CHARGED:
+    if order.paid_at or order.charge_status in translate.FULLY_CHARGED:
         # No paid event (an order imported or paid before Saleor logged one):
         # its last charge, and never before it was placed.
         charged = max(order.charged_at or order.created_at, order.created_at)

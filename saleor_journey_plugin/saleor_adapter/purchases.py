@@ -12,13 +12,13 @@ import uuid
 import graphene
 from django.db.models import Q, QuerySet
 from saleor.account.models import User
-from saleor.order import OrderChargeStatus, OrderStatus
+from saleor.order import OrderStatus
 from saleor.order.models import Order, OrderLine
 
 from ..core.events import normalize_email
 from ..core.queries import find_customer
+from .translate import FULLY_CHARGED
 
-PAID = (OrderChargeStatus.FULL, OrderChargeStatus.OVERCHARGED)
 NOT_ORDERS = (OrderStatus.DRAFT, OrderStatus.CANCELED, OrderStatus.EXPIRED)
 # Saleor's integer keys (order numbers, product and variant ids) are int4: a
 # larger one names nothing, and comparing it would be a database error.
@@ -65,7 +65,7 @@ def _paid_orders_of(email: str) -> QuerySet[Order]:
     # Saleor's trigram index on user_email, iexact keeps the exact address.
     guest = Q(user_email__ilike=email, user_email__iexact=email)
     return Order.objects.filter(
-        Q(user_id__in=user_ids) | guest, charge_status__in=PAID
+        Q(user_id__in=user_ids) | guest, charge_status__in=FULLY_CHARGED
     ).exclude(status__in=NOT_ORDERS)
 
 

@@ -9,18 +9,68 @@ from typing import Any
 from django.db import connection, transaction
 
 from .. import service
-from ..core.events import JourneyEventData
+from ..core.events import EventType, JourneyEventData
+from ..core.keys import order_key
 from . import translate
 
 logger = logging.getLogger("saleor_journey_plugin")
 
 
-def record(events: Iterable[JourneyEventData | None]) -> None:
-    """Record the events a hook reports; log and swallow any failure."""
+class Written:
+    """Keys of the events one plugin instance (the hooks of one Saleor request,
+    or of one task) stored for good: a later hook of the same request whose
+    fact is among them (``order_fully_paid`` after ``order_created`` wrote
+    both) has nothing left to record, and spends no statement.
+
+    Only writes made outside a transaction count: such an INSERT committed as
+    it ran, while inside a transaction a rollback could still take it back.
+    """
+
+    # A request's hooks name a few facts; the oldest go first.
+    LIMIT = 16
+
+    def __init__(self) -> None:
+        self._keys: dict[str, None] = {}
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._keys
+
+    def add(self, keys: Iterable[str]) -> None:
+        self._keys.update(dict.fromkeys(keys))
+        while len(self._keys) > self.LIMIT:
+            del self._keys[next(iter(self._keys))]
+
+
+def record(
+    events: Iterable[JourneyEventData | None], written: Written | None = None
+) -> None:
+    """Record the events a hook reports; log and swallow any failure.
+
+    With ``written``, skip the events it holds, and add those now stored.
+    """
+    # Outside a transaction the INSERT commits as it runs.
+    remember = None if connection.in_atomic_block else written
     with _guarded():
-        found = [event for event in events if event is not None]
+        found = [
+            event
+            for event in events
+            if event is not None
+            and (written is None or event.idempotency_key not in written)
+        ]
         if found:
             service.record_all_and_wake(found)
+            if remember is not None:
+                # Inserted or already there: the key is stored either way.
+                remember.add(event.idempotency_key for event in found)
+
+
+def record_order(
+    order: Any, event_type: EventType, channel: str, written: Written
+) -> None:
+    """One order milestone, unless this request's hooks stored it already."""
+    if order_key(str(order.pk), event_type) in written:
+        return
+    record([translate.order_event(order, event_type, channel)], written)
 
 
 def record_checkout(checkout: Any, channel: str) -> None:

@@ -63,8 +63,8 @@ def test_failed_processing_is_kept_for_the_relay(
     # when the customer completes the checkout
     data, order = complete_checkout(user_api_client, checkout)
 
-    # then the order is fine and both facts wait in the log with their error;
-    # the first failure set a retry time, so the second hook's wake-up skipped them
+    # then the order is fine and both facts (written together by order_created,
+    # the order being paid) wait in the log with their error and a retry time
     assert data["order"]["status"] == "UNFULFILLED"
     events = list(
         JourneyEvent.objects.filter(payload__order_id=str(order.pk)).order_by("id")
