@@ -33,13 +33,17 @@ fragment JourneyProductCard on Product {
 def product_cards(
     tenant: Tenant, channel: str, product_ids: list[str]
 ) -> dict[str, ProductCard]:
-    asked = [value for value in dict.fromkeys(product_ids) if _field(value)]
+    asked = [
+        (value, field)
+        for value in dict.fromkeys(product_ids)
+        if (field := _field(value)) is not None
+    ]
     cards: dict[str, ProductCard] = {}
     for start in range(0, len(asked), CHUNK):
         chunk = asked[start : start + CHUNK]
         query, variables = _query(chunk)
         data = call(tenant, query, {"channel": channel, **variables})
-        for index, value in enumerate(chunk):
+        for index, (value, _) in enumerate(chunk):
             node = data.get(f"n{index}") or {}
             card = _card(node.get("product") if "product" in node else node)
             if card is not None:
@@ -60,12 +64,11 @@ def _field(value: str) -> tuple[str, str, str] | None:
     return ("product", "slug", "String!") if value.strip() else None
 
 
-def _query(values: list[str]) -> tuple[str, dict[str, str]]:
+def _query(
+    asked: list[tuple[str, tuple[str, str, str]]],
+) -> tuple[str, dict[str, str]]:
     params, fields = [], []
-    for index, value in enumerate(values):
-        found = _field(value)
-        assert found is not None  # product_cards asks only these
-        field, argument, kind = found
+    for index, (_, (field, argument, kind)) in enumerate(asked):
         selection = (
             "{ product { ...JourneyProductCard } }"
             if field == "productVariant"
@@ -79,7 +82,7 @@ def _query(values: list[str]) -> tuple[str, dict[str, str]]:
         f"query JourneyProducts($channel: String!, {', '.join(params)}) "
         f"{{ {' '.join(fields)} }}" + FRAGMENT
     )
-    return query, {f"n{index}": value for index, value in enumerate(values)}
+    return query, {f"n{index}": value for index, (value, _) in enumerate(asked)}
 
 
 def _card(node: dict | None) -> ProductCard | None:
