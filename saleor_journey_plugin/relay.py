@@ -18,6 +18,7 @@ from collections.abc import Hashable
 from django.db import connection
 
 from .core.host import get_host
+from .posting import poster
 from .wakeup import wake_processor
 
 logger = logging.getLogger(__name__)
@@ -46,6 +47,11 @@ class Relay:
         scope = get_host().scope()
         with self._lock:
             self._scopes.add(scope)
+        self.settle_soon()
+
+    def settle_soon(self) -> None:
+        """Have the relay read the answers of statements posted (``posting``),
+        then wake the processor if they stored anything; returns at once."""
         self._idle.clear()
         self._wanted.set()
         thread = self._thread
@@ -70,16 +76,28 @@ class Relay:
         while True:
             if not self._wanted.wait(IDLE_SECONDS):
                 connection.close()
+                poster.close_idle()
                 if not self._wanted.is_set():
                     self._idle.set()
                 continue
             self._wanted.clear()
             self._idle.clear()
+            stored = self._settle()
             with self._lock:
                 scopes, self._scopes = self._scopes, set()
+            if stored:
+                scopes.add(None)  # Posted statements are the one store's.
             for scope in scopes:
                 self._wake(scope)
             time.sleep(PAUSE_SECONDS)
+
+    def _settle(self) -> bool:
+        try:
+            return poster.settle()
+        except Exception:
+            logger.exception("Journey statements not settled")
+            connection.close()
+            return False
 
     def _wake(self, scope: Hashable) -> None:
         host = get_host()

@@ -114,6 +114,36 @@ def record_events(
     did not hold."""
     if not events:
         return []
+    return run_insert(
+        insert_statement(events, customer_id=customer_id, only_if=only_if)
+    )
+
+
+@dataclass(frozen=True)
+class Insert:
+    """The one statement that stores some events; it returns the stored key
+    and new id of each row it inserted."""
+
+    sql: str
+    params: list[Any]
+    keys: list[str]
+
+
+def run_insert(insert: Insert) -> list[int | None]:
+    """Run the statement; each event's new id, or None (see ``record_events``)."""
+    with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
+        cursor.execute(insert.sql, insert.params)
+        ids = dict(cursor.fetchall())
+    # A fact named twice in one call is written once: its first copy's.
+    return [ids.pop(key, None) for key in insert.keys]
+
+
+def insert_statement(
+    events: Sequence[JourneyEventData],
+    *,
+    customer_id: int | None = None,
+    only_if: Mapping[str, Condition] | None = None,
+) -> Insert:
     db = connections[DEFAULT_DB_ALIAS]
     keys = [stored_key(data.idempotency_key) for data in events]
     now = timezone.now()
@@ -130,11 +160,7 @@ def record_events(
             for data, key in zip(events, keys, strict=True)
             for value in _values(data, key, customer_id, recorded_at, db)
         ]
-    with db.cursor() as cursor:
-        cursor.execute(sql, params)
-        ids = dict(cursor.fetchall())
-    # A fact named twice in one call is written once: its first copy's.
-    return [ids.pop(key, None) for key in keys]
+    return Insert(sql, params, keys)
 
 
 @lru_cache(maxsize=8)

@@ -23,7 +23,9 @@ class Written:
     both) has nothing left to record, and spends no statement.
 
     Only writes made outside a transaction count: such an INSERT committed as
-    it ran, while inside a transaction a rollback could still take it back.
+    it ran (or, posted, is on its way and is run again if refused: see
+    ``posting``), while inside a transaction a rollback could still take it
+    back.
     """
 
     # A request's hooks name a few facts; the oldest go first.
@@ -58,7 +60,7 @@ def record(
             and (written is None or event.idempotency_key not in written)
         ]
         if found:
-            service.record_all_and_wake(found)
+            service.post_all_and_wake(found)
             if remember is not None:
                 # Inserted or already there: the key is stored either way.
                 remember.add(event.idempotency_key for event in found)
@@ -79,7 +81,7 @@ def record_checkout(checkout: Any, channel: str) -> None:
     with _guarded():
         events = translate.checkout_events(checkout, channel)
         if events:
-            service.record_all_and_wake(
+            service.post_all_and_wake(
                 events, only_if=translate.checkout_conditions(checkout)
             )
 

@@ -210,6 +210,12 @@ def saleor_worker(saleor_for_app, settings):
         for key, value in saved.items():
             app.conf[key] = value
         _forget_connections(app)
+        # Not eager, the plugin's hooks posted on lines of their own.
+        from saleor_journey_plugin.posting import poster
+        from saleor_journey_plugin.relay import relay
+
+        relay.wait_idle()
+        poster.close_all()
 
 
 def _forget_connections(app) -> None:

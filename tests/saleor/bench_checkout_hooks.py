@@ -10,11 +10,12 @@ with Celery not eager and a real Redis broker, as in production:
    and CPU (thread_time) around the plugin's method, nothing else added to
    the hook. Its SQL statements are counted in a second, untimed pass of
    COUNTED_CHECKOUTS more checkouts, through an execute wrapper on the
-   request's connection: counting adds a frame to every statement (and
-   Django's CaptureQueriesContext would also format and log each one), so it
-   never runs while hooks are timed. Broker publishes from the request's
-   thread are counted in both passes (a flag read in the publisher, outside
-   the timed call).
+   request's connection and a wrapper of the statements posted on the
+   plugin's own lines (``posting``, "INSERT (posted)"): counting adds a frame
+   to every statement (and Django's CaptureQueriesContext would also format
+   and log each one), so it never runs while hooks are timed. Broker
+   publishes from the request's thread are counted in both passes (a flag
+   read in the publisher, outside the timed call).
 2. A Celery worker (in-process thread, Saleor's app) drains while guest
    checkouts complete back to back for STREAM_SECONDS; drain tasks counted.
 
@@ -32,6 +33,7 @@ import statistics
 import threading
 import time
 from collections import Counter, defaultdict
+from contextlib import contextmanager
 
 import pytest
 from celery.contrib.testing.worker import start_worker
@@ -39,6 +41,7 @@ from celery.signals import task_prerun
 from django.db import connection
 
 from saleor_journey_plugin.plugin import JourneyPlugin
+from saleor_journey_plugin.posting import poster
 from saleor_journey_plugin.publishing import publisher
 from saleor_journey_plugin.relay import relay
 from saleor_journey_plugin.tasks import process_pending_events
@@ -117,10 +120,27 @@ class HookMeter:
             statements.append(sql.split(None, 1)[0].upper())
             return execute(sql, params, many, context)
 
-        with connection.execute_wrapper(count):
+        post = poster.post
+
+        def count_posted(sql, params):
+            sent = post(sql, params)
+            if sent:
+                statements.append(f"{sql.split(None, 1)[0].upper()} (posted)")
+            return sent
+
+        with connection.execute_wrapper(count), _replaced(poster, "post", count_posted):
             result = hook(plugin, *args, **kwargs)
         self.statements[name].append(statements)
         return result
+
+
+@contextmanager
+def _replaced(owner, name, value):
+    setattr(owner, name, value)
+    try:
+        yield
+    finally:
+        delattr(owner, name)
 
 
 @pytest.fixture
@@ -135,6 +155,7 @@ def real_broker():
     process_pending_events.app.control.purge()
     yield process_pending_events.app
     assert relay.wait_idle()
+    poster.close_all()
     process_pending_events.app.control.purge()
     for key, value in saved.items():
         conf[key] = value

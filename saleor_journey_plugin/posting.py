@@ -1,0 +1,216 @@
+"""Sending a hook's INSERT without waiting for PostgreSQL's answer.
+
+Saleor calls the order hooks after its own commit, so a hook's INSERT commits
+on its own and its wait for the WAL flush (a few hundred microseconds, more
+under load) would be the largest part of the plugin's time inside
+``checkoutComplete``. Here the hook hands the finished statement to the server
+on a connection of the plugin's (a "line") and returns; the relay's thread
+reads the answer. The statement is on its way to the server before the hook
+returns, so it is as safe as a waited one against the store's process dying
+afterwards; if the server refuses it or the line breaks, the relay runs it
+again on its own connection (the INSERT skips rows already stored), and if
+that fails too it logs, as a hook's failed INSERT always has.
+
+Lines are opened by the relay's thread, never inside a request: a hook that
+finds none free records the usual way and asks for one. A line unused for
+``LINE_IDLE_SECONDS`` is closed.
+"""
+
+import logging
+import os
+import threading
+import time
+from collections import deque
+from typing import Any
+
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.backends.base.base import BaseDatabaseWrapper
+
+logger = logging.getLogger(__name__)
+
+MAX_LINES = 4
+LINE_IDLE_SECONDS = 300.0
+
+# Lines a forked child inherited: never used, never finalized (finalizing
+# would end the parent's session on the shared socket).
+_inherited: list["_Line"] = []
+
+
+class _Line:
+    def __init__(self) -> None:
+        import psycopg
+
+        db = connections[DEFAULT_DB_ALIAS]
+        # A connection as Django makes one (its parameters and adapters), of
+        # our own even where Django pools its; each statement commits as it
+        # runs.
+        self.connection = psycopg.Connection.connect(
+            **db.get_connection_params(), autocommit=True
+        )
+        self.used_at = time.monotonic()
+
+    def send(self, sql: str, params: list[Any]) -> str:
+        """Send the statement (its values in its text: one message, no
+        round trip to prepare it); returns that text."""
+        from psycopg import ClientCursor
+
+        statement = ClientCursor(self.connection).mogrify(sql, params)
+        self.connection.pgconn.send_query(
+            statement.encode(self.connection.info.encoding)
+        )
+        self.used_at = time.monotonic()
+        return statement
+
+    def answer(self) -> int:
+        """Wait for the statement's answer: the number of rows it returned.
+        Raises if the server refused it or the line broke."""
+        from psycopg import pq
+
+        pgconn = self.connection.pgconn
+        rows, error = 0, None
+        while (result := pgconn.get_result()) is not None:
+            if result.status == pq.ExecStatus.TUPLES_OK:
+                rows += result.ntuples
+            else:
+                error = (result.error_message or b"").decode(errors="replace")
+        if error is not None or pgconn.status != pq.ConnStatus.OK:
+            raise ConnectionError(error or "the line to PostgreSQL broke")
+        return rows
+
+    def close(self) -> None:
+        try:
+            self.connection.close()
+        except Exception:
+            logger.debug("Closing a journey line failed", exc_info=True)
+
+
+class Poster:
+    def __init__(self) -> None:
+        self._forget()
+        os.register_at_fork(after_in_child=self._after_fork)
+
+    def _forget(self) -> None:
+        self._lock = threading.Lock()
+        self._free: list[_Line] = []
+        self._sent: deque[tuple[_Line, str]] = deque()
+        self._lines = 0
+        self.wanted = False
+
+    def _after_fork(self) -> None:
+        _inherited.extend(self._free)
+        _inherited.extend(line for line, _ in self._sent)
+        self._forget()
+
+    def post(self, sql: str, params: list[Any]) -> bool:
+        """Send the statement on a free line; False if none was free (or
+        sending failed), and the caller runs it the usual way."""
+        with self._lock:
+            line = self._free.pop() if self._free else None
+            if line is None:
+                self.wanted = True
+                return False
+        try:
+            statement = line.send(sql, params)
+        except Exception:
+            logger.warning("Journey line failed; recording directly", exc_info=True)
+            self._drop(line)
+            return False
+        with self._lock:
+            self._sent.append((line, statement))
+        return True
+
+    @property
+    def in_flight(self) -> bool:
+        return bool(self._sent)
+
+    @property
+    def free_lines(self) -> int:
+        return len(self._free)
+
+    def backend_pids(self) -> list[int]:
+        """The server processes of the free lines (tests end one's session)."""
+        with self._lock:
+            return [line.connection.info.backend_pid for line in self._free]
+
+    def settle(self) -> bool:
+        """For the relay's thread: read every answer, run again what failed;
+        True if a statement stored a new event. Then open a line if a hook
+        found none free."""
+        stored = False
+        while True:
+            with self._lock:
+                if not self._sent:
+                    break
+                line, statement = self._sent.popleft()
+            try:
+                stored |= line.answer() > 0
+            except Exception:
+                logger.warning("Journey line failed; recording again", exc_info=True)
+                self._drop(line)
+                stored |= _run_again(statement)
+            else:
+                with self._lock:
+                    self._free.append(line)
+        self._open_wanted()
+        return stored
+
+    def close_idle(self, now: float | None = None) -> None:
+        """Close the free lines unused for ``LINE_IDLE_SECONDS``."""
+        now = time.monotonic() if now is None else now
+        with self._lock:
+            idle = [
+                line for line in self._free if now - line.used_at > LINE_IDLE_SECONDS
+            ]
+            self._free = [line for line in self._free if line not in idle]
+            self._lines -= len(idle)
+        for line in idle:
+            line.close()
+
+    def close_all(self) -> None:
+        """Close the free lines (tests: before their database goes)."""
+        self.close_idle(now=float("inf"))
+
+    def _open_wanted(self) -> None:
+        with self._lock:
+            if not self.wanted or self._free or self._lines >= MAX_LINES:
+                self.wanted = False
+                return
+            self.wanted = False
+            self._lines += 1
+        try:
+            line = _Line()
+        except Exception:
+            with self._lock:
+                self._lines -= 1
+            logger.warning("Journey line not opened", exc_info=True)
+            return
+        with self._lock:
+            self._free.append(line)
+
+    def _drop(self, line: _Line) -> None:
+        line.close()
+        with self._lock:
+            self._lines -= 1
+
+
+def speaks_psycopg3(db: BaseDatabaseWrapper) -> bool:
+    """Lines use psycopg 3's protocol calls: PostgreSQL through psycopg 3."""
+    module = getattr(db, "Database", None)
+    return db.vendor == "postgresql" and getattr(module, "__name__", "") == "psycopg"
+
+
+def _run_again(statement: str) -> bool:
+    db = connections[DEFAULT_DB_ALIAS]
+    try:
+        with db.cursor() as cursor:
+            # No parameters: the values are in the text, which is not
+            # scanned for placeholders.
+            cursor.execute(statement)
+            return bool(cursor.fetchall())
+    except Exception:
+        logger.exception("Journey events not recorded")
+        db.close()
+        return False
+
+
+poster = Poster()

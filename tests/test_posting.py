@@ -1,0 +1,105 @@
+"""A hook after the store's commit sends its INSERT and returns: the relay's
+thread reads the answer, runs again what failed, and wakes the processor."""
+
+import pytest
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+
+from example_store.celery import app as celery_app
+from saleor_journey_plugin import service
+from saleor_journey_plugin.models import JourneyEvent, ProcessingRequest
+from saleor_journey_plugin.posting import poster
+from saleor_journey_plugin.relay import relay
+from saleor_journey_plugin.tasks import process_pending_events
+
+from .test_delivery import _waiting_messages, order_placed
+
+
+@pytest.fixture
+def quiet_lines(transactional_db):
+    """The relay idle, the broker's queue empty, one line open and free."""
+    celery_app.control.purge()
+    ProcessingRequest.objects.all().delete()
+    poster.close_all()
+    # No line yet: this hook records the usual way and asks the relay for one.
+    service.post_all_and_wake([order_placed(key="order:0:placed")])
+    assert relay.wait_idle()
+    assert poster.free_lines == 1
+    process_pending_events.apply()
+    celery_app.control.purge()
+    yield
+    assert relay.wait_idle()
+    poster.close_all()
+    celery_app.control.purge()
+
+
+def _stored_keys() -> int:
+    return JourneyEvent.objects.count()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_hooks_thread_sends_and_the_relay_stores_and_wakes(quiet_lines):
+    # when: a hook outside any transaction records two orders
+    with CaptureQueriesContext(connection) as queries:
+        service.post_all_and_wake(
+            [order_placed(key=f"order:{n}:placed") for n in (1, 2)]
+        )
+
+    # then: nothing ran on the request's connection; once the relay read the
+    # answer both rows are there and one drain task is on the broker
+    assert len(queries) == 0
+    assert relay.wait_idle()
+    assert not poster.in_flight
+    assert _stored_keys() == 3
+    assert _waiting_messages() == 1
+    assert process_pending_events.apply().get() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_replayed_hook_stores_nothing_and_wakes_no_one(quiet_lines):
+    # given: an order recorded and applied
+    service.post_all_and_wake([order_placed(key="order:1:placed")])
+    assert relay.wait_idle()
+    assert process_pending_events.apply().get() == 1
+    celery_app.control.purge()
+
+    # when: Saleor calls the hook again for the same order
+    service.post_all_and_wake([order_placed(key="order:1:placed")])
+
+    # then: still one row for it, and no drain task asked for
+    assert relay.wait_idle()
+    assert _stored_keys() == 2
+    assert _waiting_messages() == 0
+    assert ProcessingRequest.objects.get().requested is False
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_line_the_server_dropped_loses_nothing(quiet_lines):
+    # given: the server ended the free line's session (a restart, an idle
+    # timeout, a pooler's recycling)
+    (backend,) = poster.backend_pids()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_terminate_backend(%s)", [backend])
+
+    # when: a hook records an order
+    service.post_all_and_wake([order_placed(key="order:1:placed")])
+
+    # then: the order is stored once and applied; the broken line is gone and
+    # a new one is open for the next hook
+    assert relay.wait_idle()
+    assert JourneyEvent.objects.filter(type="ORDER_PLACED").count() == 2
+    assert process_pending_events.apply().get() == 1
+    assert backend not in poster.backend_pids()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_inside_a_transaction_the_write_is_its_and_rolls_back_with_it(quiet_lines):
+    # when: a hook runs inside a transaction that then rolls back
+    with pytest.raises(RuntimeError), transaction.atomic():
+        service.post_all_and_wake([order_placed(key="order:1:placed")])
+        raise RuntimeError("the store's work failed")
+
+    # then: nothing was posted and nothing is stored
+    assert relay.wait_idle()
+    assert _stored_keys() == 1
+    assert poster.free_lines == 1
