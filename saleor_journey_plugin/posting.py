@@ -21,7 +21,9 @@ import os
 import threading
 import time
 from collections import deque
+from functools import lru_cache
 from typing import Any
+from uuid import UUID
 
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.backends.base.base import BaseDatabaseWrapper
@@ -49,17 +51,11 @@ class _Line:
         )
         self.used_at = time.monotonic()
 
-    def send(self, sql: str, params: list[Any]) -> str:
-        """Send the statement (its values in its text: one message, no
-        round trip to prepare it); returns that text."""
-        from psycopg import ClientCursor
-
-        statement = ClientCursor(self.connection).mogrify(sql, params)
-        self.connection.pgconn.send_query(
-            statement.encode(self.connection.info.encoding)
-        )
+    def send(self, command: bytes, values: list[bytes | None]) -> None:
+        """Hand the statement to the server: its text, then its values, in
+        one write (no round trip to prepare it, no quoting on our side)."""
+        self.connection.pgconn.send_query_params(command, values)
         self.used_at = time.monotonic()
-        return statement
 
     def answer(self) -> int:
         """Wait for the statement's answer: the number of rows it returned.
@@ -92,31 +88,37 @@ class Poster:
     def _forget(self) -> None:
         self._lock = threading.Lock()
         self._free: list[_Line] = []
-        self._sent: deque[tuple[_Line, str]] = deque()
+        self._sent: deque[tuple[_Line, str, list[Any]]] = deque()
         self._lines = 0
         self.wanted = False
 
     def _after_fork(self) -> None:
         _inherited.extend(self._free)
-        _inherited.extend(line for line, _ in self._sent)
+        _inherited.extend(line for line, *_ in self._sent)
         self._forget()
 
     def post(self, sql: str, params: list[Any]) -> bool:
         """Send the statement on a free line; False if none was free (or
         sending failed), and the caller runs it the usual way."""
+        try:
+            command = _numbered(sql).encode()
+            values = [_text(value) for value in params]
+        except (TypeError, ValueError):
+            logger.warning("Journey statement not postable", exc_info=True)
+            return False
         with self._lock:
             line = self._free.pop() if self._free else None
             if line is None:
                 self.wanted = True
                 return False
         try:
-            statement = line.send(sql, params)
+            line.send(command, values)
         except Exception:
             logger.warning("Journey line failed; recording directly", exc_info=True)
             self._drop(line)
             return False
         with self._lock:
-            self._sent.append((line, statement))
+            self._sent.append((line, sql, params))
         return True
 
     @property
@@ -141,13 +143,13 @@ class Poster:
             with self._lock:
                 if not self._sent:
                     break
-                line, statement = self._sent.popleft()
+                line, sql, params = self._sent.popleft()
             try:
                 stored |= line.answer() > 0
             except Exception:
                 logger.warning("Journey line failed; recording again", exc_info=True)
                 self._drop(line)
-                stored |= _run_again(statement)
+                stored |= _run_again(sql, params)
             else:
                 with self._lock:
                     self._free.append(line)
@@ -199,18 +201,36 @@ def speaks_psycopg3(db: BaseDatabaseWrapper) -> bool:
     return db.vendor == "postgresql" and getattr(module, "__name__", "") == "psycopg"
 
 
-def _run_again(statement: str) -> bool:
+def _run_again(sql: str, params: list[Any]) -> bool:
     db = connections[DEFAULT_DB_ALIAS]
     try:
         with db.cursor() as cursor:
-            # No parameters: the values are in the text, which is not
-            # scanned for placeholders.
-            cursor.execute(statement)
+            cursor.execute(sql, params)
             return bool(cursor.fetchall())
     except Exception:
         logger.exception("Journey events not recorded")
         db.close()
         return False
+
+
+@lru_cache(maxsize=16)
+def _numbered(sql: str) -> str:
+    """The statement with PostgreSQL's own placeholders ($1, $2...) for the
+    driver's %s (our statements hold no other %)."""
+    parts = sql.split("%s")
+    if any("%" in part for part in parts):
+        raise ValueError("A posted statement holds a % that is not a placeholder.")
+    numbered = [f"{part}${n}" for n, part in enumerate(parts[:-1], start=1)]
+    return "".join([*numbered, parts[-1]])
+
+
+def _text(value: Any) -> bytes | None:
+    # The server reads each value as its place in the statement types it.
+    if value is None:
+        return None
+    if isinstance(value, str | int | UUID) and not isinstance(value, bool):
+        return str(value).encode()
+    raise TypeError(f"A posted statement cannot send a {type(value).__name__}.")
 
 
 poster = Poster()

@@ -1,0 +1,86 @@
+"""As in a deployed Saleor (Celery not eager, hooks after Saleor's commit),
+``checkoutComplete``'s hook posts the order's facts on the plugin's line: the
+request runs no statement of ours, and the facts are stored once and applied."""
+
+import pytest
+from app_service import SALEOR_BROKER_URL
+from django.db import connection
+
+from saleor_journey_plugin.models import Journey, JourneyEvent
+from saleor_journey_plugin.posting import poster
+from saleor_journey_plugin.publishing import publisher
+from saleor_journey_plugin.relay import relay
+from saleor_journey_plugin.tasks import process_pending_events
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def deployed_celery():
+    """Saleor's Celery app not eager, on a real Redis; no line open yet."""
+    app = process_pending_events.app
+    keys = ("CELERY_TASK_ALWAYS_EAGER", "CELERY_BROKER_URL")
+    saved = {key: app.conf.get(key) for key in keys}
+    app.conf["CELERY_TASK_ALWAYS_EAGER"] = False
+    app.conf["CELERY_BROKER_URL"] = SALEOR_BROKER_URL
+    publisher.reset()
+    poster.close_all()
+    app.control.purge()
+    yield app
+    assert relay.wait_idle()
+    poster.close_all()
+    app.control.purge()
+    for key, value in saved.items():
+        app.conf[key] = value
+    publisher.reset()
+
+
+def _our_statements(run):
+    """Run ``run()``; the statements it sent to the journey's tables on the
+    request's own connection."""
+    ours = []
+
+    def watch(execute, sql, params, many, context):
+        if "journey_" in sql:
+            ours.append(sql.split(None, 3)[:3])
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(watch):
+        result = run()
+    return result, ours
+
+
+def test_checkout_complete_posts_the_orders_facts_and_they_are_applied(
+    journey_active, ready_checkout, complete_checkout, api_client, deployed_celery
+):
+    # given: a first guest order, recorded the usual way (no line was open);
+    # the relay then opens one
+    first = ready_checkout(email="first@example.com")
+    (_, order), statements = _our_statements(
+        lambda: complete_checkout(api_client, first)
+    )
+    assert statements == [["INSERT", "INTO", "journey_event"]]
+    assert relay.wait_idle()
+    assert poster.free_lines == 1
+
+    # when: a second guest completes a checkout
+    second = ready_checkout(email="second@example.com")
+    (_, order), statements = _our_statements(
+        lambda: complete_checkout(api_client, second)
+    )
+
+    # then: the request ran no statement of ours; once the relay read the
+    # answer, the order's two facts are stored, once each
+    assert statements == []
+    assert relay.wait_idle()
+    assert not poster.in_flight
+    facts = JourneyEvent.objects.filter(payload__order_id=str(order.pk))
+    assert sorted(facts.values_list("type", "email")) == [
+        ("ORDER_PAID", "second@example.com"),
+        ("ORDER_PLACED", "second@example.com"),
+    ]
+
+    # and the drain the relay asked for applies them
+    assert process_pending_events.apply().get() == 4
+    journey = Journey.objects.get(customer__email="second@example.com")
+    assert (journey.stage, journey.paid_orders) == ("PURCHASE", 1)
