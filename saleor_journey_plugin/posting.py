@@ -33,10 +33,6 @@ logger = logging.getLogger(__name__)
 MAX_LINES = 4
 LINE_IDLE_SECONDS = 300.0
 
-# Lines a forked child inherited: never used, never finalized (finalizing
-# would end the parent's session on the shared socket).
-_inherited: list["_Line"] = []
-
 
 class _Line:
     def __init__(self) -> None:
@@ -83,7 +79,10 @@ class _Line:
 class Poster:
     def __init__(self) -> None:
         self._forget()
-        os.register_at_fork(after_in_child=self._after_fork)
+        # A forked child starts with no lines. Those it inherited are only
+        # dropped: psycopg ends a session only from the process that opened
+        # it, so the parent's stay open.
+        os.register_at_fork(after_in_child=self._forget)
 
     def _forget(self) -> None:
         self._lock = threading.Lock()
@@ -91,11 +90,6 @@ class Poster:
         self._sent: deque[tuple[_Line, str, list[Any]]] = deque()
         self._lines = 0
         self.wanted = False
-
-    def _after_fork(self) -> None:
-        _inherited.extend(self._free)
-        _inherited.extend(line for line, *_ in self._sent)
-        self._forget()
 
     def post(self, sql: str, params: list[Any]) -> bool:
         """Send the statement on a free line; False if none was free (or

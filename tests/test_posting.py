@@ -1,6 +1,10 @@
 """A hook after the store's commit sends its INSERT and returns: the relay's
 thread reads the answer, runs again what failed, and wakes the processor."""
 
+import gc
+import multiprocessing
+import threading
+
 import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
@@ -103,3 +107,54 @@ def test_inside_a_transaction_the_write_is_its_and_rolls_back_with_it(quiet_line
     assert relay.wait_idle()
     assert _stored_keys() == 1
     assert poster.free_lines == 1
+
+
+def _child_drops_what_it_inherited() -> None:
+    # What a forked worker does with the parent's objects: let them go.
+    gc.collect()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_forked_child_leaves_the_parents_line_alone(quiet_lines):
+    # given: the line a hook of this process would use
+    (backend,) = poster.backend_pids()
+
+    # when: a child forked from this process drops its copies and exits
+    child = multiprocessing.get_context("fork").Process(
+        target=_child_drops_what_it_inherited
+    )
+    child.start()
+    child.join(10)
+
+    # then: the parent's line still works, the same session as before
+    service.post_all_and_wake([order_placed(key="order:1:placed")])
+    assert relay.wait_idle()
+    assert child.exitcode == 0
+    assert poster.backend_pids() == [backend]
+    assert _stored_keys() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_hooks_in_many_threads_lose_nothing_and_store_each_fact_once(quiet_lines):
+    # when: four store threads record 200 orders between them, each twice
+    # (a redelivered hook), more at once than there are lines
+    def record(share: range) -> None:
+        for n in share:
+            for _ in range(2):
+                service.post_all_and_wake([order_placed(key=f"order:{n + 1}:placed")])
+        connection.close()
+
+    threads = [
+        threading.Thread(target=record, args=(range(k, 200, 4),)) for k in range(4)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    # then: every order once, all applied by the drain the relay asked for
+    assert relay.wait_idle()
+    assert not poster.in_flight
+    assert _stored_keys() == 201
+    assert JourneyEvent.objects.values("idempotency_key").distinct().count() == 201
+    assert process_pending_events.apply().get() == 200
