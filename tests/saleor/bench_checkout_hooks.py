@@ -33,7 +33,7 @@ import statistics
 import threading
 import time
 from collections import Counter, defaultdict
-from contextlib import contextmanager
+from unittest import mock
 
 import pytest
 from celery.contrib.testing.worker import start_worker
@@ -128,19 +128,13 @@ class HookMeter:
                 statements.append(f"{sql.split(None, 1)[0].upper()} (posted)")
             return sent
 
-        with connection.execute_wrapper(count), _replaced(poster, "post", count_posted):
+        with (
+            connection.execute_wrapper(count),
+            mock.patch.object(poster, "post", count_posted),
+        ):
             result = hook(plugin, *args, **kwargs)
         self.statements[name].append(statements)
         return result
-
-
-@contextmanager
-def _replaced(owner, name, value):
-    setattr(owner, name, value)
-    try:
-        yield
-    finally:
-        delattr(owner, name)
 
 
 @pytest.fixture
