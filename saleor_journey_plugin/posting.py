@@ -7,8 +7,8 @@ under load) would be the largest part of the plugin's time inside
 on a connection of the plugin's (a "line") and returns; the relay's thread
 reads the answer. The statement is on its way to the server before the hook
 returns, so it is as safe as a waited one against the store's process dying
-afterwards; if the server refuses it or the line breaks, the relay runs it
-again on its own connection (the INSERT skips rows already stored), and if
+afterwards; if the server refuses it, the line breaks or no answer comes in
+time, the relay runs it again on its own connection (the INSERT skips rows already stored), and if
 that fails too it logs, as a hook's failed INSERT always has.
 
 Lines are opened by the relay's thread, never inside a request: a hook that
@@ -18,6 +18,7 @@ finds none free records the usual way and asks for one. A line unused for
 
 import logging
 import os
+import select
 import threading
 import time
 from collections import deque
@@ -32,6 +33,7 @@ logger = logging.getLogger(__name__)
 
 MAX_LINES = 4
 LINE_IDLE_SECONDS = 300.0
+ANSWER_SECONDS = 30.0
 
 
 class _Line:
@@ -55,12 +57,23 @@ class _Line:
 
     def answer(self) -> int:
         """Wait for the statement's answer: the number of rows it returned.
-        Raises if the server refused it or the line broke."""
+        Raises if the server refused it, the line broke, or no answer came
+        within ``ANSWER_SECONDS`` (a connection gone silent would otherwise
+        hold the relay, and the statement, for TCP's hours)."""
         from psycopg import pq
 
         pgconn = self.connection.pgconn
+        deadline = time.monotonic() + ANSWER_SECONDS
         rows, error = 0, None
-        while (result := pgconn.get_result()) is not None:
+        while True:
+            while pgconn.is_busy():
+                waited = deadline - time.monotonic()
+                if waited <= 0 or not select.select([pgconn.socket], [], [], waited)[0]:
+                    raise TimeoutError(f"no answer in {ANSWER_SECONDS:g} s")
+                pgconn.consume_input()
+            result = pgconn.get_result()
+            if result is None:
+                break
             if result.status == pq.ExecStatus.TUPLES_OK:
                 rows += result.ntuples
             else:

@@ -4,13 +4,14 @@ thread reads the answer, runs again what failed, and wakes the processor."""
 import gc
 import multiprocessing
 import threading
+import time
 
 import pytest
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.test.utils import CaptureQueriesContext
 
 from example_store.celery import app as celery_app
-from saleor_journey_plugin import service
+from saleor_journey_plugin import posting, service
 from saleor_journey_plugin.models import JourneyEvent, ProcessingRequest
 from saleor_journey_plugin.posting import poster
 from saleor_journey_plugin.relay import relay
@@ -158,3 +159,32 @@ def test_hooks_in_many_threads_lose_nothing_and_store_each_fact_once(quiet_lines
     assert _stored_keys() == 201
     assert JourneyEvent.objects.values("idempotency_key").distinct().count() == 201
     assert process_pending_events.apply().get() == 200
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_answer_that_does_not_come_is_run_again_and_stored_once(
+    quiet_lines, monkeypatch
+):
+    # given: another session holds the event log locked, so a posted INSERT
+    # gets no answer in time
+    monkeypatch.setattr(posting, "ANSWER_SECONDS", 0.5)
+    locker = connections.create_connection(DEFAULT_DB_ALIAS)
+    try:
+        with locker.cursor() as cursor:
+            locker.set_autocommit(False)
+            cursor.execute("LOCK TABLE journey_event IN EXCLUSIVE MODE")
+        (backend,) = poster.backend_pids()
+
+        # when: a hook records an order; the lock goes after a second
+        service.post_all_and_wake([order_placed(key="order:1:placed")])
+        time.sleep(1.0)
+        locker.commit()
+    finally:
+        locker.close()
+
+    # then: the relay gave up on that line and ran the INSERT again; the
+    # order is stored once, applied, and a new line serves the next hook
+    assert relay.wait_idle()
+    assert _stored_keys() == 2
+    assert process_pending_events.apply().get() == 1
+    assert backend not in poster.backend_pids()
