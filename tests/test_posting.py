@@ -5,6 +5,7 @@ import gc
 import multiprocessing
 import threading
 import time
+import uuid
 
 import pytest
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
@@ -12,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 
 from example_store.celery import app as celery_app
 from saleor_journey_plugin import posting, service
+from saleor_journey_plugin.core.recording import Condition, stored_key
 from saleor_journey_plugin.models import JourneyEvent, ProcessingRequest
 from saleor_journey_plugin.posting import poster
 from saleor_journey_plugin.relay import relay
@@ -188,3 +190,27 @@ def test_an_answer_that_does_not_come_is_run_again_and_stored_once(
     assert _stored_keys() == 2
     assert process_pending_events.apply().get() == 1
     assert backend not in poster.backend_pids()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_posted_insert_asks_its_conditions_itself(quiet_lines):
+    # given: two checkout milestones, one whose condition holds (a UUID
+    # parameter, as Saleor's checkout ids are) and one whose does not
+    checkout = uuid.uuid4()
+    holds = Condition("%s::uuid IS NOT NULL", (checkout,))
+    fails = Condition("%s::uuid IS NULL", (checkout,))
+
+    # when: a hook posts both
+    with CaptureQueriesContext(connection) as queries:
+        service.post_all_and_wake(
+            [order_placed(key="checkout:a"), order_placed(key="checkout:b")],
+            only_if={"checkout:a": holds, "checkout:b": fails},
+        )
+
+    # then: posted (nothing ran on the request's connection), and only the
+    # first is stored
+    assert len(queries) == 0
+    assert relay.wait_idle()
+    assert _stored_keys() == 2
+    assert not JourneyEvent.objects.filter(idempotency_key=stored_key("checkout:b"))
+    assert JourneyEvent.objects.filter(idempotency_key=stored_key("checkout:a"))
