@@ -8,8 +8,9 @@ on a connection of the plugin's (a "line") and returns; the relay's thread
 reads the answer. The statement is on its way to the server before the hook
 returns, so it is as safe as a waited one against the store's process dying
 afterwards; if the server refuses it, the line breaks or no answer comes in
-time, the relay runs it again on its own connection (the INSERT skips rows already stored), and if
-that fails too it logs, as a hook's failed INSERT always has.
+time, the relay runs it again on its own connection (the INSERT skips rows
+already stored), and if that fails too it logs, as a hook's failed INSERT
+always has.
 
 Lines are opened by the relay's thread, never inside a request: a hook that
 finds none free records the usual way and asks for one. A line unused for
