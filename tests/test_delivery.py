@@ -5,6 +5,7 @@ up."""
 import json
 import threading
 import time
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 import pytest
@@ -104,21 +105,30 @@ def test_the_recording_thread_spends_one_statement_and_the_relay_publishes(
     assert requested is False and taken_at is not None
 
 
-@pytest.mark.django_db(transaction=True)
-def test_a_burst_from_many_threads_publishes_one_task(quiet_relay):
-    # when: four store threads record 200 events between them
-    def record(share: range) -> None:
-        for n in share:
-            service.record_and_wake(order_placed(key=f"order:{n}:placed"))
+def in_four_threads(record: Callable[[int], None], count: int = 200) -> None:
+    """``record(n)`` for n in range(count), shared by four store threads
+    running at once, each with its own connection."""
+
+    def share(numbers: range) -> None:
+        for n in numbers:
+            record(n)
         connection.close()
 
     threads = [
-        threading.Thread(target=record, args=(range(k, 200, 4),)) for k in range(4)
+        threading.Thread(target=share, args=(range(k, count, 4),)) for k in range(4)
     ]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_burst_from_many_threads_publishes_one_task(quiet_relay):
+    # when: four store threads record 200 events between them
+    in_four_threads(
+        lambda n: service.record_and_wake(order_placed(key=f"order:{n}:placed"))
+    )
 
     # then: one message on the broker, and it applies all 200
     assert relay.wait_idle()

@@ -3,7 +3,6 @@ thread reads the answer, runs again what failed, and wakes the processor."""
 
 import gc
 import multiprocessing
-import threading
 import time
 import uuid
 
@@ -19,7 +18,7 @@ from saleor_journey_plugin.posting import poster
 from saleor_journey_plugin.relay import relay
 from saleor_journey_plugin.tasks import process_pending_events
 
-from .test_delivery import _waiting_messages, order_placed
+from .test_delivery import _waiting_messages, in_four_threads, order_placed
 
 
 @pytest.fixture
@@ -141,19 +140,11 @@ def test_a_forked_child_leaves_the_parents_line_alone(quiet_lines):
 def test_hooks_in_many_threads_lose_nothing_and_store_each_fact_once(quiet_lines):
     # when: four store threads record 200 orders between them, each twice
     # (a redelivered hook), more at once than there are lines
-    def record(share: range) -> None:
-        for n in share:
-            for _ in range(2):
-                service.post_all_and_wake([order_placed(key=f"order:{n + 1}:placed")])
-        connection.close()
+    def record_twice(n: int) -> None:
+        for _ in range(2):
+            service.post_all_and_wake([order_placed(key=f"order:{n + 1}:placed")])
 
-    threads = [
-        threading.Thread(target=record, args=(range(k, 200, 4),)) for k in range(4)
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    in_four_threads(record_twice)
 
     # then: every order once, all applied by the drain the relay asked for
     assert relay.wait_idle()
