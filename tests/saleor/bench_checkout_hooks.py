@@ -39,12 +39,11 @@ import pytest
 from celery.contrib.testing.worker import start_worker
 from celery.signals import task_prerun
 from django.db import connection
+from not_eager import not_eager
 
 from saleor_journey_plugin.plugin import JourneyPlugin
 from saleor_journey_plugin.posting import poster
 from saleor_journey_plugin.publishing import publisher
-from saleor_journey_plugin.relay import relay
-from saleor_journey_plugin.tasks import process_pending_events
 from saleor_journey_plugin.wakeup import DRAIN_TASK
 
 CHECKOUTS = int(os.environ.get("BENCH_CHECKOUTS", "100"))
@@ -140,20 +139,8 @@ class HookMeter:
 @pytest.fixture
 def real_broker():
     """Saleor's Celery app, not eager, on the benchmark's Redis."""
-    conf = process_pending_events.app.conf
-    keys = ("CELERY_TASK_ALWAYS_EAGER", "CELERY_BROKER_URL")
-    saved = {key: conf.get(key) for key in keys}
-    conf["CELERY_TASK_ALWAYS_EAGER"] = False
-    conf["CELERY_BROKER_URL"] = BROKER
-    publisher.reset()
-    process_pending_events.app.control.purge()
-    yield process_pending_events.app
-    assert relay.wait_idle()
-    poster.close_all()
-    process_pending_events.app.control.purge()
-    for key, value in saved.items():
-        conf[key] = value
-    publisher.reset()
+    with not_eager(BROKER) as app:
+        yield app
 
 
 def _ms(seconds: float) -> str:

@@ -5,10 +5,11 @@ request runs no statement of ours, and the facts are stored once and applied."""
 import pytest
 from app_service import SALEOR_BROKER_URL
 from django.db import connection
+from not_eager import not_eager
+from saleor.plugins.manager import get_plugins_manager
 
 from saleor_journey_plugin.models import Journey, JourneyEvent
 from saleor_journey_plugin.posting import poster
-from saleor_journey_plugin.publishing import publisher
 from saleor_journey_plugin.relay import relay
 from saleor_journey_plugin.tasks import process_pending_events
 
@@ -17,22 +18,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 @pytest.fixture
 def deployed_celery():
-    """Saleor's Celery app not eager, on a real Redis; no line open yet."""
-    app = process_pending_events.app
-    keys = ("CELERY_TASK_ALWAYS_EAGER", "CELERY_BROKER_URL")
-    saved = {key: app.conf.get(key) for key in keys}
-    app.conf["CELERY_TASK_ALWAYS_EAGER"] = False
-    app.conf["CELERY_BROKER_URL"] = SALEOR_BROKER_URL
-    publisher.reset()
-    poster.close_all()
-    app.control.purge()
-    yield app
-    assert relay.wait_idle()
-    poster.close_all()
-    app.control.purge()
-    for key, value in saved.items():
-        app.conf[key] = value
-    publisher.reset()
+    with not_eager(SALEOR_BROKER_URL) as app:
+        yield app
 
 
 def _our_statements(run):
@@ -80,7 +67,17 @@ def test_checkout_complete_posts_the_orders_facts_and_they_are_applied(
         ("ORDER_PLACED", "second@example.com"),
     ]
 
-    # and the drain the relay asked for applies them
+    # when: Saleor delivers the order's hooks again, in another request (a
+    # new plugin instance, which remembers nothing of the first)
+    manager = get_plugins_manager(allow_replica=False)
+    manager.order_created(order)
+    manager.order_fully_paid(order)
+
+    # then: still those two facts
+    assert relay.wait_idle()
+    assert facts.count() == 2
+
+    # and the drain the relay asked for applies them, the order paid once
     assert process_pending_events.apply().get() == 4
     journey = Journey.objects.get(customer__email="second@example.com")
     assert (journey.stage, journey.paid_orders) == ("PURCHASE", 1)
