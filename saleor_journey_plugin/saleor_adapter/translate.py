@@ -185,7 +185,7 @@ def order_created_events(order: Any, channel: str) -> list[JourneyEventData]:
 
     Saleor reports such an order fully paid right after (``order_fully_paid``,
     the same key): writing both facts in the creation's one INSERT spares the
-    checkout a commit of its own for the second.
+    checkout a second statement.
     """
     placed = order_event(order, EventType.ORDER_PLACED, channel)
     if placed is None:
